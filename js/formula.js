@@ -1,0 +1,181 @@
+// The formula panel's content for one step, as tokens: the equation in the chosen convention,
+// then the same with the numbers plugged in, every value taken from the trace. Pure.
+//
+// Result: {step, blocks: [{key, lhs: Token[], rows: Token[][]}]}, each row one "= ..." line.
+// Token: {t: "sym", base, sub, sup, ref?} | {t: "vec", values, ref?, hidden?} | {t: "op", text}
+//      | {t: "fn", text}
+import { paramSymbol, stateBase, layerName } from "./names.js";
+import { ref } from "./links.js";
+import { actName } from "./slides.js";
+
+const op = (text) => ({ t: "op", text });
+const fn = (text) => ({ t: "fn", text });
+const vec = (values, r, hidden = false) => ({ t: "vec", values: hidden ? values.map(() => null) : values, ref: r, hidden });
+const wrap = (name, inner) => (name ? [fn(name), op("("), ...inner, op(")")] : inner);
+const join = (parts, sep = "+") => parts.flatMap((p, i) => (i === 0 ? p : [op(sep), ...p]));
+
+/**
+ * @param {object} trace
+ * @param {{t: number, convention?: string, displayNames?: object, params?: object, spec?: object,
+ *          vis?: {h: Function, y: Function}}} opts  t is the 0-based step
+ */
+export function stepFormula(trace, opts) {
+  const { t, convention = "row", displayNames = {}, params = {}, spec = {}, vis } = opts;
+  if (!trace || !trace.layers || t < 0 || t >= trace.T) return { step: t, blocks: [] };
+  const col = convention === "column";
+  const names = displayNames || {};
+  const seen = vis ?? { h: () => true, y: () => true };
+  const has = (n) => Object.prototype.hasOwnProperty.call(params || {}, n);
+
+  const P = (n) => ({ t: "sym", ...paramSymbol(n, convention, names), ref: ref.p(n) });
+  const S = (kind, l, step, r) => ({ t: "sym", base: stateBase(kind, l, names), sub: String(step), sup: "", ref: r });
+  // "W v" in the column view, "v W" in the row view
+  const times = (w, v) => (col ? [w, v] : [v, w]);
+
+  const blocks = [];
+  trace.layers.forEach((layer, l) => {
+    const V = layer.values;
+    const shown = seen.h(l, t);
+    const prevShown = seen.h(l, t - 1);
+    const inRef = l === 0 ? ref.x(t) : ref.h(l - 1, t);
+    const inSym = l === 0 ? S("x", 0, t + 1, inRef) : S("h", l - 1, t + 1, inRef);
+    const inVal = l === 0 ? trace.x[t] : trace.layers[l - 1].values.h[t];
+    const inShown = l === 0 ? true : seen.h(l - 1, t);
+    const prevSym = S("h", l, t, ref.h(l, t - 1));
+    const prevVal = t === 0 ? layer.h0 : V.h[t - 1];
+    const hSym = S("h", l, t + 1, ref.h(l, t));
+    const vIn = vec(inVal, inRef, !inShown);
+    const vPrev = vec(prevVal, ref.h(l, t - 1), !prevShown);
+    const out = (arr) => vec(arr, undefined, !shown);
+
+    // The affine part for a gate g: x W_xg + h W_hg + b_g (or W_gx x + ... in the column view)
+    const affine = (g, symbolic) => {
+      const wx = layerName(`W_x${g}`, l);
+      const wh = layerName(`W_h${g}`, l);
+      const b = layerName(`b_${g}`, l);
+      const xi = symbolic ? inSym : vIn;
+      const hp = symbolic ? prevSym : vPrev;
+      const parts = col ? [times(P(wh), hp), times(P(wx), xi)] : [times(P(wx), xi), times(P(wh), hp)];
+      if (has(b)) parts.push(symbolic ? [P(b)] : [vec(params[b], ref.p(b))]);
+      return join(parts);
+    };
+
+    if (trace.cell === "lstm") {
+      const c = (step) => ({ t: "sym", base: stateBase("c", l, names), sub: String(step), sup: "" });
+      const gate = (g, base, fname, z, val) => blocks.push({
+        key: `${g}:${l}`,
+        lhs: [{ t: "sym", base, sub: String(t + 1), sup: l > 0 ? stateBase("", l, {}) : "" }],
+        rows: [wrap(fname, affine(g, true)), wrap(fname, [out(V[z][t])]), [out(V[val][t])]],
+      });
+      gate("i", "i", "\u03c3", "z_i", "i");
+      gate("f", "f", "\u03c3", "z_f", "f");
+      gate("c", "c\u0303", "tanh", "z_c", "c_tilde");
+      gate("o", "o", "\u03c3", "z_o", "o");
+      const cPrev = t === 0 ? (layer.c0 ?? layer.h0.map(() => 0)) : V.c[t - 1];
+      const g = (b) => ({ t: "sym", base: b, sub: String(t + 1), sup: "" });
+      blocks.push({
+        key: `c:${l}`,
+        lhs: [c(t + 1)],
+        rows: [
+          [g("f"), op("\u2299"), c(t), op("+"), g("i"), op("\u2299"), g("c\u0303")],
+          [out(V.f[t]), op("\u2299"), vec(cPrev, undefined, !prevShown), op("+"), out(V.i[t]), op("\u2299"), out(V.c_tilde[t])],
+          [out(V.c[t])],
+        ],
+      });
+      blocks.push({
+        key: `h:${l}`,
+        lhs: [hSym],
+        rows: [
+          [g("o"), op("\u2299"), fn("tanh"), op("("), c(t + 1), op(")")],
+          [out(V.o[t]), op("\u2299"), out(V.tanh_c[t])],
+          [vec(V.h[t], ref.h(l, t), !shown)],
+        ],
+      });
+    } else if (trace.cell === "gru") {
+      const g = (b) => ({ t: "sym", base: b, sub: String(t + 1), sup: "" });
+      blocks.push({ key: `r:${l}`, lhs: [g("r")], rows: [wrap("\u03c3", affine("r", true)), wrap("\u03c3", [out(V.z_r[t])]), [out(V.r[t])]] });
+      blocks.push({ key: `z:${l}`, lhs: [g("z")], rows: [wrap("\u03c3", affine("z", true)), wrap("\u03c3", [out(V.z_z[t])]), [out(V.z[t])]] });
+      const torch = (spec?.gru_variant ?? "torch") !== "cho";
+      const wxn = layerName("W_xn", l);
+      const whn = layerName("W_hn", l);
+      const bn = layerName("b_n", l);
+      const bhn = layerName("b_hn", l);
+      const xPart = join([times(P(wxn), inSym), ...(has(bn) ? [[P(bn)]] : [])]);
+      let hPart;
+      if (torch) {
+        const inner = join([times(P(whn), prevSym), ...(has(bhn) ? [[P(bhn)]] : [])]);
+        hPart = [g("r"), op("\u2299"), op("("), ...inner, op(")")];
+      } else {
+        const rh = [op("("), g("r"), op("\u2299"), prevSym, op(")")];
+        hPart = col ? [P(whn), ...rh] : [...rh, P(whn)];
+      }
+      const numeric = torch
+        ? [out(V.n_x[t]), op("+"), out(V.r[t]), op("\u2299"), out(V.n_h[t])]
+        : [out(V.n_x[t]), op("+"), out(V.n_h[t])];
+      blocks.push({
+        key: `n:${l}`,
+        lhs: [g("n")],
+        rows: [wrap("tanh", [...xPart, op("+"), ...hPart]), wrap("tanh", numeric), wrap("tanh", [out(V.z_n[t])]), [out(V.n[t])]],
+      });
+      blocks.push({
+        key: `h:${l}`,
+        lhs: [hSym],
+        rows: [
+          [op("("), op("1"), op("\u2212"), g("z"), op(")"), op("\u2299"), g("n"), op("+"), g("z"), op("\u2299"), prevSym],
+          [op("("), op("1"), op("\u2212"), out(V.z[t]), op(")"), op("\u2299"), out(V.n[t]), op("+"), out(V.z[t]), op("\u2299"), vPrev],
+          [vec(V.h[t], ref.h(l, t), !shown)],
+        ],
+      });
+    } else {
+      const act = trace.activation === "identity" ? "" : actName(trace.activation);
+      const b = layerName("b_h", l);
+      const wx = layerName("W_xh", l);
+      const wh = layerName("W_hh", l);
+      const bias = has(b) ? [[vec(params[b], ref.p(b))]] : [];
+      const plugged = col
+        ? [times(P(wh), vPrev), times(P(wx), vIn), ...bias]
+        : [times(P(wx), vIn), times(P(wh), vPrev), ...bias];
+      const terms = col ? [[out(V.hw[t])], [out(V.xw[t])], ...bias] : [[out(V.xw[t])], [out(V.hw[t])], ...bias];
+      const rows = [wrap(act, affine("h", true)), wrap(act, join(plugged)), wrap(act, join(terms))];
+      if (act) rows.push(wrap(act, [out(V.a[t])]));
+      rows.push([vec(V.h[t], ref.h(l, t), !shown)]);
+      blocks.push({ key: `h:${l}`, lhs: [hSym], rows });
+    }
+  });
+
+  if (Array.isArray(trace.y) && (trace.scored?.[t] ?? true)) {
+    const top = trace.layers.length - 1;
+    const shown = seen.y(t);
+    const hRef = ref.h(top, t);
+    const hSym = S("h", top, t + 1, hRef);
+    const hVal = vec(trace.layers[top].values.h[t], hRef, !seen.h(top, t));
+    const bias = has("b_y") ? [vec(params.b_y, ref.p("b_y"))] : [];
+    const biasSym = has("b_y") ? [op("+"), P("b_y")] : [];
+    const biasVal = bias.length ? [op("+"), ...bias] : [];
+    const oa = spec?.output_activation && spec.output_activation !== "identity" ? actName(spec.output_activation) : "";
+    const rows = [
+      wrap(oa, [...times(P("W_hy"), hSym), ...biasSym]),
+      wrap(oa, [...times(P("W_hy"), hVal), ...biasVal]),
+    ];
+    if (oa || bias.length) rows.push(wrap(oa, [vec(trace.y_pre[t], undefined, !shown)]));
+    rows.push([vec(trace.y[t], ref.y(t), !shown)]);
+    blocks.push({ key: "y", lhs: [S("y", 0, t + 1, ref.y(t))], rows });
+  }
+  return { step: t, blocks };
+}
+
+/** Plain text of a token list (for tests, aria labels and copying). */
+export function tokensText(tokens, format) {
+  return tokens
+    .map((k) => {
+      if (k.t === "sym") return k.text ?? k.base + (k.sub ?? "") + (k.sup ?? "");
+      if (k.t === "vec") return `[${k.values.map((v) => (v === null ? "_" : format(v))).join(", ")}]`;
+      return k.text;
+    })
+    .reduce((acc, s, i, all) => {
+      if (i === 0) return s;
+      const prev = all[i - 1];
+      const tight = s === ")" || prev === "(" || (s === "(" && /[a-zA-Z\u03c3]$/.test(prev));
+      return acc + (tight ? "" : " ") + s;
+    }, "");
+}

@@ -1,0 +1,99 @@
+// The formula panel, the step-through bar and the loss readout.
+import { h, setChildren, symbolEl } from "./dom.js";
+import { formatNumber } from "./format.js";
+
+/** A vector token as "[1, 17]" with each entry in its own span; hidden entries as blank boxes. */
+function vecEl(tok) {
+  const parts = [h("span", { class: "rnnw-br" }, ["["])];
+  tok.values.forEach((v, i) => {
+    if (i > 0) parts.push(h("span", { class: "rnnw-comma" }, [", "]));
+    parts.push(v === null
+      ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
+      : h("span", { class: "rnnw-num" }, [formatNumber(v)]));
+  });
+  parts.push(h("span", { class: "rnnw-br" }, ["]"]));
+  return h("span", { class: ["rnnw-vec", tok.hidden && "is-hidden"], "data-ref": tok.ref, tabindex: tok.ref ? 0 : undefined }, parts);
+}
+
+function tokenEl(tok) {
+  if (tok.t === "sym") return symbolEl(tok, { tabindex: tok.ref ? 0 : undefined });
+  if (tok.t === "vec") return vecEl(tok);
+  if (tok.t === "fn") return h("span", { class: "rnnw-fn" }, [tok.text]);
+  const tight = tok.text === "(" || tok.text === ")";
+  return h("span", { class: ["rnnw-op", tight && "is-paren"] }, [tok.text]);
+}
+
+/** Render the formula (from stepFormula) into el: lhs = row0, then "= row_i" lines aligned. */
+export function renderFormula(el, formula, { heading } = {}) {
+  const blocks = formula.blocks.map((b) => {
+    const lines = b.rows.map((row, i) => h("div", { class: "rnnw-fline" }, [
+      h("span", { class: "rnnw-flhs" }, i === 0 ? b.lhs.map(tokenEl) : []),
+      h("span", { class: "rnnw-feq" }, ["="]),
+      h("span", { class: "rnnw-frhs" }, row.map(tokenEl)),
+    ]));
+    return h("div", { class: "rnnw-fblock", "data-block": b.key }, lines);
+  });
+  setChildren(el, [
+    h("div", { class: "rnnw-panel-title" }, [heading ?? `Step ${formula.step + 1}`]),
+    blocks.length ? blocks : h("div", { class: "rnnw-empty" }, ["No step to show"]),
+  ]);
+}
+
+/**
+ * The step-through bar: Prev, Next, Show all, a counter and the slide caption.
+ * @param {{onReveal: (n: number) => void, getReveal?: () => number}} handlers
+ */
+export function createStepBar({ onReveal, getReveal }) {
+  let state = { reveal: -1, count: 1 };
+  const prev = h("button", { type: "button", class: "rnnw-btn", "data-action": "prev", "aria-label": "Previous slide" }, ["\u25c0 Prev"]);
+  const next = h("button", { type: "button", class: "rnnw-btn rnnw-btn-primary", "data-action": "next", "aria-label": "Next slide" }, ["Next \u25b6"]);
+  const all = h("button", { type: "button", class: "rnnw-btn", "data-action": "all" }, ["Show all"]);
+  const counter = h("span", { class: "rnnw-counter" });
+  const caption = h("div", { class: "rnnw-caption", "aria-live": "polite" });
+  prev.addEventListener("click", () => go(-1));
+  next.addEventListener("click", () => go(1));
+  all.addEventListener("click", () => onReveal(-1));
+  const el = h("div", { class: "rnnw-stepbar", role: "group", "aria-label": "Step-through" }, [
+    h("div", { class: "rnnw-stepbtns" }, [prev, next, all, counter]), caption,
+  ]);
+
+  /** Move one slide; from "show all", Next starts at slide 0 and Prev goes to the last slide. */
+  function go(delta) {
+    const { count } = state;
+    // Read the newest value: several key presses can come before the next redraw.
+    const r = getReveal ? getReveal() : state.reveal;
+    const reveal = typeof r === "number" && r >= 0 ? Math.min(r, count - 1) : -1;
+    let n;
+    if (reveal < 0) n = delta > 0 ? 0 : count - 1;
+    else n = Math.max(0, Math.min(count - 1, reveal + delta));
+    if (n !== reveal) onReveal(n);
+  }
+
+  function update({ reveal, count, caption: text }) {
+    state = { reveal, count };
+    prev.disabled = reveal === 0;
+    next.disabled = reveal === count - 1;
+    all.disabled = reveal < 0;
+    counter.textContent = reveal < 0 ? `all ${count} slides shown` : `slide ${reveal + 1} of ${count}`;
+    caption.textContent = text;
+  }
+  return { el, update, go };
+}
+
+/** Loss readout: total, and per scored step. */
+export function renderLoss(el, trace, lossName) {
+  if (!trace || trace.loss === null || trace.loss === undefined) {
+    el.hidden = true;
+    setChildren(el, []);
+    return;
+  }
+  el.hidden = false;
+  const steps = (trace.loss_steps ?? [])
+    .map((v, t) => (v === null || v === undefined ? null : h("span", { class: "rnnw-lstep" }, [`step ${t + 1}: ${formatNumber(v)}`])))
+    .filter(Boolean);
+  setChildren(el, [
+    h("span", { class: "rnnw-flabel" }, [`Loss${lossName ? ` (${lossName})` : ""}`]),
+    h("span", { class: "rnnw-loss-value" }, [formatNumber(trace.loss)]),
+    steps.length > 1 ? h("span", { class: "rnnw-lsteps" }, steps) : null,
+  ]);
+}

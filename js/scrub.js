@@ -1,0 +1,119 @@
+// Dragging a number sideways to change it, and coalescing the saves that high-frequency
+// edits produce: the newest value wins, at most one save per animation frame, flush on release.
+import { maxAbs } from "./colors.js";
+
+/** Step for scrubbing and arrow keys: 1 for an all-integer matrix, else one digit below its scale. */
+export function scrubStep(values) {
+  const flat = [values].flat(Infinity).filter((v) => typeof v === "number" && Number.isFinite(v));
+  if (flat.length && flat.every((v) => Number.isInteger(v))) return 1;
+  const m = maxAbs(flat);
+  if (!(m > 0)) return 0.1;
+  return 10 ** (Math.floor(Math.log10(m)) - 1);
+}
+
+/** Multiplier from the modifier keys: Shift fine (x0.1), Alt or Ctrl coarse (x10). */
+export function modifier(e) {
+  if (e.shiftKey) return 0.1;
+  if (e.altKey || e.ctrlKey || e.metaKey) return 10;
+  return 1;
+}
+
+/** Round to the step's decimals, without float noise (0.30000000000000004 -> 0.3). */
+export function roundTo(v, step) {
+  const decimals = Math.max(0, Math.min(12, -Math.floor(Math.log10(step))));
+  const r = Math.round(v / step) * step;
+  return Number(r.toFixed(decimals)) || 0;
+}
+
+export const PX_PER_STEP = 6;
+const THRESHOLD = 3;
+
+/**
+ * Make an element scrubbable. While the pointer is down and has moved past a small threshold,
+ * every move calls onPreview(value); release calls onCommit(value). A press without movement
+ * calls onClick() (the cell then focuses for typing).
+ * @returns {() => void} detach
+ */
+export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClick }) {
+  let drag = null;
+  const down = (e) => {
+    if (e.button !== 0 || document.activeElement === el) return; // editing text: leave the caret alone
+    e.preventDefault();
+    drag = { id: e.pointerId, lastX: e.clientX, startX: e.clientX, value: getValue(), moved: false };
+    el.setPointerCapture?.(e.pointerId);
+  };
+  const move = (e) => {
+    if (!drag || e.pointerId !== drag.id) return;
+    if (!drag.moved && Math.abs(e.clientX - drag.startX) < THRESHOLD) return;
+    if (!drag.moved) {
+      drag.moved = true;
+      drag.lastX = drag.startX;
+      el.classList.add("is-scrubbing");
+    }
+    const step = getStep() * modifier(e);
+    const dx = e.clientX - drag.lastX;
+    drag.lastX = e.clientX;
+    drag.value = roundTo(drag.value + (dx / PX_PER_STEP) * step, step);
+    onPreview(drag.value);
+  };
+  const up = (e) => {
+    if (!drag || e.pointerId !== drag.id) return;
+    const d = drag;
+    drag = null;
+    el.classList.remove("is-scrubbing");
+    if (el.hasPointerCapture?.(e.pointerId)) el.releasePointerCapture(e.pointerId);
+    if (d.moved) onCommit(d.value);
+    else if (e.type === "pointerup") onClick?.();
+  };
+  el.addEventListener("pointerdown", down);
+  el.addEventListener("pointermove", move);
+  el.addEventListener("pointerup", up);
+  el.addEventListener("pointercancel", up);
+  return () => {
+    el.removeEventListener("pointerdown", down);
+    el.removeEventListener("pointermove", move);
+    el.removeEventListener("pointerup", up);
+    el.removeEventListener("pointercancel", up);
+  };
+}
+
+/**
+ * Coalesces trait saves. schedule() keeps only the newest value per trait and saves once per
+ * frame; commit() saves now. current(key) is what the next save will hold, so two quick edits
+ * to one trait build on each other.
+ */
+export function createSaver(model, win = globalThis) {
+  const raf = win.requestAnimationFrame ? (f) => win.requestAnimationFrame(f) : (f) => win.setTimeout(f, 30);
+  const caf = win.cancelAnimationFrame ? (id) => win.cancelAnimationFrame(id) : (id) => win.clearTimeout(id);
+  let pending = null;
+  let frame = 0;
+  const flush = () => {
+    if (frame) caf(frame);
+    frame = 0;
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    for (const [k, v] of Object.entries(p)) model.set(k, v);
+    model.save_changes();
+  };
+  return {
+    current: (key) => (pending && key in pending ? pending[key] : model.get(key)),
+    schedule(changes) {
+      pending = { ...pending, ...changes };
+      if (!frame) frame = raf(() => {
+        frame = 0;
+        flush();
+      });
+    },
+    commit(changes) {
+      pending = { ...pending, ...changes };
+      flush();
+    },
+    flush,
+    dispose() {
+      if (frame) caf(frame);
+      frame = 0;
+      pending = null;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+// The editor sections: one matrix editor per parameter, and the sequence (inputs with add/remove
+// step, h0 per layer, targets). Editors are kept by name so focus survives redraws.
+import { h, setChildren } from "./dom.js";
+import { createMatrixEditor } from "./matrix.js";
+import { paramSymbol, stateBase, isBias } from "./names.js";
+import { ref } from "./links.js";
+import { displayParam, editParam, displaySequence, editSequence, shapeText } from "./editors.js";
+
+const ariaFor = (name, display, isVector) => (r, c) =>
+  isVector ? `${name} entry ${(display.length === 1 ? c : r) + 1}` : `${name} row ${r + 1} column ${c + 1}`;
+
+export function createParamEditors({ current, send }) {
+  const el = h("div", { class: "rnnw-mrow" });
+  const editors = new Map();
+  let state = { convention: "row" };
+  let orderKey = "";
+
+  const editorFor = (name) => {
+    if (!editors.has(name)) {
+      editors.set(name, createMatrixEditor({
+        dataRef: ref.p(name),
+        onEdit: (r, c, v, phase) => {
+          const params = current("params") || {};
+          send({ params: { ...params, [name]: editParam(params[name], state.convention, r, c, v) } }, phase);
+        },
+      }));
+    }
+    return editors.get(name);
+  };
+
+  function update({ params, order, convention, names, error, errorField }) {
+    state = { convention };
+    const shown = order.filter((n) => params[n] !== undefined);
+    for (const [name, ed] of editors) {
+      if (!shown.includes(name)) {
+        ed.destroy();
+        editors.delete(name);
+      }
+    }
+    shown.forEach((name) => {
+      const display = displayParam(params[name], convention);
+      const sym = paramSymbol(name, convention, names);
+      const canonical = paramSymbol(name, convention, {});
+      editorFor(name).update({
+        values: display,
+        symbol: { ...sym, ref: ref.p(name) },
+        hint: names[name] ? `= ${canonical.text}` : "",
+        shape: shapeText(display),
+        ariaLabel: ariaFor(sym.text, display, isBias(name)),
+        error: errorField === name ? error : "",
+      });
+    });
+    const key = shown.join("|");
+    if (key !== orderKey) {
+      orderKey = key;
+      setChildren(el, shown.map((n) => editors.get(n).el));
+    }
+  }
+
+  function destroy() {
+    editors.forEach((ed) => ed.destroy());
+    editors.clear();
+  }
+  return { el, update, destroy };
+}
+
+export function createSequenceEditors({ current, send }) {
+  let state = { convention: "row", spec: {}, limits: {} };
+  const inputs = createMatrixEditor({
+    onEdit: (r, c, v, phase) => send({ inputs: editSequence(current("inputs"), state.convention, r, c, v) }, phase),
+  });
+  const targets = createMatrixEditor({
+    onEdit: (r, c, v, phase) => send({ targets: editSequence(current("targets"), state.convention, r, c, v) }, phase),
+  });
+  const h0s = [];
+  const addStep = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-step" }, ["+ step"]);
+  const removeStep = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-step" }, ["\u2212 step"]);
+  const addTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-targets" }, ["+ targets"]);
+  const removeTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-targets" }, ["remove targets"]);
+  addStep.addEventListener("click", () => {
+    const seq = current("inputs") || [];
+    send({ inputs: [...seq.map((r) => r.slice()), Array(state.spec.input_size ?? seq[0]?.length ?? 1).fill(0)] });
+  });
+  removeStep.addEventListener("click", () => {
+    const seq = current("inputs") || [];
+    if (seq.length > 1) send({ inputs: seq.slice(0, -1).map((r) => r.slice()) });
+  });
+  addTargets.addEventListener("click", () => {
+    const T = (current("inputs") || []).length;
+    send({ targets: Array.from({ length: T }, () => Array(state.spec.output_size ?? 1).fill(0)) });
+  });
+  removeTargets.addEventListener("click", () => send({ targets: null }));
+
+  const h0Box = h("div", { class: "rnnw-mrow" });
+  const targetBox = h("div", { class: "rnnw-targets" });
+  const el = h("div", { class: "rnnw-mrow" }, [
+    h("div", { class: "rnnw-seq" }, [inputs.el, h("div", { class: "rnnw-btnrow" }, [removeStep, addStep])]),
+    h0Box,
+    targetBox,
+  ]);
+
+  const show = (box, key, children) => {
+    if (box.dataset.key !== key) {
+      box.dataset.key = key;
+      setChildren(box, children);
+    }
+  };
+
+  function update({ inputs: seq, h0, targets: tg, spec, convention, names, limits, error, errorField }) {
+    state = { convention, spec, limits };
+    const x = stateBase("x", 0, names);
+    if (seq.length) {
+      const display = displaySequence(seq, convention);
+      inputs.update({
+        values: display,
+        symbol: { base: x === "x" ? "X" : x, sub: "", sup: "" },
+        shape: `${seq.length} step${seq.length === 1 ? "" : "s"}`,
+        ariaLabel: (r, c) => {
+          const [t, i] = convention === "column" ? [c, r] : [r, c];
+          return `${x}${t + 1} entry ${i + 1}`;
+        },
+        cellRef: (r, c) => ref.x(convention === "column" ? c : r),
+        error: errorField === "inputs" ? error : "",
+      });
+    }
+    addStep.disabled = seq.length >= (limits.max_steps ?? Infinity);
+    removeStep.disabled = seq.length <= 1;
+
+    while (h0s.length > h0.length) h0s.pop().destroy();
+    while (h0s.length < h0.length) {
+      const l = h0s.length;
+      h0s.push(createMatrixEditor({
+        dataRef: ref.h(l, -1),
+        onEdit: (r, c, v, phase) => {
+          const all = (current("h0") || []).map((row) => row.slice());
+          all[l][state.convention === "column" ? r : c] = v;
+          send({ h0: all }, phase);
+        },
+      }));
+    }
+    h0.forEach((vecL, l) => {
+      const base = stateBase("h", l, names);
+      const display = displayParam(vecL, convention);
+      h0s[l].update({
+        values: display, symbol: { base, sub: "0", sup: "" },
+        ariaLabel: ariaFor(`${base}0`, display, true),
+        error: errorField === "h0" && l === 0 ? error : "",
+      });
+    });
+    if (h0Box.childNodes.length !== h0s.length || h0s.some((e, i) => h0Box.childNodes[i] !== e.el)) {
+      setChildren(h0Box, h0s.map((e) => e.el));
+    }
+
+    if (spec.output_size) {
+      if (Array.isArray(tg) && tg.length) {
+        const display = displaySequence(tg, convention);
+        targets.update({
+          values: display, symbol: { base: "target", sub: "", sup: "" },
+          ariaLabel: (r, c) => {
+            const [t, i] = convention === "column" ? [c, r] : [r, c];
+            return `target ${t + 1} entry ${i + 1}`;
+          },
+          cellRef: (r, c) => ref.y(convention === "column" ? c : r),
+          error: errorField === "targets" ? error : "",
+        });
+        show(targetBox, "editor", [targets.el, h("div", { class: "rnnw-btnrow" }, [removeTargets])]);
+      } else show(targetBox, "add", [addTargets]);
+    } else show(targetBox, "none", []);
+  }
+
+  function destroy() {
+    inputs.destroy();
+    targets.destroy();
+    h0s.forEach((e) => e.destroy());
+  }
+  return { el, update, destroy };
+}

@@ -1,0 +1,270 @@
+// rnn-widget's view: anywidget render entry. All state comes from the model's synced traits
+// (see docs/protocol.md); the page formats and draws the trace and edits by setting traits.
+import { h, setChildren } from "./dom.js";
+import { createControls } from "./controls.js";
+import { createStepBar, renderFormula, renderLoss } from "./panels.js";
+import { buildSlides, visibility, slideCaption, clampReveal, slideStep } from "./slides.js";
+import { stepFormula } from "./formula.js";
+import { diagramLayout } from "./layout.js";
+import { renderDiagram, emptyDiagram } from "./diagram.js";
+import { createSaver } from "./scrub.js";
+import { createSequenceEditors, createParamEditors } from "./sections.js";
+import { related } from "./links.js";
+
+export const TRAITS = [
+  "spec", "params", "param_order", "inputs", "h0", "targets", "convention", "display_names",
+  "labels", "title", "reveal", "focus_step", "error", "error_field", "limits", "trace",
+];
+
+// Which parts of the view each trait affects.
+const PARTS = {
+  spec: ["controls", "steps", "seq", "formula", "loss", "diagram"],
+  params: ["params", "formula"],
+  param_order: ["params"],
+  inputs: ["seq"],
+  h0: ["seq"],
+  targets: ["seq"],
+  convention: ["controls", "params", "seq", "formula", "steps"],
+  display_names: ["params", "seq", "diagram", "formula", "steps"],
+  labels: ["diagram"],
+  title: ["title"],
+  reveal: ["steps", "diagram", "formula"],
+  focus_step: ["diagram", "formula"],
+  error: ["error", "params", "seq"],
+  error_field: ["error", "params", "seq"],
+  limits: ["controls", "seq"],
+  trace: ["steps", "diagram", "formula", "loss"],
+};
+const ALL_PARTS = [...new Set(Object.values(PARTS).flat()), "title"];
+
+export function mount(model, el) {
+  const get = (k) => model.get(k);
+  const saver = createSaver(model, typeof window === "undefined" ? globalThis : window);
+  const listeners = [];
+  let disposed = false;
+  let hoverRef = null;
+
+  // ---- edits: every edit sends a fresh value; nothing is mutated in place ----
+  const send = (changes, phase = "commit") => (phase === "preview" ? saver.schedule(changes) : saver.commit(changes));
+  const current = (k) => saver.current(k);
+
+  // ---- layout ----
+  const title = h("h2", { class: "rnnw-title" });
+  const controls = createControls({
+    onSpec: (spec) => send({ spec }),
+    onConvention: (convention) => send({ convention }),
+  });
+  const errorBox = h("div", { class: "rnnw-error", role: "alert", hidden: true });
+  const steps = createStepBar({
+    getReveal: () => current("reveal"),
+    onReveal: (n) => {
+      const slides = buildSlides(get("trace"), get("spec")?.mode);
+      const t = n < 0 ? null : slideStep(slides[n]);
+      send(t === null ? { reveal: n } : { reveal: n, focus_step: t });
+    },
+  });
+  const paramEditors = createParamEditors({ current, send });
+  const seqEditors = createSequenceEditors({ current, send });
+  const diagramBox = h("div", { class: "rnnw-diagram-box" });
+  const formulaBox = h("div", { class: "rnnw-formula", "aria-live": "polite" });
+  const lossBox = h("div", { class: "rnnw-loss", hidden: true });
+  const root = h("div", { class: "rnnw", tabindex: -1 }, [
+    h("div", { class: "rnnw-head" }, [title, controls.el]),
+    errorBox,
+    steps.el,
+    h("div", { class: "rnnw-editors" }, [
+      h("section", { class: "rnnw-section", "aria-label": "Parameters" }, [
+        h("div", { class: "rnnw-section-title" }, ["Parameters"]), paramEditors.el]),
+      h("section", { class: "rnnw-section", "aria-label": "Sequence" }, [
+        h("div", { class: "rnnw-section-title" }, ["Sequence"]), seqEditors.el]),
+    ]),
+    h("div", { class: "rnnw-views" }, [diagramBox, formulaBox]),
+    lossBox,
+  ]);
+  el.appendChild(root);
+
+  // ---- drawing ----
+  const slidesOf = () => buildSlides(get("trace"), get("spec")?.mode);
+  const visOf = (slides) => visibility(slides, get("reveal"));
+
+  const draw = {
+    title() {
+      const text = get("title");
+      title.textContent = text || "";
+      title.hidden = !text;
+    },
+    error() {
+      const msg = get("error");
+      const field = get("error_field");
+      errorBox.hidden = !msg;
+      errorBox.textContent = msg ? (field ? `${field}: ${msg}` : msg) : "";
+    },
+    controls() {
+      controls.update({ spec: get("spec"), convention: get("convention"), limits: get("limits") || {} });
+    },
+    steps() {
+      const slides = slidesOf();
+      const reveal = clampReveal(get("reveal"), slides);
+      const opts = { convention: get("convention"), displayNames: get("display_names") || {}, spec: get("spec") || {} };
+      steps.update({
+        reveal, count: slides.length,
+        caption: reveal < 0 ? "Every value is shown. Press Next to step through the computation." : slideCaption(slides, reveal, get("trace"), opts),
+      });
+      root.classList.toggle("is-stepping", reveal >= 0);
+    },
+    params() {
+      paramEditors.update({
+        params: get("params") || {}, order: get("param_order") || Object.keys(get("params") || {}),
+        convention: get("convention"), names: get("display_names") || {},
+        error: get("error"), errorField: get("error_field"),
+      });
+    },
+    seq() {
+      seqEditors.update({
+        inputs: get("inputs") || [], h0: get("h0") || [], targets: get("targets"), spec: get("spec") || {},
+        convention: get("convention"), names: get("display_names") || {}, limits: get("limits") || {},
+        error: get("error"), errorField: get("error_field"),
+      });
+    },
+    diagram() {
+      const trace = get("trace");
+      if (!trace || !trace.layers?.length) {
+        setChildren(diagramBox, [emptyDiagram("No trace yet")]);
+        return;
+      }
+      const g = diagramLayout({
+        T: trace.T, inputSize: trace.x[0]?.length ?? 0, layerSizes: trace.layers.map((l) => l.size),
+        outputSize: Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0,
+      });
+      setChildren(diagramBox, [renderDiagram(g, {
+        trace, vis: visOf(slidesOf()), labels: get("labels") || [], names: get("display_names") || {},
+        focusStep: get("focus_step"),
+      })]);
+    },
+    formula() {
+      const trace = get("trace");
+      if (!trace) return setChildren(formulaBox, []);
+      const t = Math.max(0, Math.min(trace.T - 1, get("focus_step") ?? 0));
+      const f = stepFormula(trace, {
+        t, convention: get("convention"), displayNames: get("display_names") || {}, params: get("params") || {},
+        spec: get("spec") || {}, vis: visOf(slidesOf()),
+      });
+      renderFormula(formulaBox, f, { heading: `Step ${t + 1}` });
+    },
+    loss() {
+      renderLoss(lossBox, get("trace"), get("spec")?.loss);
+    },
+  };
+
+  // ---- linking: hover or focus a value, light up where it comes from and where it goes ----
+  function highlight() {
+    const trace = get("trace");
+    const marked = root.querySelectorAll(".is-hot, .is-src, .is-dst");
+    marked.forEach((n) => n.classList.remove("is-hot", "is-src", "is-dst"));
+    root.classList.toggle("is-linking", Boolean(hoverRef && trace));
+    if (!hoverRef || !trace) return;
+    const { sources, targets } = related(hoverRef, {
+      T: trace.T, L: trace.layers.length, hasY: Array.isArray(trace.y), paramNames: Object.keys(get("params") || {}),
+    });
+    root.querySelectorAll("[data-ref]").forEach((n) => {
+      const r = n.getAttribute("data-ref");
+      if (r === hoverRef) n.classList.add("is-hot");
+      else if (sources.has(r)) n.classList.add("is-src");
+      else if (targets.has(r)) n.classList.add("is-dst");
+    });
+    root.querySelectorAll("[data-from]").forEach((n) => {
+      const from = n.getAttribute("data-from");
+      const to = n.getAttribute("data-to");
+      if ((to === hoverRef && sources.has(from)) || (from === hoverRef && targets.has(to))) n.classList.add("is-hot");
+    });
+  }
+  const refOf = (target) => target?.closest?.("[data-ref]")?.getAttribute("data-ref") ?? null;
+  const onOver = (e) => {
+    const r = refOf(e.target);
+    if (r !== hoverRef) {
+      hoverRef = r;
+      highlight();
+    }
+  };
+  const onLeave = () => {
+    hoverRef = root.contains(document.activeElement) ? refOf(document.activeElement) : null;
+    highlight();
+  };
+  root.addEventListener("pointerover", onOver);
+  root.addEventListener("focusin", onOver);
+  root.addEventListener("pointerleave", onLeave);
+  root.addEventListener("focusout", (e) => {
+    if (!root.contains(e.relatedTarget)) {
+      hoverRef = null;
+      highlight();
+    }
+  });
+
+  // ---- choosing a step: click a diagram column; keys for the step-through ----
+  const setFocusStep = (t) => {
+    if (Number.isInteger(t) && t !== get("focus_step")) send({ focus_step: t });
+  };
+  root.addEventListener("click", (e) => {
+    const stepEl = e.target.closest?.(".rnnw-diagram [data-step]");
+    if (stepEl) setFocusStep(Number(stepEl.getAttribute("data-step")));
+  });
+  root.addEventListener("keydown", (e) => {
+    const tag = e.target.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || e.target.isContentEditable) return;
+    if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      e.preventDefault();
+      e.stopPropagation();
+      steps.go(e.key === "ArrowRight" ? 1 : -1);
+    } else if (e.key === "Enter" && e.target.closest?.(".rnnw-diagram [data-step]")) {
+      setFocusStep(Number(e.target.closest(".rnnw-diagram [data-step]").getAttribute("data-step")));
+    }
+  });
+
+  // ---- model changes: redraw only the affected parts, once per burst ----
+  const seen = {};
+  const dirty = new Set();
+  let queued = false;
+  const flushDraw = () => {
+    queued = false;
+    if (disposed) return;
+    for (const part of ALL_PARTS) if (dirty.has(part)) draw[part]();
+    dirty.clear();
+    highlight();
+  };
+  for (const name of TRAITS) {
+    const cb = () => {
+      // Echo guard: a value equal to what this view already drew (our own save coming back,
+      // or an unchanged trait in a multi-trait message) redraws nothing.
+      const json = JSON.stringify(get(name) ?? null);
+      if (seen[name] === json) return;
+      seen[name] = json;
+      PARTS[name].forEach((p) => dirty.add(p));
+      if (!queued) {
+        queued = true;
+        queueMicrotask(flushDraw);
+      }
+    };
+    seen[name] = JSON.stringify(get(name) ?? null);
+    model.on(`change:${name}`, cb);
+    listeners.push([`change:${name}`, cb]);
+  }
+  ALL_PARTS.forEach((p) => dirty.add(p));
+  flushDraw();
+
+  return () => {
+    disposed = true;
+    saver.flush(); // a drag in progress still lands
+    saver.dispose();
+    for (const [event, cb] of listeners) model.off(event, cb);
+    listeners.length = 0;
+    paramEditors.destroy();
+    seqEditors.destroy();
+    root.remove();
+  };
+}
+
+export default {
+  render({ model, el }) {
+    return mount(model, el);
+  },
+};

@@ -1,0 +1,16 @@
+"""The math of rnn-widget: numpy only, no widget or plotting imports.
+
+`Spec` says what the network is, `Network` holds its parameters and computes the forward
+`Trace` and the BPTT `Gradients`; `train` runs SGD; `from_torch`/`to_torch` convert PyTorch
+modules (importing torch only when called).
+"""
+from .spec import LIMITS, Spec
+from .network import Network
+from .trace import Gradients, Trace
+from .train import SGD, train
+from .gradcheck import numerical_gradients
+from .torch_interop import from_torch, to_torch
+from .convention import column_form, row_form
+
+__all__ = ["LIMITS", "Spec", "Network", "Trace", "Gradients", "SGD", "train", "numerical_gradients",
+           "from_torch", "to_torch", "column_form", "row_form"]

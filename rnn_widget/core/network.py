@@ -1,0 +1,305 @@
+"""`Network`: a spec plus its parameters; forward trace, exact BPTT and Jacobian norms."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import cell_gru, cell_lstm, cell_rnn
+from .activations import ACTIVATIONS
+from .layer_grad import LayerGrad
+from .losses import loss_and_grad
+from .spec import GATES, Spec, layer_suffix, split_name
+from .trace import Gradients, LayerTrace, Trace
+from .validate import as_array, as_sequence
+
+_CELLS = {"rnn": cell_rnn, "lstm": cell_lstm, "gru": cell_gru}
+
+
+class Network:
+    """A small recurrent network, row-vector convention (``h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h)``).
+
+    >>> net = Network(Spec(input_size=1, hidden_sizes=(2,), output_size=1, activation="relu",
+    ...                    bias=False, output_bias=False),
+    ...               {"W_hh": [[1, 1], [-1, 1]], "W_xh": [[1, 2]], "W_hy": [[-1], [1]]})
+    >>> net.forward([3, 4, 5, 6]).y.ravel().tolist()
+    [3.0, 16.0, 28.0, 40.0]
+
+    Parameters not given start from PyTorch's default initialisation, U(-1/sqrt(h), 1/sqrt(h)),
+    drawn from ``numpy.random.default_rng(seed)``.
+    """
+
+    def __init__(self, spec: Spec | None = None, params: dict | None = None, *, seed: int = 0, **spec_fields):
+        if spec is None:
+            spec = Spec(**spec_fields)
+        elif spec_fields:
+            raise TypeError("give either a Spec or spec fields, not both")
+        if not isinstance(spec, Spec):
+            raise TypeError(f"spec must be a rnn_widget Spec, got {type(spec).__name__}")
+        self._spec = spec
+        self._params = _init_params(spec, seed)
+        self._packed = None
+        if params:
+            self.set_params(params)
+
+    # -- parameters -----------------------------------------------------------------------
+    @property
+    def spec(self) -> Spec:
+        return self._spec
+
+    @property
+    def param_shapes(self) -> dict:
+        return self._spec.param_shapes()
+
+    @property
+    def params(self) -> dict:
+        """A copy of every parameter, name -> float array."""
+        return {k: v.copy() for k, v in self._params.items()}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._params[self.canonical(name)].copy()
+
+    def __setitem__(self, name: str, value) -> None:
+        self.set_params({name: value})
+
+    def canonical(self, name: str) -> str:
+        """``"W_xh@1"`` -> ``"W_xh"``; raises KeyError naming the known parameters otherwise."""
+        if not isinstance(name, str):
+            raise TypeError(f"a parameter name must be text, got {name!r}")
+        base, layer = split_name(name)
+        key = base + layer_suffix(layer)
+        if key not in self._params:
+            raise KeyError(f"unknown parameter {name!r}; this {self._spec.cell} network has {list(self._params)}")
+        return key
+
+    def set_params(self, updates: dict) -> None:
+        """Assign several parameters at once: all are checked first, then all applied, or none."""
+        shapes = self._spec.param_shapes()
+        checked = {}
+        for name, value in dict(updates).items():
+            key = self.canonical(name)
+            checked[key] = as_array(name, value, shapes[key])
+        self._params.update(checked)
+        self._packed = None
+
+    def copy(self) -> "Network":
+        return Network(self._spec, self._params)
+
+    def with_spec(self, spec: Spec, *, seed: int = 0) -> "Network":
+        """A network of another shape that keeps every value this one has where the shapes overlap."""
+        new = Network(spec, seed=seed)
+        for name, new_value in new._params.items():
+            old = self._params.get(name)
+            if old is not None:
+                block = tuple(slice(0, min(a, b)) for a, b in zip(old.shape, new_value.shape))
+                new_value[block] = old[block]
+        return new
+
+    def _pack(self) -> list:
+        """Per layer: the gate weights side by side, as the cells compute with them."""
+        if self._packed is None:
+            spec, p = self._spec, self._params
+            packed = []
+            for layer in range(spec.num_layers):
+                sfx, h = layer_suffix(layer), spec.hidden_sizes[layer]
+                gates = GATES[spec.cell]
+                P = {"Wx": np.ascontiguousarray(np.hstack([p[f"W_x{g}{sfx}"] for g in gates])),
+                     "Wh": np.ascontiguousarray(np.hstack([p[f"W_h{g}{sfx}"] for g in gates])),
+                     "b": None}
+                if spec.bias_gates:
+                    P["b"] = np.concatenate([p.get(f"b_{g}{sfx}", np.zeros(h)) for g in gates])
+                P["b_hn"] = p.get(f"b_hn{sfx}")
+                packed.append(P)
+            self._packed = packed
+        return self._packed
+
+    def _cell_option(self):
+        spec = self._spec
+        return spec.gru_variant if spec.cell == "gru" else spec.activation
+
+    # -- forward --------------------------------------------------------------------------
+    def forward(self, X, h0=None, c0=None, targets=None) -> Trace:
+        """Run the sequence X (T, input_size) and return every intermediate.
+
+        ``h0``/``c0``: the initial states, one vector per layer (a single vector for one layer);
+        zeros by default. ``targets``: (T, out) or one row per scored step; for cross-entropy a
+        class index per step also works.
+        """
+        spec = self._spec
+        X = as_sequence("inputs", X, spec.input_size)
+        T = X.shape[0]
+        input_mask = np.ones(T, dtype=bool)
+        scored = np.ones(T, dtype=bool)
+        if spec.mode == "one-to-one" and T != 1:
+            raise ValueError(f"mode 'one-to-one' takes exactly one time step; got {T}")
+        if spec.mode == "one-to-many":
+            input_mask[1:] = False
+            X = X.copy()
+            X[1:] = 0.0
+        elif spec.mode == "many-to-one":
+            scored[:-1] = False
+        h0s = self._states("h0", h0)
+        c0s = self._states("c0", c0) if spec.cell == "lstm" else [None] * spec.num_layers
+        cell, option = _CELLS[spec.cell], self._cell_option()
+        layers = []
+        inp = X
+        for layer, P in enumerate(self._pack()):
+            values = cell.forward(inp, h0s[layer], c0s[layer], P, option)
+            layers.append(LayerTrace(values, h0s[layer], c0s[layer], inp))
+            inp = values["h"]
+        y_pre = y = None
+        if spec.output_size is not None:
+            y_pre = inp @ self._params["W_hy"]
+            if "b_y" in self._params:
+                y_pre += self._params["b_y"]
+            y = ACTIVATIONS[spec.output_activation][0](y_pre)
+        trace = Trace(spec=spec, x=X, input_mask=input_mask, scored=scored, layers=layers, y_pre=y_pre, y=y)
+        trace._packed = self._packed
+        if targets is not None:
+            out = y if y is not None else inp
+            tg = self._targets(targets, T, scored, out.shape[1])
+            trace.targets = tg
+            trace.loss, trace.loss_steps, trace._dy, trace.p = loss_and_grad(
+                spec.loss, y_pre if y_pre is not None else inp, out, tg, scored)
+        return trace
+
+    def _states(self, what, value):
+        spec = self._spec
+        sizes = spec.hidden_sizes
+        if value is None:
+            return [np.zeros(h) for h in sizes]
+        if spec.num_layers == 1:
+            if isinstance(value, (list, tuple)) and len(value) == 1 and np.ndim(value[0]) == 1:
+                value = value[0]
+            return [as_array(what, value, (sizes[0],))]
+        if not isinstance(value, (list, tuple)) or len(value) != spec.num_layers:
+            raise ValueError(f"{what} must be a list of one vector per layer ({spec.num_layers} layers); got {value!r}")
+        return [as_array(f"{what}[{i}]", v, (h,)) for i, (v, h) in enumerate(zip(value, sizes))]
+
+    def _targets(self, targets, T, scored, width):
+        spec = self._spec
+        n = int(scored.sum())
+        if spec.loss == "cross_entropy" and not isinstance(targets, (str, bytes)):
+            idx = np.asarray(targets)
+            if idx.ndim == 1 and idx.dtype.kind in "iu":
+                if idx.size and (idx.min() < 0 or idx.max() >= width):
+                    raise ValueError(f"targets holds class indices {idx.tolist()}; expected classes 0 to {width - 1}")
+                targets = np.eye(width)[idx]
+        tg = as_sequence("targets", targets, width)
+        if tg.shape[0] == n and n != T:
+            full = np.zeros((T, width))
+            full[scored] = tg
+            tg = full
+        elif tg.shape[0] != T:
+            raise ValueError(f"targets has {tg.shape[0]} rows; expected {T} (one per step) or {n} (one per scored step)")
+        if spec.loss == "cross_entropy":
+            rows = tg[scored]
+            if (rows < 0).any() or not np.allclose(rows.sum(axis=1), 1.0):
+                raise ValueError("cross-entropy targets must be class indices or probability rows "
+                                 "(non-negative, each summing to 1)")
+        return tg
+
+    # -- backward -------------------------------------------------------------------------
+    def backward(self, trace: Trace, *, clip_norm: float | None = None, truncate: int | None = None) -> Gradients:
+        """Exact BPTT of ``trace.loss`` for every parameter.
+
+        ``clip_norm``: rescale all gradients together when their global norm exceeds it (as
+        ``torch.nn.utils.clip_grad_norm_``). ``truncate``: detach the state every `truncate`
+        steps (truncated BPTT as PyTorch training loops do it).
+        """
+        if trace.loss is None:
+            raise ValueError("backward needs a loss: call forward(..., targets=...) first")
+        if trace.spec != self._spec:
+            raise ValueError("this trace was made by a network of another shape; run forward again")
+        if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1):
+            raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {truncate!r}")
+        if clip_norm is not None and not (np.isfinite(clip_norm) and clip_norm > 0):
+            raise ValueError(f"clip_norm must be a positive number or None, got {clip_norm!r}")
+        spec = self._spec
+        packed = trace._packed if trace._packed is not None else self._pack()
+        blocks = []
+        dy = trace._dy
+        if spec.output_size is not None:
+            if spec.loss != "cross_entropy":
+                dy = dy * ACTIVATIONS[spec.output_activation][1](trace.y_pre, trace.y)
+            blocks.append((("W_hy",), "", trace.h, dy))
+            if "b_y" in self._params:
+                blocks.append((("b_y",), "", None, dy))
+            dh_in = dy @ self._params["W_hy"].T
+        else:
+            dh_in = dy
+        cell, option = _CELLS[spec.cell], self._cell_option()
+        L = spec.num_layers
+        dh, dc, dh0 = [None] * L, [None] * L, [None] * L
+        for layer in range(L - 1, -1, -1):
+            lt = trace.layers[layer]
+            lg: LayerGrad = cell.backward(lt.values, lt.x, lt.h0, lt.c0, dh_in[:, None, :], packed[layer],
+                                          option, truncate)
+            sfx = layer_suffix(layer)
+            blocks.extend((names, sfx, left, right) for names, left, right in lg.blocks)
+            dh[layer] = lg.DH[:, 0]
+            dc[layer] = None if lg.DC is None else lg.DC[:, 0]
+            dh0[layer] = lg.dh0[0]
+            dh_in = lg.DX
+        params = self._params
+        totals, recipes, sq = {}, {}, 0.0
+        for names, sfx, left, right in blocks:
+            total = right.sum(axis=0) if left is None else left.T @ right
+            width = right.shape[1] // len(names)
+            if len(names) == 1 and names[0] + sfx in params:
+                sq += float(np.vdot(total, total))
+            for k, base in enumerate(names):
+                name = base + sfx
+                if name in params:
+                    part = total[..., k * width:(k + 1) * width]
+                    if len(names) > 1:
+                        sq += float(np.vdot(part, part))
+                    totals[name] = part
+                    recipes[name] = (left, right, k * width, width)
+        totals = {name: totals[name] for name in params}
+        norm = sq ** 0.5
+        scale = 1.0
+        if clip_norm is not None:
+            scale = min(1.0, clip_norm / (norm + 1e-6))
+            if scale < 1.0:
+                totals = {k: v * scale for k, v in totals.items()}
+        return Gradients(params=totals, dh=dh, dc=dc, dh0=dh0, norm=norm, scale=scale,
+                         truncate=truncate, _recipes=recipes)
+
+    def run(self, X, targets, h0=None, c0=None, **backward_options):
+        """forward then backward: returns (trace, gradients)."""
+        trace = self.forward(X, h0, c0, targets)
+        return trace, self.backward(trace, **backward_options)
+
+    def jacobian_norms(self, trace: Trace, layer: int = -1) -> np.ndarray:
+        """Spectral norms of dh_T/dh_k for k = 0..T (k = 0 is h0) within one layer.
+
+        Small values far back in time are vanishing gradients, large ones exploding. Costs one
+        backward pass with h seeds, so it is computed only on request.
+        """
+        spec = self._spec
+        lt = trace.layers[layer]
+        packed = trace._packed if trace._packed is not None else self._pack()
+        T, h = lt.h.shape
+        seeds = np.zeros((T, h, h))
+        seeds[-1] = np.eye(h)
+        lg = _CELLS[spec.cell].backward(lt.values, lt.x, lt.h0, lt.c0, seeds, packed[layer],
+                                        self._cell_option(), None, want_params=False)
+        mats = np.concatenate([lg.dh0[None], lg.DH], axis=0)
+        return np.linalg.norm(mats, ord=2, axis=(1, 2))
+
+    def __repr__(self):
+        s = self._spec
+        return (f"Network(cell={s.cell!r}, input_size={s.input_size}, hidden_sizes={list(s.hidden_sizes)}, "
+                f"output_size={s.output_size}, mode={s.mode!r})")
+
+
+def _init_params(spec: Spec, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    params = {}
+    for name, shape in spec.param_shapes().items():
+        if name in ("W_hy", "b_y"):
+            fan = spec.hidden_sizes[-1]
+        else:
+            fan = spec.hidden_sizes[split_name(name)[1]]
+        k = 1.0 / np.sqrt(fan)
+        params[name] = rng.uniform(-k, k, size=shape)
+    return params

@@ -1,0 +1,345 @@
+"""`RNNWidget`: the anywidget that shows and edits a `Network`, its inputs and its trace.
+
+Data flows one way round: an edit (from the page, a linked slider or Python) changes a synced
+trait -> the validator checks it through `core` and computes the whole trace of the candidate
+state -> only then is anything applied and the `trace` trait sent. A refused edit raises a
+TraitError from Python; from the page it sets `error`/`error_field` and restores the page's
+value, and nothing else changes.
+"""
+from __future__ import annotations
+
+import builtins
+import pathlib
+from typing import NamedTuple
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from .core import LIMITS, Network, Spec
+from .core.convention import column_form
+from .core.validate import _floats, as_sequence
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+_EDITABLE = ("spec", "params", "inputs", "h0", "targets")
+
+
+class RNNWidget(anywidget.AnyWidget):
+    """Edit an RNN/LSTM/GRU by hand and watch every hidden state, output and formula update.
+
+    >>> w = RNNWidget.from_preset("tom_yeh")      # doctest: +SKIP
+    >>> w.set("A", [[1, -1], [1, 1]])             # column form, as on the slide
+    >>> w.hidden_states()                         # numpy (T, hidden)
+    """
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    spec = t.Dict(help="The architecture: cell, activation, sizes, readout, mode, loss (see docs/protocol.md).").tag(sync=True)
+    params = t.Dict(help="Every parameter by name, row convention, as nested lists.").tag(sync=True)
+    param_order = t.List(t.Unicode(), help="Parameter names in display order (read-only).").tag(sync=True)
+    inputs = t.List(help="The input sequence, one row of input_size numbers per time step.").tag(sync=True)
+    h0 = t.List(help="The initial hidden state of each layer.").tag(sync=True)
+    c0 = t.List(help="LSTM: the initial cell state of each layer (empty for other cells).").tag(sync=True)
+    targets = t.Any(None, allow_none=True, help="Targets (T, output size) or one row per scored step, or None.").tag(sync=True)
+    convention = t.Enum(("row", "column"), "row", help="Show h_t = phi(x W_xh + h W_hh) ('row') or phi(A h + B x) ('column').").tag(sync=True)
+    display_names = t.Dict(t.Unicode(), help="Shown names per canonical name, e.g. {'W_hh': 'A'}.").tag(sync=True)
+    labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
+    title = t.Unicode("", help="A heading shown above the widget (shown as text).").tag(sync=True)
+    reveal = t.Int(-1, help="Step-through slide shown: -1 shows everything, n shows slides 0..n.").tag(sync=True)
+    focus_step = t.Int(0, help="The 0-based time step the formula panel explains.").tag(sync=True)
+    error = t.Unicode("", help="The message of the last refused edit from the page ('' when none).").tag(sync=True)
+    error_field = t.Unicode("", help="What the refused edit was about: a parameter name, 'inputs', 'h0', 'targets' or 'spec'.").tag(sync=True)
+    limits = t.Dict(help="Size limits the page enforces (read-only).").tag(sync=True)
+    trace = t.Dict(help="The forward trace (and gradients with targets) of the current state (read-only).").tag(sync=True)
+
+    def __init__(self, network: Network | None = None, inputs=None, *, h0=None, c0=None, targets=None,
+                 **kwargs):
+        net = network if network is not None else Network(Spec())
+        if not isinstance(net, Network):
+            raise TypeError(f"network must be an rnn_widget Network, got {type(net).__name__}")
+        X = np.zeros((3, net.spec.input_size)) if inputs is None else inputs
+        self._net = net.copy()
+        self._pending = None
+        self._committing = False
+        state = _check(net, X, h0, c0, targets)
+        super().__init__(**kwargs)
+        self.limits = dict(LIMITS)
+        self._commit(state)
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_preset(cls, preset, **kwargs) -> "RNNWidget":
+        """Open a preset (a `Preset` or its name, e.g. ``"tom_yeh"``)."""
+        from . import presets
+
+        p = presets.load(preset) if isinstance(preset, str) else preset
+        options = {"display_names": dict(p.display_names), "convention": p.convention, "title": p.title}
+        if p.labels:
+            options["labels"] = list(p.labels)
+        options.update(kwargs)
+        return cls(p.network, p.inputs, h0=p.h0, c0=p.c0, targets=p.targets, **options)
+
+    # -- reading from Python --------------------------------------------------------------
+    @property
+    def network(self) -> Network:
+        """A copy of the current network."""
+        return self._net.copy()
+
+    def result(self):
+        """The current forward `Trace` (numpy arrays)."""
+        return self._result
+
+    def gradients(self):
+        """The current BPTT `Gradients`, or None without targets."""
+        return self._grads
+
+    def hidden_states(self, layer: int = -1) -> np.ndarray:
+        """h_1..h_T of a layer as a (T, hidden) array."""
+        return self._result.layers[layer].h.copy()
+
+    def outputs(self) -> np.ndarray:
+        """y_1..y_T (T, output size), or the top hidden states without a readout."""
+        return self._result.outputs.copy()
+
+    def canonical(self, name: str) -> str:
+        """The stored name of a parameter given by its stored or displayed name ("A" -> "W_hh")."""
+        shown = {v: k for k, v in self.display_names.items()}
+        return self._net.canonical(shown.get(name, name))
+
+    def get(self, name: str, convention: str | None = None) -> np.ndarray:
+        """A parameter as numpy, in `convention` (default: the widget's)."""
+        value = self._net[self.canonical(name)]
+        return column_form(value) if (convention or self.convention) == "column" else value
+
+    def set(self, name: str, value, convention: str | None = None) -> None:
+        """Assign a parameter given in `convention` (default: the widget's); raises on bad input."""
+        key = self.canonical(name)
+        try:
+            arr = _floats(name, value)
+        except TypeError as e:
+            raise t.TraitError(str(e)) from None
+        if (convention or self.convention) == "column" and arr.ndim == 2:
+            arr = arr.T
+        params = dict(self.params)
+        params[key] = arr.tolist()
+        self.params = params
+
+    def slider(self, name: str, index=(0, 0), *, min: float = -5.0, max: float = 5.0, step: float = 0.1,
+               convention: str | None = None, **kwargs):
+        """An ipywidgets FloatSlider linked both ways to one weight, e.g. ``w.slider("A", (0, 1))``.
+
+        `index` is in `convention` (default: the widget's); a bias takes a single index.
+        """
+        import ipywidgets
+
+        key = self.canonical(name)
+        conv = convention or self.convention
+        idx = (index,) if np.isscalar(index) else tuple(index)
+        shape = self._net.param_shapes[key]
+        if len(idx) != len(shape):
+            raise ValueError(f"{name} has shape {shape}; give an index with {len(shape)} entries, got {index!r}")
+        row_idx = idx[::-1] if conv == "column" and len(idx) == 2 else idx
+        if any(not 0 <= i < n for i, n in zip(row_idx, shape)):
+            raise IndexError(f"index {index!r} is outside {name} of shape {shape if conv == 'row' else shape[::-1]}")
+        shown = self.display_names.get(key, key)
+        label = f"{shown}[{', '.join(str(i + 1) for i in idx)}]"
+        current = float(self._net[key][row_idx])
+        lo, hi = builtins.min(min, current), builtins.max(max, current)
+        s = ipywidgets.FloatSlider(value=current, min=lo, max=hi, step=step, description=label,
+                                   continuous_update=True, readout_format=".3g", **kwargs)
+        guard = {"busy": False}
+
+        def from_slider(change):
+            if guard["busy"]:
+                return
+            guard["busy"] = True
+            try:
+                value = self._net[key]
+                value[row_idx] = change["new"]
+                params = dict(self.params)
+                params[key] = value.tolist()
+                self.params = params
+            finally:
+                guard["busy"] = False
+
+        def from_widget(change):
+            if guard["busy"]:
+                return
+            if key not in self._net.param_shapes or self._net.param_shapes[key] != shape:
+                s.disabled = True      # the parameter is gone or changed shape
+                return
+            guard["busy"] = True
+            try:
+                s.value = float(self._net[key][row_idx])
+            finally:
+                guard["busy"] = False
+
+        s.observe(from_slider, names="value")
+        self.observe(from_widget, names="params")
+        return s
+
+    # -- validation: every editable trait goes through _check before it is applied --------
+    def _candidate(self, name, value):
+        net = self._net
+        X, h0, c0, targets = self._inputs, self.h0, self.c0, self.targets
+        if name == "spec":
+            spec = Spec.from_dict(value)
+            net = net.with_spec(spec)
+            X = _fit(X, (X.shape[0], spec.input_size))
+            h0 = [_fit(np.asarray(h), (n,)).tolist() for h, n in zip(_pad_layers(h0, spec), spec.hidden_sizes)]
+            c0 = ([_fit(np.asarray(c), (n,)).tolist() for c, n in zip(_pad_layers(c0, spec), spec.hidden_sizes)]
+                  if spec.cell == "lstm" else None)
+            targets = None if targets is None or spec.output_size is None else _fit_targets(targets, X.shape[0], spec)
+        elif name == "params":
+            if not isinstance(value, dict):
+                raise t.TraitError(f"params must be a dict of name -> values, got {type(value).__name__}")
+            missing = set(net.params) - set(value)
+            if missing:
+                raise t.TraitError(f"params is missing {sorted(missing)}; expected every parameter of the network")
+            net = net.copy()
+            net.set_params(value)
+        elif name == "inputs":
+            X = value
+        elif name == "h0":
+            h0 = value
+        elif name == "c0":
+            c0 = value
+        elif name == "targets":
+            targets = value
+        return _check(net, X, h0, c0, targets)
+
+    @t.validate(*_EDITABLE, "c0")
+    def _validate_editable(self, proposal):
+        name, value = proposal["trait"].name, proposal["value"]
+        if self._committing:
+            return value
+        try:
+            state = self._candidate(name, value)
+        except (ValueError, TypeError, KeyError) as e:
+            raise t.TraitError(_message(e)) from None
+        self._pending = state
+        return _normalise(name, value, state)
+
+    @t.observe(*_EDITABLE, "c0")
+    def _on_editable(self, change):
+        if self._committing or self._pending is None:
+            return
+        state, self._pending = self._pending, None
+        self._commit(state)
+
+    def _commit(self, state: "State"):
+        net, trace = state.net, state.trace
+        self._net, self._inputs, self._result, self._grads = net, state.inputs, trace, state.grads
+        self._committing = True
+        try:
+            with self.hold_sync():
+                self.spec = net.spec.to_dict()
+                self.param_order = list(net.param_shapes)
+                self.params = {k: v.tolist() for k, v in net.params.items()}
+                self.inputs = state.inputs.tolist()
+                self.h0 = [lt.h0.tolist() for lt in trace.layers]
+                self.c0 = [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else []
+                self.targets = None if trace.targets is None else trace.targets.tolist()
+                self.focus_step = min(self.focus_step, trace.T - 1)
+                self.reveal = min(self.reveal, _slide_count(trace) - 1)
+                self.error = ""
+                self.error_field = ""
+                self.trace = trace.to_json(state.grads)
+        finally:
+            self._committing = False
+
+    # -- edits from the page --------------------------------------------------------------
+    def set_state(self, sync_data):
+        try:
+            super().set_state(sync_data)
+        except t.TraitError as e:
+            self._pending = None
+            field = next((k for k in sync_data if k in _EDITABLE or k == "c0"), "")
+            if field == "params":
+                field = _changed_param(self.params, sync_data.get("params")) or "params"
+            # put the page back to what Python holds, then say why
+            with self.hold_sync():
+                self.send_state([k for k in sync_data if k in self.keys])
+                self.error = str(e)
+                self.error_field = field
+
+
+def _message(e: Exception) -> str:
+    return e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+
+
+class State(NamedTuple):
+    net: Network
+    inputs: np.ndarray   # the inputs as given (one-to-many ignores steps after the first)
+    trace: object
+    grads: object
+
+
+def _check(net: Network, X, h0, c0, targets) -> State:
+    """Compute the trace of a candidate state; raises ValueError/TypeError if it is invalid."""
+    X = as_sequence("inputs", X, net.spec.input_size)
+    h0 = None if h0 is None or (isinstance(h0, list) and not h0) else h0
+    c0 = None if c0 is None or (isinstance(c0, list) and not c0) else c0
+    trace = net.forward(X, h0, c0, targets)
+    grads = net.backward(trace) if trace.loss is not None else None
+    return State(net, X, trace, grads)
+
+
+def _slide_count(trace) -> int:
+    """Slides of the step-through (docs/protocol.md): slide 0, then per step one per layer and
+    one for y_t where it is shown."""
+    per_step = len(trace.layers)
+    n = 1 + trace.T * per_step
+    if trace.y is not None:
+        n += int(trace.scored.sum()) if trace.spec.mode != "many-to-many" else trace.T
+    return n
+
+
+def _normalise(name, value, state: State):
+    net, trace = state.net, state.trace
+    if name == "spec":
+        return net.spec.to_dict()
+    if name == "params":
+        return {k: v.tolist() for k, v in net.params.items()}
+    if name == "inputs":
+        return state.inputs.tolist()
+    if name == "h0":
+        return [lt.h0.tolist() for lt in trace.layers]
+    if name == "c0":
+        return [lt.c0.tolist() for lt in trace.layers] if trace.layers[0].c0 is not None else []
+    if name == "targets":
+        return None if trace.targets is None else trace.targets.tolist()
+    return value
+
+
+def _fit(arr, shape):
+    """Pad with zeros or cut `arr` to `shape`."""
+    out = np.zeros(shape)
+    arr = np.asarray(arr, dtype=float)
+    if arr.ndim != len(shape):
+        return out
+    block = tuple(slice(0, min(a, b)) for a, b in zip(arr.shape, shape))
+    out[block] = arr[block]
+    return out
+
+
+def _pad_layers(states, spec):
+    states = list(states or [])
+    return (states + [[]] * spec.num_layers)[:spec.num_layers]
+
+
+def _fit_targets(targets, T, spec):
+    arr = np.asarray(targets, dtype=float)
+    if arr.ndim != 2:
+        return None
+    return _fit(arr, (arr.shape[0], spec.output_size)).tolist()
+
+
+def _changed_param(old: dict, new) -> str:
+    if not isinstance(new, dict):
+        return ""
+    for k, v in new.items():
+        if old.get(k) != v:
+            return k
+    return ""
