@@ -20,7 +20,7 @@ export function renderDiagram(g, { trace, vis, labels = [], names = {}, focusSte
     role: "img", "aria-label": "Unrolled network: one column per time step",
   });
   root.appendChild(svg("defs", {}, [
-    svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, [
+    svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, [
       svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-arrowhead" }),
     ]),
   ]));

@@ -11,6 +11,10 @@ import { attachScrub, scrubStep, modifier, roundTo } from "./scrub.js";
  * @param {{dataRef?: string, onEdit: (r: number, c: number, value: number, phase: "preview"|"commit") => void}} opts
  * @returns {{el: HTMLElement, update: (state: object) => void, destroy: () => void}}
  */
+const show = (v) => formatNumber(v, { digits: 3 });
+// A focused cell shows the value as typed text; an unfocused one the short form.
+const shown = (input, v) => (document.activeElement === input ? formatForEditing(v) : show(v));
+
 export function createMatrixEditor({ dataRef, onEdit }) {
   const title = h("div", { class: "rnnw-mtitle" });
   const grid = h("div", { class: "rnnw-grid", role: "group" });
@@ -30,14 +34,14 @@ export function createMatrixEditor({ dataRef, onEdit }) {
 
   const setCell = (cell, v, scale) => {
     cell.value = v;
-    cell.input.value = formatNumber(v);
+    cell.input.value = shown(cell.input, v);
     paint(cell.input, v, scale);
   };
 
   const commitTyped = (r, c) => {
     const cell = cells[r][c];
     const text = cell.input.value;
-    if (text === formatNumber(cell.value) || text === formatForEditing(cell.value)) {
+    if (text === show(cell.value) || text === formatForEditing(cell.value)) {
       cell.input.dataset.editing = "";
       return;
     }
@@ -47,14 +51,14 @@ export function createMatrixEditor({ dataRef, onEdit }) {
       localError = parsed.message;
       showMessage();
       // The previous value stays displayed (and the trace with it); nothing is sent.
-      cell.input.value = formatNumber(cell.value);
+      cell.input.value = shown(cell.input, cell.value);
       cell.input.dataset.editing = "";
       return;
     }
     clearInvalid(cell);
     cell.input.dataset.editing = "";
     cell.value = parsed.value;
-    cell.input.value = formatNumber(parsed.value);
+    cell.input.value = shown(cell.input, parsed.value);
     onEdit(r, c, parsed.value, "commit");
   };
 
@@ -67,15 +71,20 @@ export function createMatrixEditor({ dataRef, onEdit }) {
   const makeCell = (r, c) => {
     const input = h("input", {
       class: "rnnw-cell", type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false",
-      "data-r": r, "data-c": c, "data-ref": dataRef,
+      "data-r": r, "data-c": c,
     });
     const cell = { input, value: 0, nudging: false };
-    input.addEventListener("focus", () => input.select());
+    input.addEventListener("focus", () => {
+      // Full precision while editing; the cell shows 3 significant digits otherwise.
+      if (input.dataset.editing !== "1") input.value = formatForEditing(cell.value);
+      input.select();
+    });
     input.addEventListener("input", () => {
       input.dataset.editing = "1";
     });
     input.addEventListener("blur", () => {
       if (input.dataset.editing === "1") commitTyped(r, c);
+      input.value = show(cell.value);
     });
     input.addEventListener("keydown", (e) => {
       if (e.key === "Enter") {
@@ -85,7 +94,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
       } else if (e.key === "Escape") {
         e.preventDefault();
         e.stopPropagation();
-        input.value = formatNumber(cell.value);
+        input.value = shown(input, cell.value);
         input.dataset.editing = "";
         clearInvalid(cell);
         input.select();
@@ -96,7 +105,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
         input.dataset.editing = "";
         clearInvalid(cell);
         cell.value = v;
-        input.value = formatNumber(v);
+        input.value = shown(input, v);
         cell.nudging = true;
         onEdit(r, c, v, "preview");
         input.select();
@@ -113,7 +122,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
       getStep: () => step,
       onPreview: (v) => {
         cell.value = v;
-        input.value = formatNumber(v);
+        input.value = shown(input, v);
         input.dataset.scrubbing = "1";
         onEdit(r, c, v, "preview");
       },
@@ -129,7 +138,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
   };
 
   /**
-   * @param {{values: number[][], symbol: object, hint?: string, shape?: string,
+   * @param {{values: number[][], symbol: object, hint?: object, shape?: string,
    *          ariaLabel: (r: number, c: number) => string, cellRef?: (r: number, c: number) => string,
    *          error?: string, className?: string}} state
    */
@@ -140,7 +149,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
     step = scrubStep(values);
     setChildren(title, [
       symbolEl(state.symbol, { class: "rnnw-mname" }),
-      state.hint ? h("span", { class: "rnnw-hint" }, [state.hint]) : null,
+      state.hint ? h("span", { class: "rnnw-hint" }, ["= ", symbolEl(state.hint)]) : null,
       state.shape ? h("span", { class: "rnnw-shape" }, [state.shape]) : null,
     ]);
     if (state.className) el.className = `rnnw-matrix ${state.className}`;

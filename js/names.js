@@ -39,9 +39,11 @@ export function paramSymbol(name, convention, displayNames = {}) {
   }
   const { stem, layer } = splitLayer(name);
   const s = split(stem);
-  const layerMark = layer > 0 ? `\u207d${superscript(layer + 1)}\u207e` : "";
-  const sup = layerMark + (convention === "column" && !isBias(name) ? T_MARK : "");
-  return { ...s, sup, text: stem + sup };
+  const transposed = convention === "column" && !isBias(name);
+  // sup is shown inside <sup> (plain characters); text uses unicode superscripts.
+  const sup = (layer > 0 ? `(${layer + 1})` : "") + (transposed ? "T" : "");
+  const text = stem + (layer > 0 ? `\u207d${superscript(layer + 1)}\u207e` : "") + (transposed ? T_MARK : "");
+  return { ...s, sup, text };
 }
 
 /**

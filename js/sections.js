@@ -43,8 +43,8 @@ export function createParamEditors({ current, send }) {
       const canonical = paramSymbol(name, convention, {});
       editorFor(name).update({
         values: display,
-        symbol: { ...sym, ref: ref.p(name) },
-        hint: names[name] ? `= ${canonical.text}` : "",
+        symbol: sym,
+        hint: names[name] ? canonical : null,
         shape: shapeText(display),
         ariaLabel: ariaFor(sym.text, display, isBias(name)),
         error: errorField === name ? error : "",

@@ -11,9 +11,28 @@ import { createSaver } from "./scrub.js";
 import { createSequenceEditors, createParamEditors } from "./sections.js";
 import { related } from "./links.js";
 
+/**
+ * Display names as the current view needs them. A preset's names describe its own convention
+ * (`names_convention`: Tom Yeh's A = W_hh^T is a column-form name); in the other convention the
+ * page shows the transpose of that matrix, so it is called "Aᵀ".
+ */
+export function shownNames(model) {
+  const names = model.get("display_names") || {};
+  const home = model.get("names_convention");
+  if (!home || home === model.get("convention")) return names;
+  const params = model.get("params") || {};
+  const out = {};
+  for (const [key, shown] of Object.entries(names)) {
+    const value = params[key];
+    out[key] = Array.isArray(value) && Array.isArray(value[0]) ? `${shown}\u1d40` : shown;
+  }
+  return out;
+}
+
 export const TRAITS = [
   "spec", "params", "param_order", "inputs", "h0", "targets", "convention", "display_names",
   "labels", "title", "reveal", "focus_step", "error", "error_field", "limits", "trace",
+  "names_convention",
 ];
 
 // Which parts of the view each trait affects.
@@ -24,8 +43,9 @@ const PARTS = {
   inputs: ["seq"],
   h0: ["seq"],
   targets: ["seq"],
-  convention: ["controls", "params", "seq", "formula", "steps"],
-  display_names: ["params", "seq", "diagram", "formula", "steps"],
+  convention: ["controls", "params", "seq", "diagram", "formula", "steps", "error"],
+  display_names: ["params", "seq", "diagram", "formula", "steps", "error"],
+  names_convention: ["params", "seq", "diagram", "formula", "steps", "error"],
   labels: ["diagram"],
   title: ["title"],
   reveal: ["steps", "diagram", "formula"],
@@ -38,7 +58,7 @@ const PARTS = {
 const ALL_PARTS = [...new Set(Object.values(PARTS).flat()), "title"];
 
 export function mount(model, el) {
-  const get = (k) => model.get(k);
+  const get = (k) => (k === "display_names" ? shownNames(model) : model.get(k));
   const saver = createSaver(model, typeof window === "undefined" ? globalThis : window);
   const listeners = [];
   let disposed = false;
@@ -97,7 +117,9 @@ export function mount(model, el) {
       const msg = get("error");
       const field = get("error_field");
       errorBox.hidden = !msg;
-      errorBox.textContent = msg ? (field ? `${field}: ${msg}` : msg) : "";
+      const shown = get("display_names")?.[field];
+      const where = field ? `${shown ? `${shown} (${field})` : field}: ` : "";
+      errorBox.textContent = msg ? `${where}${msg}` : "";
     },
     controls() {
       controls.update({ spec: get("spec"), convention: get("convention"), limits: get("limits") || {} });

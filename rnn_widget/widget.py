@@ -9,19 +9,22 @@ value, and nothing else changes.
 from __future__ import annotations
 
 import builtins
+import re
 import pathlib
 from typing import NamedTuple
 
 import anywidget
+from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 import numpy as np
 import traitlets as t
 
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
-from .core.validate import _floats, as_sequence
+from .core.validate import as_array, as_sequence
 
 _STATIC = pathlib.Path(__file__).parent / "static"
-_EDITABLE = ("spec", "params", "inputs", "h0", "targets")
+#: Traits that change the model, in the order a combined edit applies them.
+_EDITABLE = ("spec", "params", "inputs", "h0", "c0", "targets")
 
 
 class RNNWidget(anywidget.AnyWidget):
@@ -44,6 +47,7 @@ class RNNWidget(anywidget.AnyWidget):
     targets = t.Any(None, allow_none=True, help="Targets (T, output size) or one row per scored step, or None.").tag(sync=True)
     convention = t.Enum(("row", "column"), "row", help="Show h_t = phi(x W_xh + h W_hh) ('row') or phi(A h + B x) ('column').").tag(sync=True)
     display_names = t.Dict(t.Unicode(), help="Shown names per canonical name, e.g. {'W_hh': 'A'}.").tag(sync=True)
+    names_convention = t.Enum(("row", "column"), "row", help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.").tag(sync=True)
     labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
     title = t.Unicode("", help="A heading shown above the widget (shown as text).").tag(sync=True)
     reveal = t.Int(-1, help="Step-through slide shown: -1 shows everything, n shows slides 0..n.").tag(sync=True)
@@ -74,7 +78,8 @@ class RNNWidget(anywidget.AnyWidget):
         from . import presets
 
         p = presets.load(preset) if isinstance(preset, str) else preset
-        options = {"display_names": dict(p.display_names), "convention": p.convention, "title": p.title}
+        options = {"display_names": dict(p.display_names), "convention": p.convention,
+                   "names_convention": p.convention, "title": p.title}
         if p.labels:
             options["labels"] = list(p.labels)
         options.update(kwargs)
@@ -115,12 +120,14 @@ class RNNWidget(anywidget.AnyWidget):
     def set(self, name: str, value, convention: str | None = None) -> None:
         """Assign a parameter given in `convention` (default: the widget's); raises on bad input."""
         key = self.canonical(name)
+        shape = self._net.param_shapes[key]
         try:
-            arr = _floats(name, value)
-        except TypeError as e:
+            if (convention or self.convention) == "column" and len(shape) == 2:
+                arr = as_array(name, value, shape[::-1]).T     # checked in the form it was given
+            else:
+                arr = as_array(name, value, shape)
+        except (TypeError, ValueError) as e:
             raise t.TraitError(str(e)) from None
-        if (convention or self.convention) == "column" and arr.ndim == 2:
-            arr = arr.T
         params = dict(self.params)
         params[key] = arr.tolist()
         self.params = params
@@ -180,48 +187,72 @@ class RNNWidget(anywidget.AnyWidget):
         return s
 
     # -- validation: every editable trait goes through _check before it is applied --------
-    def _candidate(self, name, value):
+    def _candidate(self, edits: dict) -> "State":
+        """The state after `edits` (trait name -> value, applied in the order of _EDITABLE)."""
         net = self._net
         X, h0, c0, targets = self._inputs, self.h0, self.c0, self.targets
-        if name == "spec":
-            spec = Spec.from_dict(value)
+        if "spec" in edits:
+            spec = Spec.from_dict(edits["spec"])
             net = net.with_spec(spec)
             X = _fit(X, (X.shape[0], spec.input_size))
             h0 = [_fit(np.asarray(h), (n,)).tolist() for h, n in zip(_pad_layers(h0, spec), spec.hidden_sizes)]
             c0 = ([_fit(np.asarray(c), (n,)).tolist() for c, n in zip(_pad_layers(c0, spec), spec.hidden_sizes)]
                   if spec.cell == "lstm" else None)
-            targets = None if targets is None or spec.output_size is None else _fit_targets(targets, X.shape[0], spec)
-        elif name == "params":
+            targets = None if targets is None or spec.output_size is None else _fit_targets(targets, spec)
+        if "params" in edits:
+            value = edits["params"]
             if not isinstance(value, dict):
-                raise t.TraitError(f"params must be a dict of name -> values, got {type(value).__name__}")
+                raise TypeError(f"params must be a dict of name -> values, got {type(value).__name__}")
             missing = set(net.params) - set(value)
             if missing:
-                raise t.TraitError(f"params is missing {sorted(missing)}; expected every parameter of the network")
+                raise ValueError(f"params is missing {sorted(missing)}; expected every parameter of the network")
             net = net.copy()
             net.set_params(value)
-        elif name == "inputs":
+        if "inputs" in edits:
+            value = edits["inputs"]
+            if targets is not None and "targets" not in edits and isinstance(value, list) and len(value) != len(X):
+                targets = _retime_targets(targets, len(X), len(value), net.spec.mode)
             X = value
-        elif name == "h0":
-            h0 = value
-        elif name == "c0":
-            c0 = value
-        elif name == "targets":
-            targets = value
+        h0 = edits.get("h0", h0)
+        c0 = edits.get("c0", c0)
+        targets = edits.get("targets", targets)
         return _check(net, X, h0, c0, targets)
 
-    @t.validate(*_EDITABLE, "c0")
+    @t.validate(*_EDITABLE)
     def _validate_editable(self, proposal):
         name, value = proposal["trait"].name, proposal["value"]
         if self._committing:
             return value
         try:
-            state = self._candidate(name, value)
+            state = self._candidate({name: value})
         except (ValueError, TypeError, KeyError) as e:
-            raise t.TraitError(_message(e)) from None
+            raise t.TraitError(self._shown(_message(e))) from None
         self._pending = state
         return _normalise(name, value, state)
 
-    @t.observe(*_EDITABLE, "c0")
+    @t.validate("reveal")
+    def _validate_reveal(self, proposal):
+        n = _slide_count(self._result)
+        if not -1 <= proposal["value"] < n:
+            raise t.TraitError(f"reveal = {proposal['value']} is out of range; expected -1 (show all) or 0 to {n - 1}")
+        return proposal["value"]
+
+    @t.validate("focus_step")
+    def _validate_focus(self, proposal):
+        T = self._result.T
+        if not 0 <= proposal["value"] < T:
+            raise t.TraitError(f"focus_step = {proposal['value']} is out of range; expected 0 to {T - 1}")
+        return proposal["value"]
+
+    def _shown(self, message: str) -> str:
+        """Name parameters in a message the way the page shows them: "A (W_hh) must be ..."."""
+        names = getattr(self, "display_names", None) or {}
+        for key, shown in names.items():
+            if key != shown and key in (self._net.param_shapes if hasattr(self, "_net") else {}):
+                message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", f"{shown} ({key})", message)
+        return message
+
+    @t.observe(*_EDITABLE)
     def _on_editable(self, change):
         if self._committing or self._pending is None:
             return
@@ -241,6 +272,8 @@ class RNNWidget(anywidget.AnyWidget):
                 self.h0 = [lt.h0.tolist() for lt in trace.layers]
                 self.c0 = [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else []
                 self.targets = None if trace.targets is None else trace.targets.tolist()
+                if self.labels and len(self.labels) != trace.T:
+                    self.labels = (list(self.labels) + [""] * trace.T)[:trace.T]
                 self.focus_step = min(self.focus_step, trace.T - 1)
                 self.reveal = min(self.reveal, _slide_count(trace) - 1)
                 self.error = ""
@@ -251,18 +284,41 @@ class RNNWidget(anywidget.AnyWidget):
 
     # -- edits from the page --------------------------------------------------------------
     def set_state(self, sync_data):
-        try:
-            super().set_state(sync_data)
-        except t.TraitError as e:
-            self._pending = None
-            field = next((k for k in sync_data if k in _EDITABLE or k == "c0"), "")
-            if field == "params":
-                field = _changed_param(self.params, sync_data.get("params")) or "params"
-            # put the page back to what Python holds, then say why
-            with self.hold_sync():
-                self.send_state([k for k in sync_data if k in self.keys])
-                self.error = str(e)
-                self.error_field = field
+        """State from the page. Edits to the model traits are checked together and applied at once
+        (a spec change and its new params arrive in one message); a refused edit puts the page
+        back and says why."""
+        edits = {k: sync_data[k] for k in _EDITABLE if k in sync_data}
+        rest = {k: v for k, v in sync_data.items() if k not in edits}
+        if edits:
+            self._echo(edits)
+            try:
+                state = self._candidate(edits)
+            except (ValueError, TypeError, KeyError) as e:
+                self._refuse(edits, self._shown(_message(e)))
+            else:
+                with self._lock_property(**edits):
+                    self._commit(state)
+        if rest:
+            try:
+                super().set_state(rest)
+            except t.TraitError as e:
+                self._refuse(rest, str(e))
+
+    def _echo(self, edits):
+        """ipywidgets 8 confirms every state the page sends with an echo_update message."""
+        if JUPYTER_WIDGETS_ECHO:
+            state, paths, buffers = _remove_buffers(edits)
+            self._send({"method": "echo_update", "state": state, "buffer_paths": paths}, buffers=buffers)
+
+    def _refuse(self, data, message):
+        self._pending = None
+        field = next((k for k in _EDITABLE if k in data), next(iter(data), ""))
+        if field == "params":
+            field = _changed_param(self.params, data.get("params")) or "params"
+        with self.hold_sync():
+            self.send_state([k for k in data if k in self.keys])   # the page shows Python's values again
+            self.error = message
+            self.error_field = field
 
 
 def _message(e: Exception) -> str:
@@ -324,12 +380,25 @@ def _fit(arr, shape):
     return out
 
 
+def _retime_targets(targets, old_T, new_T, mode):
+    """Targets after the sequence grew or shrank: many-to-one keeps the last step's target on
+    the new last step; otherwise rows are cut or padded with zeros."""
+    arr = np.asarray(targets, dtype=float)
+    if arr.ndim != 2 or arr.shape[0] != old_T:
+        return targets
+    if mode == "many-to-one":
+        out = np.zeros((new_T, arr.shape[1]))
+        out[-1] = arr[-1]
+        return out.tolist()
+    return _fit(arr, (new_T, arr.shape[1])).tolist()
+
+
 def _pad_layers(states, spec):
     states = list(states or [])
     return (states + [[]] * spec.num_layers)[:spec.num_layers]
 
 
-def _fit_targets(targets, T, spec):
+def _fit_targets(targets, spec):
     arr = np.asarray(targets, dtype=float)
     if arr.ndim != 2:
         return None

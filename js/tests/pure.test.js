@@ -88,7 +88,8 @@ describe("names", () => {
     expect(paramSymbol("W_hh", "column", {}).text).toBe("W_hh\u1d40");
     expect(paramSymbol("W_hh", "row", {})).toMatchObject({ base: "W", sub: "hh", sup: "" });
     expect(paramSymbol("b_h", "column", {}).sup).toBe("");
-    expect(paramSymbol("W_xh@2", "row", {}).sup).toBe("\u207d\u00b2\u207e");
+    expect(paramSymbol("W_xh@2", "row", {})).toMatchObject({ sup: "(2)", text: "W_xh\u207d\u00b2\u207e" });
+    expect(paramSymbol("W_hh@2", "column", {}).sup).toBe("(2)T");
     expect(stateBase("h", 1, { "h@2": "k" })).toBe("k");
     expect(splitLayer("b_h@3")).toEqual({ stem: "b_h", layer: 2 });
   });

@@ -87,6 +87,8 @@ describe("rendering Tom Yeh's exercise", () => {
     expect(model.set).not.toHaveBeenCalled();
     expect(model.save_changes).not.toHaveBeenCalled();
     expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(input.value).toBe("-1"); // the previous value, as editable text while focused
+    input.blur();
     expect(input.value).toBe("\u22121");
     const msg = input.closest(".rnnw-matrix").querySelector(".rnnw-msg").textContent;
     expect(msg).toBe("'abc' is not a number: type a finite number such as -0.5");
