@@ -8,26 +8,27 @@ value, and nothing else changes.
 """
 from __future__ import annotations
 
-import builtins
-import re
 import pathlib
-from typing import NamedTuple
+import re
 
 import anywidget
-from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 import numpy as np
 import traitlets as t
+from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
+from ._state import (State, changed_param, check, check_bptt, fit, fit_targets, message, normalise,
+                     pad_layers, retime_targets, slide_count, trace_json)
+from ._training import TrainingMixin, check_train_options
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
-from .core.validate import as_array, as_sequence
+from .core.validate import as_array
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 #: Traits that change the model, in the order a combined edit applies them.
-_EDITABLE = ("spec", "params", "inputs", "h0", "c0", "targets")
+_EDITABLE = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt")
 
 
-class RNNWidget(anywidget.AnyWidget):
+class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     """Edit an RNN/LSTM/GRU by hand and watch every hidden state, output and formula update.
 
     >>> w = RNNWidget.from_preset("tom_yeh")      # doctest: +SKIP
@@ -56,6 +57,12 @@ class RNNWidget(anywidget.AnyWidget):
     error_field = t.Unicode("", help="What the refused edit was about: a parameter name, 'inputs', 'h0', 'targets' or 'spec'.").tag(sync=True)
     limits = t.Dict(help="Size limits the page enforces (read-only).").tag(sync=True)
     trace = t.Dict(help="The forward trace (and gradients with targets) of the current state (read-only).").tag(sync=True)
+    show_grads = t.Bool(False, help="The gradient view is open in the page.").tag(sync=True)
+    bptt = t.Dict({"clip_norm": None, "truncate": None}, help="Backward options: clip_norm (global norm) and truncate (steps).").tag(sync=True)
+    bptt_step = t.Int(-1, help="Backward step-through: -1 shows all of BPTT, n shows it after n + 1 steps back.").tag(sync=True)
+    train_options = t.Dict({"lr": 0.01, "momentum": 0.0, "steps": 50, "clip_norm": None}, help="What the page's Train button uses.").tag(sync=True)
+    training = t.Dict({"running": False, "step": 0, "total": 0, "lr": 0.01, "momentum": 0.0, "message": ""}, help="Training progress (read-only).").tag(sync=True)
+    loss_history = t.List(help="The loss before each SGD step since the last reset (read-only).").tag(sync=True)
 
     def __init__(self, network: Network | None = None, inputs=None, *, h0=None, c0=None, targets=None,
                  **kwargs):
@@ -66,9 +73,11 @@ class RNNWidget(anywidget.AnyWidget):
         self._net = net.copy()
         self._pending = None
         self._committing = False
-        state = _check(net, X, h0, c0, targets)
+        state = check(self._net, X, h0, c0, targets, kwargs.get("bptt"))
+        self._state = state
         super().__init__(**kwargs)
         self.limits = dict(LIMITS)
+        self._init_training()
         self._commit(state)
 
     # -- construction ---------------------------------------------------------------------
@@ -91,13 +100,17 @@ class RNNWidget(anywidget.AnyWidget):
         """A copy of the current network."""
         return self._net.copy()
 
+    @property
+    def _result(self):
+        return self._state.trace
+
     def result(self):
         """The current forward `Trace` (numpy arrays)."""
-        return self._result
+        return self._state.trace
 
     def gradients(self):
-        """The current BPTT `Gradients`, or None without targets."""
-        return self._grads
+        """The current BPTT `Gradients` (with the `bptt` options), or None without targets."""
+        return self._state.grads
 
     def hidden_states(self, layer: int = -1) -> np.ndarray:
         """h_1..h_T of a layer as a (T, hidden) array."""
@@ -138,67 +151,24 @@ class RNNWidget(anywidget.AnyWidget):
 
         `index` is in `convention` (default: the widget's); a bias takes a single index.
         """
-        import ipywidgets
+        from ._sliders import linked_slider
 
-        key = self.canonical(name)
-        conv = convention or self.convention
-        idx = (index,) if np.isscalar(index) else tuple(index)
-        shape = self._net.param_shapes[key]
-        if len(idx) != len(shape):
-            raise ValueError(f"{name} has shape {shape}; give an index with {len(shape)} entries, got {index!r}")
-        row_idx = idx[::-1] if conv == "column" and len(idx) == 2 else idx
-        if any(not 0 <= i < n for i, n in zip(row_idx, shape)):
-            raise IndexError(f"index {index!r} is outside {name} of shape {shape if conv == 'row' else shape[::-1]}")
-        shown = self.display_names.get(key, key)
-        label = f"{shown}[{', '.join(str(i + 1) for i in idx)}]"
-        current = float(self._net[key][row_idx])
-        lo, hi = builtins.min(min, current), builtins.max(max, current)
-        s = ipywidgets.FloatSlider(value=current, min=lo, max=hi, step=step, description=label,
-                                   continuous_update=True, readout_format=".3g", **kwargs)
-        guard = {"busy": False}
-
-        def from_slider(change):
-            if guard["busy"]:
-                return
-            guard["busy"] = True
-            try:
-                value = self._net[key]
-                value[row_idx] = change["new"]
-                params = dict(self.params)
-                params[key] = value.tolist()
-                self.params = params
-            finally:
-                guard["busy"] = False
-
-        def from_widget(change):
-            if guard["busy"]:
-                return
-            if key not in self._net.param_shapes or self._net.param_shapes[key] != shape:
-                s.disabled = True      # the parameter is gone or changed shape
-                return
-            guard["busy"] = True
-            try:
-                s.value = float(self._net[key][row_idx])
-            finally:
-                guard["busy"] = False
-
-        s.observe(from_slider, names="value")
-        self.observe(from_widget, names="params")
-        return s
+        return linked_slider(self, name, index, lo=min, hi=max, step=step, convention=convention, **kwargs)
 
     # -- validation: every editable trait goes through _check before it is applied --------
     def _candidate(self, edits: dict) -> "State":
         """The state after `edits` (trait name -> value, applied in the order of _EDITABLE)."""
         net = self._net
-        X, h0, c0, targets = self._inputs, self.h0, self.c0, self.targets
+        X, h0, c0, targets = self._state.inputs, self.h0, self.c0, self.targets
+        bptt = edits.get("bptt", self.bptt)
         if "spec" in edits:
             spec = Spec.from_dict(edits["spec"])
             net = net.with_spec(spec)
-            X = _fit(X, (X.shape[0], spec.input_size))
-            h0 = [_fit(np.asarray(h), (n,)).tolist() for h, n in zip(_pad_layers(h0, spec), spec.hidden_sizes)]
-            c0 = ([_fit(np.asarray(c), (n,)).tolist() for c, n in zip(_pad_layers(c0, spec), spec.hidden_sizes)]
+            X = fit(X, (X.shape[0], spec.input_size))
+            h0 = [fit(np.asarray(h), (n,)).tolist() for h, n in zip(pad_layers(h0, spec), spec.hidden_sizes)]
+            c0 = ([fit(np.asarray(c), (n,)).tolist() for c, n in zip(pad_layers(c0, spec), spec.hidden_sizes)]
                   if spec.cell == "lstm" else None)
-            targets = None if targets is None or spec.output_size is None else _fit_targets(targets, spec)
+            targets = None if targets is None or spec.output_size is None else fit_targets(targets, spec)
         if "params" in edits:
             value = edits["params"]
             if not isinstance(value, dict):
@@ -211,12 +181,12 @@ class RNNWidget(anywidget.AnyWidget):
         if "inputs" in edits:
             value = edits["inputs"]
             if targets is not None and "targets" not in edits and isinstance(value, list) and len(value) != len(X):
-                targets = _retime_targets(targets, len(X), len(value), net.spec.mode)
+                targets = retime_targets(targets, len(X), len(value), net.spec.mode)
             X = value
         h0 = edits.get("h0", h0)
         c0 = edits.get("c0", c0)
         targets = edits.get("targets", targets)
-        return _check(net, X, h0, c0, targets)
+        return check(net, X, h0, c0, targets, bptt)
 
     @t.validate(*_EDITABLE)
     def _validate_editable(self, proposal):
@@ -226,16 +196,30 @@ class RNNWidget(anywidget.AnyWidget):
         try:
             state = self._candidate({name: value})
         except (ValueError, TypeError, KeyError) as e:
-            raise t.TraitError(self._shown(_message(e))) from None
+            raise t.TraitError(self._shown(message(e))) from None
         self._pending = state
-        return _normalise(name, value, state)
+        return normalise(name, value, state)
 
     @t.validate("reveal")
     def _validate_reveal(self, proposal):
-        n = _slide_count(self._result)
+        n = slide_count(self._result)
         if not -1 <= proposal["value"] < n:
             raise t.TraitError(f"reveal = {proposal['value']} is out of range; expected -1 (show all) or 0 to {n - 1}")
         return proposal["value"]
+
+    @t.validate("bptt_step")
+    def _validate_bptt_step(self, proposal):
+        T = self._result.T
+        if not -1 <= proposal["value"] < T:
+            raise t.TraitError(f"bptt_step = {proposal['value']} is out of range; expected -1 (all) or 0 to {T - 1}")
+        return proposal["value"]
+
+    @t.validate("train_options")
+    def _validate_train_options(self, proposal):
+        try:
+            return check_train_options(proposal["value"])
+        except (TypeError, ValueError) as e:
+            raise t.TraitError(str(e)) from None
 
     @t.validate("focus_step")
     def _validate_focus(self, proposal):
@@ -259,9 +243,18 @@ class RNNWidget(anywidget.AnyWidget):
         state, self._pending = self._pending, None
         self._commit(state)
 
-    def _commit(self, state: "State"):
+    def _advance(self, net: Network) -> None:
+        """Recompute the state for a new network without publishing (training's inner loop)."""
+        st = self._state
+        self._state = check(net, st.inputs, [lt.h0 for lt in st.trace.layers],
+                            [lt.c0 for lt in st.trace.layers] if net.spec.cell == "lstm" else None,
+                            st.trace.targets[st.trace.scored] if st.trace.targets is not None else None, st.bptt)
+        self._net = net
+
+    def _commit(self, state: State):
+        """Make `state` current and publish every trait the page reads, in one message."""
         net, trace = state.net, state.trace
-        self._net, self._inputs, self._result, self._grads = net, state.inputs, trace, state.grads
+        self._net, self._state = net, state
         self._committing = True
         try:
             with self.hold_sync():
@@ -272,13 +265,15 @@ class RNNWidget(anywidget.AnyWidget):
                 self.h0 = [lt.h0.tolist() for lt in trace.layers]
                 self.c0 = [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else []
                 self.targets = None if trace.targets is None else trace.targets.tolist()
+                self.bptt = dict(state.bptt)
                 if self.labels and len(self.labels) != trace.T:
                     self.labels = (list(self.labels) + [""] * trace.T)[:trace.T]
                 self.focus_step = min(self.focus_step, trace.T - 1)
-                self.reveal = min(self.reveal, _slide_count(trace) - 1)
+                self.reveal = min(self.reveal, slide_count(trace) - 1)
+                self.bptt_step = min(self.bptt_step, trace.T - 1)
                 self.error = ""
                 self.error_field = ""
-                self.trace = trace.to_json(state.grads)
+                self.trace = trace_json(state)
         finally:
             self._committing = False
 
@@ -294,7 +289,7 @@ class RNNWidget(anywidget.AnyWidget):
             try:
                 state = self._candidate(edits)
             except (ValueError, TypeError, KeyError) as e:
-                self._refuse(edits, self._shown(_message(e)))
+                self._refuse(edits, self._shown(message(e)))
             else:
                 with self._lock_property(**edits):
                     self._commit(state)
@@ -314,101 +309,10 @@ class RNNWidget(anywidget.AnyWidget):
         self._pending = None
         field = next((k for k in _EDITABLE if k in data), next(iter(data), ""))
         if field == "params":
-            field = _changed_param(self.params, data.get("params")) or "params"
+            field = changed_param(self.params, data.get("params")) or "params"
         with self.hold_sync():
             self.send_state([k for k in data if k in self.keys])   # the page shows Python's values again
             self.error = message
             self.error_field = field
 
 
-def _message(e: Exception) -> str:
-    return e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-
-
-class State(NamedTuple):
-    net: Network
-    inputs: np.ndarray   # the inputs as given (one-to-many ignores steps after the first)
-    trace: object
-    grads: object
-
-
-def _check(net: Network, X, h0, c0, targets) -> State:
-    """Compute the trace of a candidate state; raises ValueError/TypeError if it is invalid."""
-    X = as_sequence("inputs", X, net.spec.input_size)
-    h0 = None if h0 is None or (isinstance(h0, list) and not h0) else h0
-    c0 = None if c0 is None or (isinstance(c0, list) and not c0) else c0
-    trace = net.forward(X, h0, c0, targets)
-    grads = net.backward(trace) if trace.loss is not None else None
-    return State(net, X, trace, grads)
-
-
-def _slide_count(trace) -> int:
-    """Slides of the step-through (docs/protocol.md): slide 0, then per step one per layer and
-    one for y_t where it is shown."""
-    per_step = len(trace.layers)
-    n = 1 + trace.T * per_step
-    if trace.y is not None:
-        n += int(trace.scored.sum()) if trace.spec.mode != "many-to-many" else trace.T
-    return n
-
-
-def _normalise(name, value, state: State):
-    net, trace = state.net, state.trace
-    if name == "spec":
-        return net.spec.to_dict()
-    if name == "params":
-        return {k: v.tolist() for k, v in net.params.items()}
-    if name == "inputs":
-        return state.inputs.tolist()
-    if name == "h0":
-        return [lt.h0.tolist() for lt in trace.layers]
-    if name == "c0":
-        return [lt.c0.tolist() for lt in trace.layers] if trace.layers[0].c0 is not None else []
-    if name == "targets":
-        return None if trace.targets is None else trace.targets.tolist()
-    return value
-
-
-def _fit(arr, shape):
-    """Pad with zeros or cut `arr` to `shape`."""
-    out = np.zeros(shape)
-    arr = np.asarray(arr, dtype=float)
-    if arr.ndim != len(shape):
-        return out
-    block = tuple(slice(0, min(a, b)) for a, b in zip(arr.shape, shape))
-    out[block] = arr[block]
-    return out
-
-
-def _retime_targets(targets, old_T, new_T, mode):
-    """Targets after the sequence grew or shrank: many-to-one keeps the last step's target on
-    the new last step; otherwise rows are cut or padded with zeros."""
-    arr = np.asarray(targets, dtype=float)
-    if arr.ndim != 2 or arr.shape[0] != old_T:
-        return targets
-    if mode == "many-to-one":
-        out = np.zeros((new_T, arr.shape[1]))
-        out[-1] = arr[-1]
-        return out.tolist()
-    return _fit(arr, (new_T, arr.shape[1])).tolist()
-
-
-def _pad_layers(states, spec):
-    states = list(states or [])
-    return (states + [[]] * spec.num_layers)[:spec.num_layers]
-
-
-def _fit_targets(targets, spec):
-    arr = np.asarray(targets, dtype=float)
-    if arr.ndim != 2:
-        return None
-    return _fit(arr, (arr.shape[0], spec.output_size)).tolist()
-
-
-def _changed_param(old: dict, new) -> str:
-    if not isinstance(new, dict):
-        return ""
-    for k, v in new.items():
-        if old.get(k) != v:
-            return k
-    return ""

@@ -1,17 +1,41 @@
 """`Network`: a spec plus its parameters; forward trace, exact BPTT and Jacobian norms."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import cell_gru, cell_lstm, cell_rnn
 from .activations import ACTIVATIONS
 from .layer_grad import LayerGrad
 from .losses import loss_and_grad
-from .spec import GATES, Spec, layer_suffix, split_name
+from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
 from .validate import as_array, as_sequence
 
 _CELLS = {"rnn": cell_rnn, "lstm": cell_lstm, "gru": cell_gru}
+_F64 = np.dtype(np.float64)
+#: all-True masks to copy from (np.ones is several times slower than slicing and copying)
+_TRUE = np.ones(LIMITS["max_steps"] + 1, dtype=bool)
+
+
+def _sequence(what: str, value, width: int) -> np.ndarray:
+    """`as_sequence` with a fast path for what the widget and the training loop pass: a float64
+    (T, width) array. Same checks (shape, length limit, finite numbers) and the same copy; any
+    other value, or a value that fails a check, goes through `as_sequence` for its message."""
+    if (type(value) is np.ndarray and value.dtype == _F64 and value.ndim == 2 and value.shape[1] == width
+            and 0 < value.shape[0] <= LIMITS["max_steps"]):
+        arr = value.copy()
+        flat = arr.ravel()
+        # a sum of squares is finite exactly when every entry is (or it overflows: then the slow
+        # path below looks entry by entry)
+        if math.isfinite(flat.dot(flat)):
+            return arr
+    return as_sequence(what, value, width)
+
+
+def _mask(T: int) -> np.ndarray:
+    return _TRUE[:T].copy() if T <= _TRUE.shape[0] else np.ones(T, dtype=bool)
 
 
 class Network:
@@ -37,6 +61,7 @@ class Network:
         self._spec = spec
         self._params = _init_params(spec, seed)
         self._packed = None
+        self._block_plans = {}    # (gate names, layer suffix) -> which of them are parameters
         if params:
             self.set_params(params)
 
@@ -124,41 +149,45 @@ class Network:
         class index per step also works.
         """
         spec = self._spec
-        X = as_sequence("inputs", X, spec.input_size)
+        X = _sequence("inputs", X, spec.input_size)
         T = X.shape[0]
-        input_mask = np.ones(T, dtype=bool)
-        scored = np.ones(T, dtype=bool)
-        if spec.mode == "one-to-one" and T != 1:
+        input_mask = _mask(T)
+        scored = _mask(T)
+        mode = spec.mode
+        if mode == "one-to-one" and T != 1:
             raise ValueError(f"mode 'one-to-one' takes exactly one time step; got {T}")
-        if spec.mode == "one-to-many":
+        if mode == "one-to-many":
             input_mask[1:] = False
-            X = X.copy()
-            X[1:] = 0.0
-        elif spec.mode == "many-to-one":
+            X[1:] = 0.0               # X is already our own copy
+        elif mode == "many-to-one":
             scored[:-1] = False
         h0s = self._states("h0", h0)
-        c0s = self._states("c0", c0) if spec.cell == "lstm" else [None] * spec.num_layers
+        c0s = self._states("c0", c0) if spec.cell == "lstm" else [None] * len(h0s)
         cell, option = _CELLS[spec.cell], self._cell_option()
+        packed = self._pack()
         layers = []
         inp = X
-        for layer, P in enumerate(self._pack()):
+        for layer, P in enumerate(packed):
             values = cell.forward(inp, h0s[layer], c0s[layer], P, option)
             layers.append(LayerTrace(values, h0s[layer], c0s[layer], inp))
             inp = values["h"]
         y_pre = y = None
         if spec.output_size is not None:
-            y_pre = inp @ self._params["W_hy"]
-            if "b_y" in self._params:
-                y_pre += self._params["b_y"]
+            params = self._params
+            y_pre = inp @ params["W_hy"]
+            b_y = params.get("b_y")
+            if b_y is not None:
+                y_pre += b_y
             y = ACTIVATIONS[spec.output_activation][0](y_pre)
-        trace = Trace(spec=spec, x=X, input_mask=input_mask, scored=scored, layers=layers, y_pre=y_pre, y=y)
-        trace._packed = self._packed
+        trace = Trace(spec, X, input_mask, scored, layers, y_pre, y)
+        trace._packed = packed
         if targets is not None:
             out = y if y is not None else inp
-            tg = self._targets(targets, T, scored, out.shape[1])
+            n_scored = 1 if mode == "many-to-one" else T
+            tg = self._targets(targets, T, scored, out.shape[1], n_scored)
             trace.targets = tg
             trace.loss, trace.loss_steps, trace._dy, trace.p = loss_and_grad(
-                spec.loss, y_pre if y_pre is not None else inp, out, tg, scored)
+                spec.loss, y_pre if y_pre is not None else inp, out, tg, scored, n_scored=n_scored)
         return trace
 
     def _states(self, what, value):
@@ -166,6 +195,9 @@ class Network:
         sizes = spec.hidden_sizes
         if value is None:
             return [np.zeros(h) for h in sizes]
+        if (len(sizes) == 1 and type(value) is np.ndarray and value.dtype == _F64 and value.shape == (sizes[0],)
+                and math.isfinite(value.dot(value))):
+            return [value.copy()]
         if spec.num_layers == 1:
             if isinstance(value, (list, tuple)) and len(value) == 1 and np.ndim(value[0]) == 1:
                 value = value[0]
@@ -174,16 +206,17 @@ class Network:
             raise ValueError(f"{what} must be a list of one vector per layer ({spec.num_layers} layers); got {value!r}")
         return [as_array(f"{what}[{i}]", v, (h,)) for i, (v, h) in enumerate(zip(value, sizes))]
 
-    def _targets(self, targets, T, scored, width):
+    def _targets(self, targets, T, scored, width, n=None):
         spec = self._spec
-        n = int(scored.sum())
+        if n is None:
+            n = int(scored.sum())
         if spec.loss == "cross_entropy" and not isinstance(targets, (str, bytes)):
             idx = np.asarray(targets)
             if idx.ndim == 1 and idx.dtype.kind in "iu":
                 if idx.size and (idx.min() < 0 or idx.max() >= width):
                     raise ValueError(f"targets holds class indices {idx.tolist()}; expected classes 0 to {width - 1}")
                 targets = np.eye(width)[idx]
-        tg = as_sequence("targets", targets, width)
+        tg = _sequence("targets", targets, width)
         if tg.shape[0] == n and n != T:
             full = np.zeros((T, width))
             full[scored] = tg
@@ -207,53 +240,66 @@ class Network:
         """
         if trace.loss is None:
             raise ValueError("backward needs a loss: call forward(..., targets=...) first")
-        if trace.spec != self._spec:
+        spec = self._spec
+        if trace.spec is not spec and trace.spec != spec:
             raise ValueError("this trace was made by a network of another shape; run forward again")
         if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1):
             raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {truncate!r}")
         if clip_norm is not None and not (np.isfinite(clip_norm) and clip_norm > 0):
             raise ValueError(f"clip_norm must be a positive number or None, got {clip_norm!r}")
-        spec = self._spec
         packed = trace._packed if trace._packed is not None else self._pack()
+        params = self._params
         blocks = []
         dy = trace._dy
         if spec.output_size is not None:
-            if spec.loss != "cross_entropy":
+            if spec.loss != "cross_entropy" and spec.output_activation != "identity":
                 dy = dy * ACTIVATIONS[spec.output_activation][1](trace.y_pre, trace.y)
             blocks.append((("W_hy",), "", trace.h, dy))
-            if "b_y" in self._params:
+            if "b_y" in params:
                 blocks.append((("b_y",), "", None, dy))
-            dh_in = dy @ self._params["W_hy"].T
+            dh_in = dy @ params["W_hy"].T
         else:
             dh_in = dy
         cell, option = _CELLS[spec.cell], self._cell_option()
-        L = spec.num_layers
+        L = len(packed)
         dh, dc, dh0 = [None] * L, [None] * L, [None] * L
+        layers = trace.layers
         for layer in range(L - 1, -1, -1):
-            lt = trace.layers[layer]
+            lt = layers[layer]
             lg: LayerGrad = cell.backward(lt.values, lt.x, lt.h0, lt.c0, dh_in[:, None, :], packed[layer],
-                                          option, truncate)
+                                          option, truncate, want_dx=layer > 0)
             sfx = layer_suffix(layer)
             blocks.extend((names, sfx, left, right) for names, left, right in lg.blocks)
             dh[layer] = lg.DH[:, 0]
             dc[layer] = None if lg.DC is None else lg.DC[:, 0]
             dh0[layer] = lg.dh0[0]
             dh_in = lg.DX
-        params = self._params
+        plans = self._block_plans
         totals, recipes, sq = {}, {}, 0.0
+        vdot = np.vdot
         for names, sfx, left, right in blocks:
+            plan = plans.get((names, sfx))
+            if plan is None:
+                plan = plans[(names, sfx)] = _block_plan(names, sfx, params)
+            parts, whole = plan
+            if not parts:
+                continue
             total = right.sum(axis=0) if left is None else left.T @ right
             width = right.shape[1] // len(names)
-            if len(names) == 1 and names[0] + sfx in params:
-                sq += float(np.vdot(total, total))
-            for k, base in enumerate(names):
-                name = base + sfx
-                if name in params:
-                    part = total[..., k * width:(k + 1) * width]
-                    if len(names) > 1:
-                        sq += float(np.vdot(part, part))
-                    totals[name] = part
-                    recipes[name] = (left, right, k * width, width)
+            if whole:
+                sq += float(vdot(total, total))
+            if len(names) == 1:
+                name = parts[0][0]
+                totals[name] = total
+                recipes[name] = (left, right, 0, width)
+                continue
+            for name, k in parts:
+                start = k * width
+                part = total[..., start:start + width]
+                if not whole:
+                    sq += float(vdot(part, part))
+                totals[name] = part
+                recipes[name] = (left, right, start, width)
         totals = {name: totals[name] for name in params}
         norm = sq ** 0.5
         scale = 1.0
@@ -261,8 +307,7 @@ class Network:
             scale = min(1.0, clip_norm / (norm + 1e-6))
             if scale < 1.0:
                 totals = {k: v * scale for k, v in totals.items()}
-        return Gradients(params=totals, dh=dh, dc=dc, dh0=dh0, norm=norm, scale=scale,
-                         truncate=truncate, _recipes=recipes)
+        return Gradients(totals, dh, dc, dh0, norm, scale, truncate, recipes)
 
     def run(self, X, targets, h0=None, c0=None, **backward_options):
         """forward then backward: returns (trace, gradients)."""
@@ -290,6 +335,12 @@ class Network:
         s = self._spec
         return (f"Network(cell={s.cell!r}, input_size={s.input_size}, hidden_sizes={list(s.hidden_sizes)}, "
                 f"output_size={s.output_size}, mode={s.mode!r})")
+
+
+def _block_plan(names, sfx, params):
+    """([(parameter name, column block index)], whether every name of the block is a parameter)."""
+    parts = [(base + sfx, k) for k, base in enumerate(names) if base + sfx in params]
+    return parts, len(parts) == len(names)
 
 
 def _init_params(spec: Spec, seed: int) -> dict:

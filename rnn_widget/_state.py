@@ -1,0 +1,157 @@
+"""The widget's state checks and the small helpers around them (no widget imports here)."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .core import Network
+from .core.validate import as_sequence
+
+
+def message(e: Exception) -> str:
+    return e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+
+
+#: Per-step gradient contributions are sent to the page only up to this many numbers in all.
+PER_STEP_LIMIT = 20_000
+#: ||dh_T/dh_k|| is computed for the page only up to this hidden size.
+JACOBIAN_MAX_HIDDEN = 64
+
+
+class State(NamedTuple):
+    net: Network
+    inputs: np.ndarray   # the inputs as given (one-to-many ignores steps after the first)
+    trace: object
+    grads: object
+    bptt: dict
+
+
+def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
+    """Compute the trace (and gradients, with targets) of a candidate state; raises
+    ValueError/TypeError if anything is invalid."""
+    bptt = check_bptt(bptt or {})
+    X = as_sequence("inputs", X, net.spec.input_size)
+    h0 = None if h0 is None or (isinstance(h0, list) and not h0) else h0
+    c0 = None if c0 is None or (isinstance(c0, list) and not c0) else c0
+    with np.errstate(over="ignore", invalid="ignore"):
+        trace = net.forward(X, h0, c0, targets)
+        grads = net.backward(trace, **bptt) if trace.loss is not None else None
+    check_finite(trace, grads)
+    return State(net, X, trace, grads, bptt)
+
+
+def check_finite(trace, grads) -> None:
+    """Refuse a state whose numbers overflow: the page could not show them (JSON has no inf)."""
+    parts = [(f"layer {i + 1} {k}", v) for i, lt in enumerate(trace.layers) for k, v in lt.values.items()]
+    parts += [("y", trace.y), ("loss", trace.loss)]
+    if grads is not None:
+        parts += [(f"dL/d{k}", v) for k, v in grads.params.items()] + [("gradient norm", grads.norm)]
+    for what, value in parts:
+        if value is not None and not np.isfinite(value).all():
+            raise ValueError(f"{what} overflows to infinity or NaN with these values; "
+                             "expected numbers small enough to compute (try smaller weights or inputs)")
+
+
+def check_bptt(bptt) -> dict:
+    if not isinstance(bptt, dict):
+        raise TypeError(f"bptt must be a dict with clip_norm and truncate, got {bptt!r}")
+    unknown = set(bptt) - {"clip_norm", "truncate"}
+    if unknown:
+        raise ValueError(f"bptt has unknown option(s) {sorted(unknown)}; expected clip_norm and truncate")
+    clip, trunc = bptt.get("clip_norm"), bptt.get("truncate")
+    if clip is not None and (isinstance(clip, (bool, str)) or not np.isfinite(clip) or clip <= 0):
+        raise ValueError(f"clip_norm {clip!r} must be a positive number, or None for no clipping")
+    if trunc is not None and (isinstance(trunc, bool) or not isinstance(trunc, (int, np.integer)) or trunc < 1):
+        raise ValueError(f"truncate {trunc!r} must be a whole number of steps >= 1, or None for full BPTT")
+    return {"clip_norm": None if clip is None else float(clip), "truncate": None if trunc is None else int(trunc)}
+
+
+def trace_json(state: State) -> dict:
+    """The `trace` trait: the core's JSON plus what the gradient view needs."""
+    net, trace, grads = state.net, state.trace, state.grads
+    out = trace.to_json(grads)
+    if grads is not None:
+        g = out["grads"]
+        shapes = net.param_shapes
+        size = trace.T * sum(int(np.prod(s)) for s in shapes.values())
+        g["per_step"] = ({k: grads.per_step(k).tolist() for k in shapes} if size <= PER_STEP_LIMIT else None)
+        g["jacobian_norms"] = [
+            net.jacobian_norms(trace, layer).tolist() if lt.h.shape[1] <= JACOBIAN_MAX_HIDDEN else None
+            for layer, lt in enumerate(trace.layers)]
+        g["truncate"] = grads.truncate
+    return out
+
+
+def slide_count(trace) -> int:
+    """Slides of the step-through (docs/protocol.md): slide 0, then per step one per layer and
+    one for y_t where it is shown."""
+    per_step = len(trace.layers)
+    n = 1 + trace.T * per_step
+    if trace.y is not None:
+        n += int(trace.scored.sum()) if trace.spec.mode != "many-to-many" else trace.T
+    return n
+
+
+def normalise(name, value, state: State):
+    net, trace = state.net, state.trace
+    if name == "spec":
+        return net.spec.to_dict()
+    if name == "params":
+        return {k: v.tolist() for k, v in net.params.items()}
+    if name == "inputs":
+        return state.inputs.tolist()
+    if name == "h0":
+        return [lt.h0.tolist() for lt in trace.layers]
+    if name == "c0":
+        return [lt.c0.tolist() for lt in trace.layers] if trace.layers[0].c0 is not None else []
+    if name == "targets":
+        return None if trace.targets is None else trace.targets.tolist()
+    if name == "bptt":
+        return dict(state.bptt)
+    return value
+
+
+def fit(arr, shape):
+    """Pad with zeros or cut `arr` to `shape`."""
+    out = np.zeros(shape)
+    arr = np.asarray(arr, dtype=float)
+    if arr.ndim != len(shape):
+        return out
+    block = tuple(slice(0, min(a, b)) for a, b in zip(arr.shape, shape))
+    out[block] = arr[block]
+    return out
+
+
+def retime_targets(targets, old_T, new_T, mode):
+    """Targets after the sequence grew or shrank: many-to-one keeps the last step's target on
+    the new last step; otherwise rows are cut or padded with zeros."""
+    arr = np.asarray(targets, dtype=float)
+    if arr.ndim != 2 or arr.shape[0] != old_T:
+        return targets
+    if mode == "many-to-one":
+        out = np.zeros((new_T, arr.shape[1]))
+        out[-1] = arr[-1]
+        return out.tolist()
+    return fit(arr, (new_T, arr.shape[1])).tolist()
+
+
+def pad_layers(states, spec):
+    states = list(states or [])
+    return (states + [[]] * spec.num_layers)[:spec.num_layers]
+
+
+def fit_targets(targets, spec):
+    arr = np.asarray(targets, dtype=float)
+    if arr.ndim != 2:
+        return None
+    return fit(arr, (arr.shape[0], spec.output_size)).tolist()
+
+
+def changed_param(old: dict, new) -> str:
+    if not isinstance(new, dict):
+        return ""
+    for k, v in new.items():
+        if old.get(k) != v:
+            return k
+    return ""

@@ -1,0 +1,188 @@
+"""Training in place: SGD steps on the widget's own sequence, with the view following.
+
+From the page (custom messages ``train``/``step``/``stop``/``reset``) and from Python
+(`RNNWidget.train`). In a running kernel, training proceeds in chunks of a few milliseconds on
+the kernel's event loop, so the page stays responsive and a Stop arrives while it runs; the
+trace and loss curve are published at most ~20 times a second.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+import traitlets as t
+
+from .core import SGD
+
+#: Seconds between two publications of the trace while training.
+PUBLISH_EVERY = 0.05
+#: Seconds of computation per chunk before the kernel gets the event loop back.
+CHUNK = 0.02
+MAX_STEPS = 100_000
+
+
+def check_train_options(options) -> dict:
+    if not isinstance(options, dict):
+        raise TypeError(f"train_options must be a dict, got {options!r}")
+    unknown = set(options) - {"lr", "momentum", "steps", "clip_norm"}
+    if unknown:
+        raise ValueError(f"train_options has unknown option(s) {sorted(unknown)}; expected lr, momentum, steps, clip_norm")
+    lr, mom = options.get("lr", 0.01), options.get("momentum", 0.0)
+    steps, clip = options.get("steps", 50), options.get("clip_norm")
+    if isinstance(lr, (bool, str)) or not np.isfinite(lr) or not 0 < lr <= 100:
+        raise ValueError(f"learning rate {lr!r} must be a number in (0, 100]")
+    if isinstance(mom, (bool, str)) or not np.isfinite(mom) or not 0 <= mom < 1:
+        raise ValueError(f"momentum {mom!r} must be a number in [0, 1)")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps {steps!r} must be a whole number from 1 to {MAX_STEPS}")
+    if clip is not None and (isinstance(clip, (bool, str)) or not np.isfinite(clip) or clip <= 0):
+        raise ValueError(f"clip_norm {clip!r} must be a positive number, or None for no clipping")
+    return {"lr": float(lr), "momentum": float(mom), "steps": int(steps),
+            "clip_norm": None if clip is None else float(clip)}
+
+
+class TrainingMixin:
+    """Adds train/stop/reset to RNNWidget. Needs `_net`, `_state`, `_publish(net)`, `bptt`."""
+
+    def _init_training(self):
+        self._initial_params = None
+        self._optimizer = None
+        self._stop_requested = False
+        self._task = None
+        self.on_msg(self._on_custom_msg)
+
+    # -- public ---------------------------------------------------------------------------
+    def train(self, steps: int | None = None, *, lr: float | None = None, momentum: float | None = None,
+              clip_norm: float | None = None, block: bool | None = None):
+        """Run SGD steps on the widget's sequence and targets, the view following.
+
+        Options default to `train_options`. In a notebook (a running event loop) training runs
+        in the background and can be stopped from the page or with `stop()`; ``block=True``
+        (the default outside a notebook) runs it to the end and returns the loss history.
+        """
+        if self._result.loss is None:
+            raise ValueError("training needs targets: set w.targets (one row per scored step) first")
+        if self.training.get("running"):
+            raise RuntimeError("training is already running: call stop() first")
+        opts = dict(self.train_options)
+        for k, v in (("steps", steps), ("lr", lr), ("momentum", momentum), ("clip_norm", clip_norm)):
+            if v is not None:
+                opts[k] = v
+        opts = check_train_options(opts)
+        if self._initial_params is None:
+            self._initial_params = self._net.params
+        if self._optimizer is None or (self._optimizer.lr, self._optimizer.momentum) != (opts["lr"], opts["momentum"]):
+            self._optimizer = SGD(opts["lr"], opts["momentum"])
+        self._stop_requested = False
+        self.training = {"running": True, "step": 0, "total": opts["steps"], "lr": opts["lr"],
+                         "momentum": opts["momentum"], "message": ""}
+        loop = _running_loop()
+        if block or (block is None and loop is None):
+            self._run_chunks(opts, deadline=None)
+            return list(self.loss_history)
+        self._task = loop.create_task(self._train_async(opts))
+        return None
+
+    def stop(self) -> None:
+        """Stop a running training after its current step."""
+        self._stop_requested = True
+
+    def reset_training(self) -> None:
+        """Put back the weights from before the first training step and clear the loss history."""
+        self.stop()
+        if self._initial_params is not None:
+            params = {k: v.tolist() for k, v in self._initial_params.items() if k in self.params}
+            if set(params) == set(self.params):
+                self.params = params
+        self._initial_params = None
+        self._optimizer = None
+        self.loss_history = []
+        self.training = {"running": False, "step": 0, "total": 0, "lr": self.train_options.get("lr", 0.01),
+                         "momentum": self.train_options.get("momentum", 0.0), "message": ""}
+
+    # -- the loop -------------------------------------------------------------------------
+    async def _train_async(self, opts):
+        try:
+            while self.training.get("running"):
+                self._run_chunks(opts, deadline=time.perf_counter() + CHUNK)
+                await asyncio.sleep(0.001)      # let the kernel handle page messages (edits, stop)
+        except Exception as e:                   # the page must hear about it; nothing else will
+            self._finish(f"training stopped: {e}")
+
+    def _run_chunks(self, opts, deadline):
+        """Run steps until done, stopped, or past `deadline` (None: to the end)."""
+        done = self.training["step"]
+        history = list(self.loss_history)
+        last_publish = time.perf_counter()
+        net = self._net
+        while done < opts["steps"] and not self._stop_requested:
+            state = self._state
+            if state.net is not net:             # an edit from the page replaced the network
+                net = state.net
+            trace, grads = state.trace, state.grads
+            if grads is None:
+                self._finish("training stopped: the targets were removed")
+                return
+            if opts["clip_norm"] is not None and grads.norm > opts["clip_norm"]:
+                grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
+            history.append(trace.loss)
+            new = net.copy()
+            try:
+                self._optimizer.step(new, grads)
+            except FloatingPointError as e:
+                self.loss_history = history
+                self._finish(str(e))
+                return
+            try:
+                self._advance(new)
+            except ValueError as e:
+                self.loss_history = history
+                self._finish(f"training stopped at step {done + 1}: {e}")
+                return
+            done += 1
+            net = new
+            now = time.perf_counter()
+            if now - last_publish >= PUBLISH_EVERY:
+                self._publish(history, done)
+                last_publish = now
+            if deadline is not None and now >= deadline:
+                break
+        self._publish(history, done)
+        if done >= opts["steps"] or self._stop_requested:
+            self._finish("stopped" if self._stop_requested and done < opts["steps"] else "")
+
+    def _publish(self, history, done):
+        with self.hold_sync():
+            self._commit(self._state)
+            self.loss_history = history
+            self.training = dict(self.training, step=done)
+
+    def _finish(self, message):
+        self._stop_requested = False
+        self.training = dict(self.training, running=False, message=message)
+
+    # -- requests from the page -----------------------------------------------------------
+    def _on_custom_msg(self, _widget, content, _buffers):
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        try:
+            if kind == "train":
+                self.train(content.get("steps"))
+            elif kind == "step":
+                self.train(1)
+            elif kind == "stop":
+                self.stop()
+            elif kind == "reset":
+                self.reset_training()
+        except (ValueError, TypeError, RuntimeError, t.TraitError) as e:
+            self.error, self.error_field = str(e), "training"
+
+
+def _running_loop():
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop if loop.is_running() else None
