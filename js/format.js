@@ -31,7 +31,8 @@ export function formatNumber(v, opts = {}) {
   const a = Math.abs(v);
   // Integers (and floats that are integers up to rounding noise) print without decimals.
   const r = Math.round(v);
-  if (a < 1e6 && Math.abs(v - r) < 1e-9 * Math.max(1, a)) return withMinus(String(r));
+  // A tiny non-zero value (a vanishing gradient) is not noise around 0: it keeps its exponent.
+  if (r === 0 ? a < 1e-12 : a < 1e6 && Math.abs(v - r) < 1e-9 * a) return withMinus(String(r));
   if (a >= 1e6 || a < 1e-3) return withMinus(trimZeros(v.toExponential(Math.max(0, digits - 2))));
   let s = v.toPrecision(digits);
   if (s.includes("e")) s = String(Number(s)); // toPrecision may go exponential for big values

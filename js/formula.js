@@ -3,7 +3,9 @@
 //
 // Result: {step, blocks: [{key, lhs: Token[], rows: Token[][]}]}, each row one "= ..." line.
 // Token: {t: "sym", base, sub, sup, ref?} | {t: "vec", values, ref?, hidden?} | {t: "op", text}
-//      | {t: "fn", text}
+//      | {t: "fn", text} | {t: "mat", rows} (a small matrix written out, for seed 004's W [h, x])
+// Gates (LSTM, GRU r and z) are written in the separate-matrices form and, with gateForm
+// "both" or "concat", also in seed 004's concatenated form.
 import { paramSymbol, stateBase, layerName } from "./names.js";
 import { ref } from "./links.js";
 import { actName } from "./slides.js";
@@ -20,7 +22,7 @@ const join = (parts, sep = "+") => parts.flatMap((p, i) => (i === 0 ? p : [op(se
  *          vis?: {h: Function, y: Function}}} opts  t is the 0-based step
  */
 export function stepFormula(trace, opts) {
-  const { t, convention = "row", displayNames = {}, params = {}, spec = {}, vis } = opts;
+  const { t, convention = "row", displayNames = {}, params = {}, spec = {}, vis, gateForm = "both" } = opts;
   if (!trace || !trace.layers || t < 0 || t >= trace.T) return { step: t, blocks: [] };
   const col = convention === "column";
   const names = displayNames || {};
@@ -60,12 +62,46 @@ export function stepFormula(trace, opts) {
       return join(parts);
     };
 
+    // Seed 004's concatenated form: W_g [h_{t-1}, x_t] + b_g with W_g = [W_hg^T | W_xg^T]
+    // (column form in either view). The matrix is the parameters laid side by side: layout only.
+    const concat = (g, symbolic) => {
+      const wx = layerName(`W_x${g}`, l);
+      const wh = layerName(`W_h${g}`, l);
+      const b = layerName(`b_${g}`, l);
+      if (!has(wx) || !has(wh)) return null;
+      const W = { t: "sym", base: "W", sub: g, sup: l > 0 ? `(${l + 1})` : "" };
+      const bias = has(b) ? [op("+"), symbolic ? P(b) : vec(params[b], ref.p(b))] : [];
+      if (symbolic) return [W, op("["), prevSym, op(","), inSym, op("]"), ...bias];
+      const rows = params[wh][0].map((_, r) => [...params[wh].map((row) => row[r]), ...params[wx].map((row) => row[r])]);
+      const hx = vec([...prevVal, ...inVal], undefined, !prevShown || !inShown);
+      return [{ t: "mat", rows, ref: undefined }, hx, ...bias];
+    };
+    const gateRows = (g, fname, z) => {
+      const rows = [];
+      if (gateForm !== "concat") rows.push(wrap(fname, affine(g, true)), wrap(fname, affine(g, false)));
+      if (gateForm !== "separate" && concat(g, true)) rows.push(wrap(fname, concat(g, true)), wrap(fname, concat(g, false)));
+      rows.push(wrap(fname, [out(V[z][t])]));
+      return rows;
+    };
+    const concatNote = (gates) => {
+      if (gateForm === "separate") return;
+      const tsym = (n) => (col ? P(n) : { ...P(n), sup: `${P(n).sup}T` });
+      const g0 = gates[0];
+      if (!has(layerName(`W_x${g0}`, l))) return;
+      blocks.push({
+        key: `concat:${l}`,
+        lhs: [{ t: "sym", base: "W", sub: "g", sup: l > 0 ? `(${l + 1})` : "" }],
+        rows: [[op("["), tsym(layerName("W_hg", l)), op("|"), tsym(layerName("W_xg", l)), op("]"), fn(`for g = ${gates.join(", ")}`)]],
+      });
+    };
+
     if (trace.cell === "lstm") {
       const c = (step) => ({ t: "sym", base: stateBase("c", l, names), sub: String(step), sup: "" });
+      concatNote(["i", "f", "c", "o"]);
       const gate = (g, base, fname, z, val) => blocks.push({
         key: `${g}:${l}`,
         lhs: [{ t: "sym", base, sub: String(t + 1), sup: l > 0 ? stateBase("", l, {}) : "" }],
-        rows: [wrap(fname, affine(g, true)), wrap(fname, [out(V[z][t])]), [out(V[val][t])]],
+        rows: [...gateRows(g, fname, z), [out(V[val][t])]],
       });
       gate("i", "i", "\u03c3", "z_i", "i");
       gate("f", "f", "\u03c3", "z_f", "f");
@@ -93,8 +129,9 @@ export function stepFormula(trace, opts) {
       });
     } else if (trace.cell === "gru") {
       const g = (b) => ({ t: "sym", base: b, sub: String(t + 1), sup: "" });
-      blocks.push({ key: `r:${l}`, lhs: [g("r")], rows: [wrap("\u03c3", affine("r", true)), wrap("\u03c3", [out(V.z_r[t])]), [out(V.r[t])]] });
-      blocks.push({ key: `z:${l}`, lhs: [g("z")], rows: [wrap("\u03c3", affine("z", true)), wrap("\u03c3", [out(V.z_z[t])]), [out(V.z[t])]] });
+      concatNote(["r", "z"]);
+      blocks.push({ key: `r:${l}`, lhs: [g("r")], rows: [...gateRows("r", "\u03c3", "z_r"), [out(V.r[t])]] });
+      blocks.push({ key: `z:${l}`, lhs: [g("z")], rows: [...gateRows("z", "\u03c3", "z_z"), [out(V.z[t])]] });
       const torch = (spec?.gru_variant ?? "torch") !== "cho";
       const wxn = layerName("W_xn", l);
       const whn = layerName("W_hn", l);
@@ -170,12 +207,13 @@ export function tokensText(tokens, format) {
     .map((k) => {
       if (k.t === "sym") return k.text ?? k.base + (k.sub ?? "") + (k.sup ?? "");
       if (k.t === "vec") return `[${k.values.map((v) => (v === null ? "_" : format(v))).join(", ")}]`;
+      if (k.t === "mat") return `[${k.rows.map((r) => r.map(format).join(" ")).join("; ")}]`;
       return k.text;
     })
     .reduce((acc, s, i, all) => {
       if (i === 0) return s;
       const prev = all[i - 1];
-      const tight = s === ")" || prev === "(" || (s === "(" && /[a-zA-Z\u03c3]$/.test(prev));
+      const tight = s === ")" || s === "]" || s === "," || prev === "(" || prev === "[" || (s === "(" && /[a-zA-Z\u03c3\u2032]$/.test(prev));
       return acc + (tight ? "" : " ") + s;
     }, "");
 }

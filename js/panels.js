@@ -15,16 +15,25 @@ function vecEl(tok) {
   return h("span", { class: ["rnnw-vec", tok.hidden && "is-hidden"], "data-ref": tok.ref, tabindex: tok.ref ? 0 : undefined }, parts);
 }
 
+/** A small matrix written out (seed 004's concatenated W_g), one row per line, in brackets. */
+function matEl(tok) {
+  const cols = tok.rows[0]?.length ?? 0;
+  return h("span", { class: "rnnw-fmat", style: { "--rnnw-cols": String(cols) } },
+    tok.rows.flat().map((v) => h("span", { class: "rnnw-num" }, [formatNumber(v)])));
+}
+
 function tokenEl(tok) {
   if (tok.t === "sym") return symbolEl(tok, { tabindex: tok.ref ? 0 : undefined });
   if (tok.t === "vec") return vecEl(tok);
+  if (tok.t === "mat") return matEl(tok);
   if (tok.t === "fn") return h("span", { class: "rnnw-fn" }, [tok.text]);
-  const tight = tok.text === "(" || tok.text === ")";
-  return h("span", { class: ["rnnw-op", tight && "is-paren"] }, [tok.text]);
+  const open = tok.text === "(" || tok.text === "[";
+  const close = tok.text === ")" || tok.text === "]" || tok.text === ",";
+  return h("span", { class: ["rnnw-op", (tok.text === "(" || tok.text === ")") && "is-paren", open && "is-open", close && "is-close"] }, [tok.text]);
 }
 
 /** Render the formula (from stepFormula) into el: lhs = row0, then "= row_i" lines aligned. */
-export function renderFormula(el, formula, { heading } = {}) {
+export function renderFormula(el, formula, { heading, tools = null, empty = "No step to show" } = {}) {
   const blocks = formula.blocks.map((b) => {
     const lines = b.rows.map((row, i) => h("div", { class: "rnnw-fline" }, [
       h("span", { class: "rnnw-flhs" }, i === 0 ? b.lhs.map(tokenEl) : []),
@@ -33,9 +42,10 @@ export function renderFormula(el, formula, { heading } = {}) {
     ]));
     return h("div", { class: "rnnw-fblock", "data-block": b.key }, lines);
   });
+  const title = h("div", { class: "rnnw-panel-title" }, [heading ?? `Step ${formula.step + 1}`]);
   setChildren(el, [
-    h("div", { class: "rnnw-panel-title" }, [heading ?? `Step ${formula.step + 1}`]),
-    blocks.length ? blocks : h("div", { class: "rnnw-empty" }, ["No step to show"]),
+    tools ? h("div", { class: "rnnw-panel-head" }, [title, tools]) : title,
+    blocks.length ? blocks : h("div", { class: "rnnw-empty" }, [empty]),
   ]);
 }
 
@@ -89,7 +99,7 @@ export function renderLoss(el, trace, lossName) {
   }
   el.hidden = false;
   const steps = (trace.loss_steps ?? [])
-    .map((v, t) => (v === null || v === undefined ? null : h("span", { class: "rnnw-lstep" }, [`step ${t + 1}: ${formatNumber(v)}`])))
+    .map((v, t) => (v === null || v === undefined || trace.scored?.[t] === false ? null : h("span", { class: "rnnw-lstep" }, [`step ${t + 1}: ${formatNumber(v)}`])))
     .filter(Boolean);
   setChildren(el, [
     h("span", { class: "rnnw-flabel" }, [`Loss${lossName ? ` (${lossName})` : ""}`]),

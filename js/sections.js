@@ -5,6 +5,7 @@ import { createMatrixEditor } from "./matrix.js";
 import { paramSymbol, stateBase, isBias } from "./names.js";
 import { ref } from "./links.js";
 import { displayParam, editParam, displaySequence, editSequence, shapeText } from "./editors.js";
+import { createGradMatrix } from "./gradmatrix.js";
 
 const ariaFor = (name, display, isVector) => (r, c) =>
   isVector ? `${name} entry ${(display.length === 1 ? c : r) + 1}` : `${name} row ${r + 1} column ${c + 1}`;
@@ -12,6 +13,7 @@ const ariaFor = (name, display, isVector) => (r, c) =>
 export function createParamEditors({ current, send }) {
   const el = h("div", { class: "rnnw-mrow" });
   const editors = new Map();
+  const groups = new Map(); // name -> {el, grad}: the editor with its dL/dW beside it
   let state = { convention: "row" };
   let orderKey = "";
 
@@ -28,13 +30,23 @@ export function createParamEditors({ current, send }) {
     return editors.get(name);
   };
 
-  function update({ params, order, convention, names, error, errorField }) {
+  const groupFor = (name) => {
+    if (!groups.has(name)) {
+      const grad = createGradMatrix();
+      groups.set(name, { grad, el: h("div", { class: "rnnw-pgroup" }, [editorFor(name).el, grad.el]) });
+    }
+    return groups.get(name);
+  };
+
+  /** grads: trace.grads when the gradient view is open, else null; step: the step per_step shows. */
+  function update({ params, order, convention, names, error, errorField, grads = null, step = null }) {
     state = { convention };
     const shown = order.filter((n) => params[n] !== undefined);
     for (const [name, ed] of editors) {
       if (!shown.includes(name)) {
         ed.destroy();
         editors.delete(name);
+        groups.delete(name);
       }
     }
     shown.forEach((name) => {
@@ -49,17 +61,22 @@ export function createParamEditors({ current, send }) {
         ariaLabel: ariaFor(sym.text, display, isBias(name)),
         error: errorField === name ? error : "",
       });
+      groupFor(name).grad.update({
+        grad: grads?.params?.[name] ?? null, perStep: grads?.per_step?.[name]?.[step] ?? null, step,
+        symbol: sym, convention, isVector: isBias(name), name: sym.text,
+      });
     });
     const key = shown.join("|");
     if (key !== orderKey) {
       orderKey = key;
-      setChildren(el, shown.map((n) => editors.get(n).el));
+      setChildren(el, shown.map((n) => groupFor(n).el));
     }
   }
 
   function destroy() {
     editors.forEach((ed) => ed.destroy());
     editors.clear();
+    groups.clear();
   }
   return { el, update, destroy };
 }

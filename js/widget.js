@@ -10,6 +10,12 @@ import { renderDiagram, emptyDiagram } from "./diagram.js";
 import { createSaver } from "./scrub.js";
 import { createSequenceEditors, createParamEditors } from "./sections.js";
 import { related } from "./links.js";
+import { stateBase } from "./names.js";
+import { createGradBar } from "./gradbar.js";
+import { createTraining } from "./training.js";
+import { backwardFormula } from "./gradformula.js";
+import { bpttFocus } from "./bptt.js";
+import { jacobianChart, chartFigure } from "./charts.js";
 
 /**
  * Display names as the current view needs them. A preset's names describe its own convention
@@ -32,7 +38,7 @@ export function shownNames(model) {
 export const TRAITS = [
   "spec", "params", "param_order", "inputs", "h0", "targets", "convention", "display_names",
   "labels", "title", "reveal", "focus_step", "error", "error_field", "limits", "trace",
-  "names_convention",
+  "names_convention", "show_grads", "bptt", "bptt_step", "training", "train_options", "loss_history",
 ];
 
 // Which parts of the view each trait affects.
@@ -42,18 +48,24 @@ const PARTS = {
   param_order: ["params"],
   inputs: ["seq"],
   h0: ["seq"],
-  targets: ["seq"],
+  targets: ["seq", "diagram"],
   convention: ["controls", "params", "seq", "diagram", "formula", "steps", "error"],
   display_names: ["params", "seq", "diagram", "formula", "steps", "error"],
   names_convention: ["params", "seq", "diagram", "formula", "steps", "error"],
   labels: ["diagram"],
   title: ["title"],
   reveal: ["steps", "diagram", "formula"],
-  focus_step: ["diagram", "formula"],
+  focus_step: ["diagram", "formula", "params"],
   error: ["error", "params", "seq"],
   error_field: ["error", "params", "seq"],
   limits: ["controls", "seq"],
-  trace: ["steps", "diagram", "formula", "loss"],
+  trace: ["steps", "diagram", "formula", "loss", "params", "gradbar", "charts", "training"],
+  show_grads: ["gradbar", "params", "diagram", "formula", "charts"],
+  bptt: ["gradbar"],
+  bptt_step: ["gradbar", "diagram", "formula", "params"],
+  training: ["training"],
+  train_options: ["training"],
+  loss_history: ["training"],
 };
 const ALL_PARTS = [...new Set(Object.values(PARTS).flat()), "title"];
 
@@ -85,27 +97,60 @@ export function mount(model, el) {
   });
   const paramEditors = createParamEditors({ current, send });
   const seqEditors = createSequenceEditors({ current, send });
+  const gradBar = createGradBar({
+    getStep: () => current("bptt_step") ?? -1,
+    onShow: (on) => send({ show_grads: on }),
+    onStep: (n) => send({ bptt_step: n }),
+    // One clip norm for what the page shows and what Train uses (protocol: bptt and train_options).
+    onOptions: (bptt) => send({ bptt, train_options: { ...(current("train_options") || {}), clip_norm: bptt.clip_norm } }),
+  });
+  const training = createTraining({
+    send: (msg) => model.send(msg),
+    getOptions: () => current("train_options"),
+    onOptions: (o) => send({ train_options: o }),
+  });
+  let gateForm = "both"; // how the formula panel writes gates: a choice of this view only
+  const gateFormSelect = h("select", { class: "rnnw-select rnnw-select-small", "aria-label": "Gate equations", "data-control": "gate-form" }, [
+    h("option", { value: "both" }, ["both forms"]), h("option", { value: "separate" }, ["x W_x + h W_h"]), h("option", { value: "concat" }, ["W [h, x]"]),
+  ]);
+  const onGateForm = () => {
+    gateForm = gateFormSelect.value;
+    draw.formula();
+  };
+  gateFormSelect.addEventListener("change", onGateForm);
   const diagramBox = h("div", { class: "rnnw-diagram-box" });
   const formulaBox = h("div", { class: "rnnw-formula", "aria-live": "polite" });
+  const backwardBox = h("div", { class: "rnnw-formula rnnw-backward", "aria-live": "polite", hidden: true });
   const lossBox = h("div", { class: "rnnw-loss", hidden: true });
+  const chartsBox = h("div", { class: "rnnw-charts", hidden: true });
   const root = h("div", { class: "rnnw", tabindex: -1 }, [
     h("div", { class: "rnnw-head" }, [title, controls.el]),
     errorBox,
     steps.el,
+    gradBar.el,
     h("div", { class: "rnnw-editors" }, [
       h("section", { class: "rnnw-section", "aria-label": "Parameters" }, [
         h("div", { class: "rnnw-section-title" }, ["Parameters"]), paramEditors.el]),
       h("section", { class: "rnnw-section", "aria-label": "Sequence" }, [
         h("div", { class: "rnnw-section-title" }, ["Sequence"]), seqEditors.el]),
     ]),
-    h("div", { class: "rnnw-views" }, [diagramBox, formulaBox]),
+    h("div", { class: "rnnw-views" }, [diagramBox, h("div", { class: "rnnw-fcol" }, [formulaBox, backwardBox])]),
     lossBox,
+    h("div", { class: "rnnw-bottom" }, [chartsBox, training.el]),
   ]);
   el.appendChild(root);
 
   // ---- drawing ----
   const slidesOf = () => buildSlides(get("trace"), get("spec")?.mode);
   const visOf = (slides) => visibility(slides, get("reveal"));
+  const gradsShown = () => (get("show_grads") && get("trace")?.grads) || null;
+  // The step whose per-step gradient and chain rule are shown: the backward step, else focus_step.
+  const gradStep = () => {
+    const trace = get("trace");
+    if (!trace) return null;
+    const b = bpttFocus(trace.T, get("bptt_step"));
+    return b ?? Math.max(0, Math.min(trace.T - 1, get("focus_step") ?? 0));
+  };
 
   const draw = {
     title() {
@@ -138,7 +183,7 @@ export function mount(model, el) {
       paramEditors.update({
         params: get("params") || {}, order: get("param_order") || Object.keys(get("params") || {}),
         convention: get("convention"), names: get("display_names") || {},
-        error: get("error"), errorField: get("error_field"),
+        error: get("error"), errorField: get("error_field"), grads: gradsShown(), step: gradStep(),
       });
     },
     seq() {
@@ -157,10 +202,12 @@ export function mount(model, el) {
       const g = diagramLayout({
         T: trace.T, inputSize: trace.x[0]?.length ?? 0, layerSizes: trace.layers.map((l) => l.size),
         outputSize: Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0,
+        cell: trace.cell, grads: Boolean(gradsShown()),
       });
       setChildren(diagramBox, [renderDiagram(g, {
         trace, vis: visOf(slidesOf()), labels: get("labels") || [], names: get("display_names") || {},
-        focusStep: get("focus_step"),
+        focusStep: get("focus_step"), showGrads: Boolean(gradsShown()), bpttStep: get("bptt_step") ?? -1,
+        targets: get("targets"),
       })]);
     },
     formula() {
@@ -169,9 +216,41 @@ export function mount(model, el) {
       const t = Math.max(0, Math.min(trace.T - 1, get("focus_step") ?? 0));
       const f = stepFormula(trace, {
         t, convention: get("convention"), displayNames: get("display_names") || {}, params: get("params") || {},
-        spec: get("spec") || {}, vis: visOf(slidesOf()),
+        spec: get("spec") || {}, vis: visOf(slidesOf()), gateForm,
       });
-      renderFormula(formulaBox, f, { heading: `Step ${t + 1}` });
+      const gated = trace.cell === "lstm" || trace.cell === "gru";
+      renderFormula(formulaBox, f, { heading: `Step ${t + 1}`, tools: gated ? gateFormSelect : null });
+      const grads = gradsShown();
+      backwardBox.hidden = !grads;
+      if (grads) {
+        const tb = gradStep();
+        const b = backwardFormula(trace, { t: tb, convention: get("convention"), displayNames: get("display_names") || {} });
+        renderFormula(backwardBox, b, { heading: `Backward, step ${tb + 1}` });
+      } else setChildren(backwardBox, []);
+    },
+    gradbar() {
+      const trace = get("trace");
+      gradBar.update({
+        T: trace?.T ?? 0, show: Boolean(get("show_grads")), grads: trace?.grads ?? null,
+        bpttStep: get("bptt_step") ?? -1, bptt: get("bptt") || {},
+      });
+      root.classList.toggle("is-grads", Boolean(gradsShown()));
+    },
+    charts() {
+      const norms = gradsShown()?.jacobian_norms;
+      const any = Array.isArray(norms) && norms.some(Array.isArray);
+      chartsBox.hidden = !any;
+      const names = get("display_names") || {};
+      setChildren(chartsBox, any ? chartFigure("\u2016\u2202h_T/\u2202h_k\u2016 (log scale)",
+        jacobianChart(norms, { layerName: (l) => stateBase("h", l, names) }),
+        "How much h_T changes with an earlier state h_k: a fast fall to the left is a vanishing gradient, a rise an exploding one.") : null);
+    },
+    training() {
+      const trace = get("trace");
+      const history = get("loss_history") || [];
+      const hasLoss = trace?.loss !== null && trace?.loss !== undefined;
+      training.el.hidden = !hasLoss && !history.length;
+      training.update({ options: get("train_options") || {}, training: get("training") || {}, history, canTrain: hasLoss });
     },
     loss() {
       renderLoss(lossBox, get("trace"), get("spec")?.loss);
@@ -281,6 +360,9 @@ export function mount(model, el) {
     listeners.length = 0;
     paramEditors.destroy();
     seqEditors.destroy();
+    gradBar.destroy();
+    training.destroy();
+    gateFormSelect.removeEventListener("change", onGateForm);
     root.remove();
   };
 }

@@ -155,3 +155,19 @@ def changed_param(old: dict, new) -> str:
         if old.get(k) != v:
             return k
     return ""
+
+
+def param_order(shapes: dict, convention: str) -> list:
+    """Display order: layer by layer, readout last. The column form writes A h + B x, so the
+    recurrent matrix of each gate comes before the input one (A, B, C); the row form writes
+    x W_xh + h W_hh and keeps the input matrix first."""
+    names = list(shapes)
+    if convention != "column":
+        return names
+    out = []
+    for name in names:
+        if name.startswith("W_h") and name != "W_hy" and out and out[-1] == "W_x" + name[3:]:
+            out.insert(len(out) - 1, name)
+        else:
+            out.append(name)
+    return out

@@ -105,7 +105,7 @@ def next_number() -> Preset:
                   net, np.array([[1.0], [3.0], [5.0], [7.0], [9.0]]), targets=np.array([[11.0]]),
                   display_names={"W_hy": "W_ho", "b_y": "b_o", "y": "O"},
                   labels=["1", "3", "5", "7", "9"],
-                  training={"steps": 200, "lr": 0.02, "momentum": 0.0})
+                  training={"steps": 200, "lr": 0.01, "momentum": 0.0})
 
 
 def handwritten_tanh() -> Preset:
@@ -140,7 +140,57 @@ def lstm_by_hand() -> Preset:
                   net, np.array([[1.0], [0.0], [-1.0]]), labels=["1", "0", "-1"])
 
 
-PRESETS = {f.__name__: f for f in (tom_yeh, lecture_tanh, stacked, next_number, handwritten_tanh, lstm_by_hand)}
+def _forget_gate(bias: float, name: str, title: str) -> Preset:
+    spec = Spec(cell="lstm", input_size=1, hidden_sizes=(1,), output_size=1, bias=True, output_bias=False,
+                mode="many-to-one")
+    net = Network(spec, {
+        "W_xi": [[4.0]], "W_hi": [[0.0]], "b_i": [-2.0],      # the input gate opens only for the pulse
+        "W_xf": [[0.0]], "W_hf": [[0.0]], "b_f": [bias],      # the forget gate is pinned by its bias
+        "W_xc": [[2.0]], "W_hc": [[0.0]], "b_c": [0.0],
+        "W_xo": [[0.0]], "W_ho": [[0.0]], "b_o": [3.0],       # the output gate stays open
+        "W_hy": [[1.0]]})
+    X = np.zeros((8, 1))
+    X[0] = 1.0
+    return Preset(name, title, "seed 004's LSTM equations; a pulse at t = 1, then zeros",
+                  net, X, targets=np.array([[0.9]]), labels=["pulse"] + [""] * 7,
+                  notes="Compare the cell state c_t of forget_open and forget_closed: f near 1 keeps "
+                        "the pulse in memory to the end, f near 0 forgets it at once.")
+
+
+def forget_open() -> Preset:
+    """An LSTM whose forget gate is pinned open (b_f = +6, f = 0.998): the pulse at t = 1 is
+    still in the cell state at t = 8, and the gradient reaches back to it."""
+    return _forget_gate(6.0, "forget_open", "LSTM memory: forget gate open (f = 0.998)")
+
+
+def forget_closed() -> Preset:
+    """The same LSTM with the forget gate pinned shut (b_f = -6, f = 0.002): the pulse is gone
+    from the cell state one step later, and so is its gradient."""
+    return _forget_gate(-6.0, "forget_closed", "LSTM memory: forget gate closed (f = 0.002)")
+
+
+def _chain(w: float, name: str, title: str) -> Preset:
+    spec = Spec(input_size=1, hidden_sizes=(1,), output_size=1, activation="identity", bias=False,
+                output_bias=False, mode="many-to-one")
+    net = Network(spec, {"W_xh": [[1.0]], "W_hh": [[w]], "W_hy": [[1.0]]})
+    X = np.zeros((10, 1))
+    X[0] = 1.0
+    return Preset(name, title, "seed 004: vanishing and exploding gradients", net, X, targets=np.array([[0.0]]),
+                  notes=f"dh_10/dh_k = {w}^(10-k): watch ||dh_T/dh_k|| in the gradient view.")
+
+
+def vanishing() -> Preset:
+    """A one-unit linear RNN with W_hh = 0.5 over 10 steps: dh_10/dh_k = 0.5^(10-k) vanishes."""
+    return _chain(0.5, "vanishing", "Vanishing gradients: W_hh = 0.5")
+
+
+def exploding() -> Preset:
+    """The same with W_hh = 1.5: dh_10/dh_k = 1.5^(10-k) explodes (try clipping)."""
+    return _chain(1.5, "exploding", "Exploding gradients: W_hh = 1.5")
+
+
+PRESETS = {f.__name__: f for f in (tom_yeh, lecture_tanh, stacked, next_number, handwritten_tanh, lstm_by_hand,
+                                   forget_open, forget_closed, vanishing, exploding)}
 
 
 def load(name: str) -> Preset:

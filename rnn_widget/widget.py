@@ -16,8 +16,8 @@ import numpy as np
 import traitlets as t
 from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
-from ._state import (State, changed_param, check, check_bptt, fit, fit_targets, message, normalise,
-                     pad_layers, retime_targets, slide_count, trace_json)
+from ._state import (State, changed_param, check, fit, fit_targets, message, normalise, pad_layers,
+                     param_order, retime_targets, slide_count, trace_json)
 from ._training import TrainingMixin, check_train_options
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
@@ -207,6 +207,10 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             raise t.TraitError(f"reveal = {proposal['value']} is out of range; expected -1 (show all) or 0 to {n - 1}")
         return proposal["value"]
 
+    @t.observe("convention")
+    def _on_convention(self, change):
+        self.param_order = param_order(self._net.param_shapes, change["new"])
+
     @t.validate("bptt_step")
     def _validate_bptt_step(self, proposal):
         T = self._result.T
@@ -259,7 +263,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         try:
             with self.hold_sync():
                 self.spec = net.spec.to_dict()
-                self.param_order = list(net.param_shapes)
+                self.param_order = param_order(net.param_shapes, self.convention)
                 self.params = {k: v.tolist() for k, v in net.params.items()}
                 self.inputs = state.inputs.tolist()
                 self.h0 = [lt.h0.tolist() for lt in trace.layers]

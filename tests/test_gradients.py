@@ -6,6 +6,7 @@ too, so no check rests on our helper alone.
 """
 import numpy as np
 import pytest
+import torch
 
 from rnn_widget.core import Network, Spec, numerical_gradients
 
@@ -254,3 +255,114 @@ def test_gradient_norm_is_global():
     assert clipped.clipped and clipped.norm == pytest.approx(grads.norm, rel=1e-12)
     for name, g in grads.params.items():
         np.testing.assert_allclose(clipped.params[name], g * (grads.norm / 4) / (grads.norm + 1e-6), rtol=1e-12)
+
+
+# -- forward and gradient of forms torch has no module for: hand-written torch, autograd ------
+# (finite differences check BPTT against our own forward; these check the forward itself too)
+
+def _t(a):
+    return torch.tensor(np.asarray(a, dtype=float), dtype=torch.float64)
+
+
+def _autograd(net, step, X, h0, readout):
+    """Run `step(P, x, states) -> states` over X with our parameters as torch leaves; returns the
+    outputs, and the gradients of the squared loss against `readout` targets."""
+    P = {k: _t(v).requires_grad_() for k, v in net.params.items()}
+    states, ys = [_t(h) for h in h0], []
+    for x in _t(X):
+        states = step(P, x, states)
+        ys.append(readout(P, states[-1]))
+    return P, torch.stack(ys)
+
+
+def test_gru_cho_against_torch_formula():
+    """d2l's GRU: n = tanh(x W_xn + (r * h) W_hn + b_n), h = z * h_prev + (1 - z) * n."""
+    net, X, targets, h0, _ = make_case("gru-cho", "squared", "many-to-many", 1, seed=12, states=True)
+    trace, grads = net.run(X, targets, h0)
+
+    def step(P, x, states):
+        h = states[0]
+        r = torch.sigmoid(x @ P["W_xr"] + h @ P["W_hr"] + P["b_r"])
+        z = torch.sigmoid(x @ P["W_xz"] + h @ P["W_hz"] + P["b_z"])
+        n = torch.tanh(x @ P["W_xn"] + (r * h) @ P["W_hn"] + P["b_n"])
+        return [z * h + (1 - z) * n]
+
+    P, y = _autograd(net, step, X, h0, lambda P, h: h @ P["W_hy"] + P["b_y"])
+    L = 0.5 * ((y - _t(targets)) ** 2).sum()
+    L.backward()
+    np.testing.assert_allclose(trace.y, y.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert trace.loss == pytest.approx(L.item(), rel=1e-12)
+    for name, p in P.items():
+        np.testing.assert_allclose(grads.params[name], p.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("output_activation", ["sigmoid", "tanh", "relu", "identity"])
+@pytest.mark.parametrize("activation", ["sigmoid", "identity", "tanh", "relu"])
+def test_rnn_activations_against_torch_formula(activation, output_activation):
+    act = {"sigmoid": torch.sigmoid, "identity": lambda a: a, "tanh": torch.tanh, "relu": torch.relu}
+    net, X, targets, h0, _ = make_case(f"rnn-{activation}", "mse", "many-to-many", 2, seed=13, states=True,
+                                       output_activation=output_activation)
+    trace, grads = net.run(X, targets, h0)
+
+    def step(P, x, states):
+        h1 = act[activation](x @ P["W_xh"] + states[0] @ P["W_hh"] + P["b_h"])
+        h2 = act[activation](h1 @ P["W_xh@2"] + states[1] @ P["W_hh@2"] + P["b_h@2"])
+        return [h1, h2]
+
+    P, y = _autograd(net, step, X, h0, lambda P, h: act[output_activation](h @ P["W_hy"] + P["b_y"]))
+    L = torch.nn.MSELoss()(y, _t(targets))
+    L.backward()
+    np.testing.assert_allclose(trace.y, y.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert trace.loss == pytest.approx(L.item(), rel=1e-12)
+    for name, p in P.items():
+        np.testing.assert_allclose(grads.params[name], p.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+# -- backward is a pure function of the trace ------------------------------------------------
+
+def _arrays(trace):
+    out = {"x": trace.x, "y": trace.y, "y_pre": trace.y_pre, "targets": trace.targets}
+    for l, lt in enumerate(trace.layers):
+        out.update({f"{k}@{l}": v for k, v in lt.values.items()})
+        out[f"h0@{l}"] = lt.h0
+    return {k: np.array(v, copy=True) for k, v in out.items() if v is not None}
+
+
+@pytest.mark.parametrize("kind", CELLS)
+def test_backward_is_repeatable_and_leaves_trace_and_params_alone(kind):
+    net, X, targets, h0, c0 = make_case(kind, "mse", "many-to-many", 2, seed=14, states=True)
+    params = net.params
+    trace = net.forward(X, h0, c0, targets)
+    snapshot = _arrays(trace)
+    first = net.backward(trace)
+    first_steps = {n: first.per_step(n).copy() for n in net.param_shapes}
+    first_params = {n: g.copy() for n, g in first.params.items()}
+    net.backward(trace, truncate=1, clip_norm=1e-3)
+    net.jacobian_norms(trace)
+    again = net.backward(trace)
+    for name in net.param_shapes:
+        np.testing.assert_array_equal(again.params[name], first_params[name], err_msg=name)
+        np.testing.assert_array_equal(first.params[name], first_params[name], err_msg=name)
+        np.testing.assert_array_equal(first.per_step(name), first_steps[name], err_msg=name)
+    for key, value in _arrays(trace).items():
+        np.testing.assert_array_equal(value, snapshot[key], err_msg=key)
+    for name, value in net.params.items():
+        np.testing.assert_array_equal(value, params[name], err_msg=name)
+    fresh = net.copy().run(X, targets, h0, c0)[1]
+    for name in net.param_shapes:
+        np.testing.assert_array_equal(fresh.params[name], first_params[name], err_msg=name)
+
+
+def test_new_parameters_take_effect_after_a_cached_run():
+    """Cached packed weights are rebuilt when a parameter changes (also for GRU/LSTM scaled copies)."""
+    for kind in ("rnn-tanh", "lstm", "gru-torch", "gru-cho"):
+        net, X, targets, *_ = make_case(kind, "squared", "many-to-many", 1, seed=15)
+        net.run(X, targets)
+        name = next(n for n in net.param_shapes if n.startswith("W_h"))
+        net[name] = net[name] * 0.5
+        fresh = Network(net.spec, net.params)
+        t1, g1 = net.run(X, targets)
+        t2, g2 = fresh.run(X, targets)
+        assert t1.loss == t2.loss, kind
+        for n in net.param_shapes:
+            np.testing.assert_array_equal(g1.params[n], g2.params[n], err_msg=f"{kind} {n}")

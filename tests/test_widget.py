@@ -49,6 +49,8 @@ def test_tom_yeh_numbers(w):
     assert w.get("A").tolist() == [[1, -1], [1, 1]]
     assert w.get("A", convention="row").tolist() == [[1, 1], [-1, 1]]
     assert w.get("W_hh").tolist() == [[1, -1], [1, 1]]          # widget convention is column
+    assert w.param_order == ["W_hh", "W_xh", "W_hy"]          # A, B, C as on the slide
+    w.convention = "row"
     assert w.param_order == ["W_xh", "W_hh", "W_hy"]
 
 

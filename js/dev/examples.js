@@ -1,6 +1,7 @@
 // Example states for the harness: Tom Yeh's exercise (seed 000) and an LSTM with made-up but
 // plausible numbers (layout only).
 import { rnnTrace } from "./fake_model.js";
+import { fakeTrace } from "./fake_grads.js";
 
 export function tomYeh() {
   const st = {
@@ -116,5 +117,83 @@ export function large() {
     focus_step: 0,
   };
   st.trace = rnnTrace(st);
+  return st;
+}
+
+const GRAD_STATE = {
+  show_grads: true, bptt: { clip_norm: null, truncate: null }, bptt_step: -1,
+  training: { running: false, step: 0, total: 0, lr: 0.05, momentum: 0, message: "" },
+  train_options: { lr: 0.05, momentum: 0, steps: 100, clip_norm: null }, loss_history: [],
+};
+
+/** The LSTM above with targets: gates, the cell-state belt and every gradient (harness-computed). */
+export function lstmGrads() {
+  const st = { ...lstm(), ...GRAD_STATE, targets: [[0.5], [-0.2], [0.8]], title: "LSTM: gates and gradients", focus_step: 1 };
+  st.trace = fakeTrace(st);
+  return st;
+}
+
+/** Seed 003: read 1, 3, 5, 7, 9 and predict 11 from the last output (many-to-one, tanh), partly trained. */
+export function nextNumber({ trained = 20 } = {}) {
+  const st = {
+    ...tomYeh(), ...GRAD_STATE,
+    spec: { ...tomYeh().spec, activation: "tanh", input_size: 1, hidden_sizes: [3], output_size: 1, bias: true, output_bias: true, mode: "many-to-one" },
+    params: {
+      W_xh: [[0.21, -0.34, 0.12]], W_hh: [[0.42, -0.18, 0.3], [0.25, 0.51, -0.22], [-0.36, 0.14, 0.47]], b_h: [0.05, -0.02, 0.01],
+      W_hy: [[0.62], [-0.41], [0.55]], b_y: [0.1],
+    },
+    param_order: ["W_xh", "W_hh", "b_h", "W_hy", "b_y"],
+    inputs: [[1], [3], [5], [7], [9]],
+    h0: [[0, 0, 0]],
+    targets: [[0], [0], [0], [0], [11]],
+    convention: "row",
+    display_names: { W_hy: "W_ho", b_y: "b_o", y: "O" },
+    labels: ["1", "3", "5", "7", "9"],
+    title: "Predict the next number: 1, 3, 5, 7, 9 \u2192 11",
+    focus_step: 4,
+    train_options: { lr: 0.02, momentum: 0.5, steps: 200, clip_norm: null },
+  };
+  // A loss history as the kernel would publish it after `trained` SGD steps (harness only).
+  const history = [];
+  let v = {};
+  for (let i = 0; i < trained; i++) {
+    const tr = fakeTrace(st);
+    history.push(tr.loss);
+    for (const [k, g] of Object.entries(tr.grads.params)) {
+      v[k] = v[k] ? step(v[k], g, st.train_options.momentum) : g;
+      st.params = { ...st.params, [k]: step(st.params[k], v[k], -st.train_options.lr) };
+    }
+  }
+  st.loss_history = history;
+  st.training = { running: false, step: trained, total: trained, lr: 0.02, momentum: 0.5, message: "" };
+  st.trace = fakeTrace(st);
+  return st;
+}
+
+const step = (a, b, k) => (Array.isArray(a) ? a.map((x, i) => step(x, b[i], k)) : k < 0 ? a + k * b : k * a + b);
+
+/** A bigger LSTM (compact diagram: gates as bars only, numbers in tooltips), harness-computed. */
+export function largeLstm() {
+  const H = 10;
+  const T = 12;
+  const rnd = (i, j) => Math.round(Math.sin(i * 12.9898 + j * 78.233) * 437.58) % 100 / 300;
+  const mat = (r, c, k) => Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => rnd(i + k, j + 2 * k)));
+  const params = {};
+  ["i", "f", "c", "o"].forEach((g, k) => {
+    params[`W_x${g}`] = mat(2, H, k);
+    params[`W_h${g}`] = mat(H, H, k + 5);
+    params[`b_${g}`] = Array(H).fill(g === "f" ? 1 : 0);
+  });
+  params.W_hy = mat(H, 1, 9);
+  const st = {
+    ...large(), ...GRAD_STATE,
+    spec: { ...large().spec, cell: "lstm", hidden_sizes: [H], output_size: 1, mode: "many-to-one" },
+    params, param_order: Object.keys(params), h0: [Array(H).fill(0)],
+    inputs: Array.from({ length: T }, (_, t) => [Math.sin(t / 2), Math.cos(t / 3)]),
+    targets: Array.from({ length: T }, () => [0.5]),
+    labels: Array.from({ length: T }, (_, t) => `w${t + 1}`),
+    title: "A larger LSTM (compact diagram)",
+  };
+  st.trace = fakeTrace(st);
   return st;
 }

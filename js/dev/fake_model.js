@@ -1,6 +1,8 @@
 // A stand-in for anywidget's model, for looking at the view without Jupyter (harness.html).
 // It holds the traits, fires change events, and for plain RNNs recomputes the trace the way the
-// Python side does (dev only: the widget itself never computes).
+// Python side does (dev only: the widget itself never computes). With targets it adds the
+// gradients (fake_grads.js) and answers the training requests with plain SGD.
+import { fakeTrace } from "./fake_grads.js";
 
 export class FakeModel {
   constructor(state, { recompute = true, latency = 0 } = {}) {
@@ -27,17 +29,74 @@ export class FakeModel {
   }
   emit(ev, v) { [...(this.handlers.get(ev) ?? [])].forEach((cb) => cb(this, v)); }
   listenerCount() { return [...this.handlers.values()].reduce((n, s) => n + s.size, 0); }
-  send(msg) { this.sent.push(msg); }
+  send(msg) {
+    this.sent.push(msg);
+    if (this.recompute) this.train(msg);
+  }
   save_changes() {
     this.saves++;
     if (!this.recompute) return;
     const run = () => {
-      const trace = rnnTrace(this.state);
+      const trace = fakeTrace(this.state) ?? rnnTrace(this.state);
       if (trace) this.set("trace", trace);
     };
     if (this.latency) setTimeout(run, this.latency); else run();
   }
+
+  /** Training requests (protocol: train, step, stop, reset), SGD with momentum, in chunks. */
+  train(msg) {
+    const opts = { lr: 0.01, momentum: 0, ...(this.state.train_options || {}) };
+    const status = (extra) => this.set("training", { running: false, step: 0, total: 0, lr: opts.lr, momentum: opts.momentum, message: "", ...this.state.training, ...extra });
+    const sgd = () => {
+      const st = { ...this.state, bptt: { ...(this.state.bptt || {}), clip_norm: opts.clip_norm ?? null } };
+      const trace = fakeTrace(st);
+      if (!trace?.grads) return false;
+      this._start ??= structuredClone(this.state.params);
+      this.velocity ??= {};
+      const params = {};
+      for (const [k, g] of Object.entries(trace.grads.params)) {
+        const v = this.velocity[k] ? combine(this.velocity[k], g, opts.momentum) : g;
+        this.velocity[k] = v;
+        params[k] = combine(this.state.params[k], v, -opts.lr);
+      }
+      this.state.params = params;
+      this.state.loss_history = [...(this.state.loss_history || []), trace.loss];
+      return true;
+    };
+    const publish = () => {
+      this.set("params", this.state.params);
+      this.set("loss_history", this.state.loss_history);
+      this.set("trace", fakeTrace(this.state));
+    };
+    if (msg.type === "step") {
+      if (sgd()) publish();
+    } else if (msg.type === "reset") {
+      if (this._start) this.state.params = this._start;
+      this._start = undefined;
+      this.velocity = {};
+      this.state.loss_history = [];
+      publish();
+      status({ running: false, step: 0, total: 0 });
+    } else if (msg.type === "stop") {
+      this.stopping = true;
+    } else if (msg.type === "train") {
+      const total = msg.steps;
+      let step = 0;
+      this.stopping = false;
+      status({ running: true, step, total });
+      const chunk = () => {
+        for (let i = 0; i < 5 && step < total && !this.stopping; i++, step++) sgd();
+        publish();
+        const running = step < total && !this.stopping;
+        status({ running, step, total });
+        if (running) setTimeout(chunk, 30);
+      };
+      setTimeout(chunk, 0);
+    }
+  }
 }
+
+const combine = (a, b, k) => (Array.isArray(a) ? a.map((x, i) => combine(x, b[i], k)) : a * (k < 0 ? 1 : k) + b * (k < 0 ? k : 1));
 
 const act = { relu: (v) => Math.max(0, v), tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)), identity: (v) => v };
 const vecMat = (v, m) => m[0].map((_, j) => v.reduce((s, vi, i) => s + vi * m[i][j], 0));

@@ -169,7 +169,7 @@ describe("formula", () => {
     const f = stepFormula(lstm, { t: 0, convention: "row", params: {} });
     const lines = text(f);
     expect(lines.length).toBe(6);
-    expect(lines[0]).toBe("i1 = \u03c3(x1 W_xi + h0 W_hi) = \u03c3([0.1, 0.1]) = [0.52, 0.52]");
+    expect(lines[0]).toBe("i1 = \u03c3(x1 W_xi + h0 W_hi) = \u03c3([1] W_xi + [0, 0] W_hi) = \u03c3([0.1, 0.1]) = [0.52, 0.52]");
     expect(lines[4]).toBe("c1 = f1 \u2299 c0 + i1 \u2299 c\u03031 = [0.55, 0.55] \u2299 [0, 0] + [0.52, 0.52] \u2299 [0.29, 0.29] = [0.15, 0.15]");
     expect(lines[5]).toMatch(/^h1 = o1 \u2299 tanh\(c1\) = /);
   });

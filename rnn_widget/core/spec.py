@@ -76,8 +76,16 @@ class Spec:
             raise TypeError(f"hidden_sizes must be a list of positive integers, got {self.hidden_sizes!r}") from None
         object.__setattr__(self, "hidden_sizes", hs)
         if not isinstance(self.bias, bool):
+            if isinstance(self.bias, (str, bytes)) or not hasattr(self.bias, "__iter__"):
+                raise TypeError(f"bias must be True, False or a collection of gate letters such as "
+                                f"{{'f'}}, got {self.bias!r}")
             object.__setattr__(self, "bias", frozenset(self.bias))
         self.validate()
+        # numpy integers pass validation; store plain ints so that to_dict() is JSON
+        object.__setattr__(self, "input_size", int(self.input_size))
+        object.__setattr__(self, "hidden_sizes", tuple(int(h) for h in self.hidden_sizes))
+        if self.output_size is not None:
+            object.__setattr__(self, "output_size", int(self.output_size))
 
     # -- validation -----------------------------------------------------------------------
     def validate(self) -> None:

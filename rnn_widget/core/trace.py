@@ -117,6 +117,8 @@ class Gradients:
     def per_step(self, name: str) -> np.ndarray:
         """The contribution of each time step to dL/d`name`, shaped (T, *shape); they sum to
         ``params[name]``."""
+        if name.endswith("@1"):
+            name = name[:-2]
         if name not in self._recipes:
             raise KeyError(f"no gradient for {name!r}; expected one of {list(self._recipes)}")
         left, right, start, width = self._recipes[name]

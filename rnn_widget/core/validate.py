@@ -56,7 +56,7 @@ def _finite(what: str, arr: np.ndarray) -> None:
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"{what} holds {arr[idx]!r} at index {list(idx)}; expected finite numbers (no NaN or infinity)")
+            f"{what} holds {float(arr[idx])} at index {list(idx)}; expected finite numbers (no NaN or infinity)")
 
 
 def _shape(shape) -> str:

@@ -1,0 +1,51 @@
+// A read-only matrix of gradient values dL/dW next to a parameter's editor, in the same layout as
+// the parameter (transposed in the column view), diverging colours; below it the part that one
+// time step contributes (grads.per_step).
+import { h, setChildren, symbolEl } from "./dom.js";
+import { formatNumber } from "./format.js";
+import { maxAbs, paint } from "./colors.js";
+import { displayParam } from "./editors.js";
+
+function grid(values, scale, label) {
+  const cols = values[0]?.length ?? 0;
+  return h("div", { class: "rnnw-grid rnnw-ggrid", role: "group", style: { "--rnnw-cols": String(cols) } },
+    values.flatMap((row, r) => row.map((v, c) => {
+      const cell = h("span", { class: "rnnw-gcell", "aria-label": label(r, c, v) }, [formatNumber(v, { digits: 3 })]);
+      paint(cell, v, scale);
+      return cell;
+    })));
+}
+
+export function createGradMatrix() {
+  const el = h("div", { class: "rnnw-gmatrix", role: "group" });
+  /**
+   * @param {{grad: number[][]|number[], perStep?: (number[][]|number[])|null, step?: number,
+   *          symbol: object, convention: string, isVector: boolean, name: string}} s
+   */
+  function update({ grad, perStep, step, symbol, convention, isVector, name }) {
+    if (!grad) {
+      el.hidden = true;
+      setChildren(el, []);
+      return;
+    }
+    el.hidden = false;
+    const display = displayParam(grad, convention);
+    const scale = maxAbs(display);
+    const where = (r, c) => (isVector ? `entry ${(display.length === 1 ? c : r) + 1}` : `row ${r + 1} column ${c + 1}`);
+    const dsym = { ...symbol, base: `\u2202L/\u2202${symbol.base}` };
+    const parts = [
+      h("div", { class: "rnnw-mtitle" }, [symbolEl(dsym, { class: "rnnw-mname rnnw-gname" })]),
+      grid(display, scale, (r, c, v) => `dL/d${name} ${where(r, c)} = ${formatNumber(v)}`),
+    ];
+    if (perStep && Number.isInteger(step)) {
+      const part = displayParam(perStep, convention);
+      parts.push(
+        h("div", { class: "rnnw-gstep-title" }, [`from step ${step + 1}`]),
+        grid(part, scale, (r, c, v) => `dL/d${name} from step ${step + 1} ${where(r, c)} = ${formatNumber(v)}`),
+      );
+    }
+    setChildren(el, parts);
+    el.setAttribute("aria-label", `gradient of the loss with respect to ${name}`);
+  }
+  return { el, update };
+}
