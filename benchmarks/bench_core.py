@@ -8,15 +8,23 @@ One call of ours is ``net.run(X, targets)``: input/target validation, the full f
 every intermediate, the loss, every parameter gradient and dL/dh_t (dL/dc_t) for every step and
 layer. One call of PyTorch is the same network as ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (one module per
 layer) + ``nn.Linear`` in float64, the same loss, ``.backward()``, gradients reset to None before
-each call; its input tensors are built once, outside the timed loop. "bare" is a plain numpy
-forward + BPTT of the same recurrence (one layer, no validation, no trace, no per-step
-bookkeeping) as a floor. Every case first checks that ours, PyTorch and bare agree on the loss and
-the gradients.
+each call; its input tensors are built once, outside the timed loop. "bare" is numpy forward +
+BPTT of the same recurrence written the plain way one would by hand (one layer, no validation, no
+trace, no per-step terms, new arrays per step): a reference for what the bookkeeping costs, not a
+floor (ours preallocates and writes in place, so it overtakes bare on longer sequences). Every
+case first checks that ours, PyTorch and bare agree on the loss and the W_hh gradients.
 
-Each figure is the minimum over ``--repeat`` timeit runs of ``autorange`` calls, divided by the
-number of calls: the minimum is the least disturbed by other work on a shared machine; the
-median is printed alongside for ours and PyTorch. torch runs with as many intra-op threads as
-numpy's BLAS has (reported in the header).
+Each figure is the minimum over ``--repeat`` rounds (default 15) of the time per call of a batch
+of calls (about 20 ms a batch); ours, torch and bare take turns within each round, so a burst of
+other work on a shared machine hits all three alike. The minimum is the figure least disturbed by
+other work; the median is printed alongside for ours and PyTorch. torch runs with as many
+intra-op threads as numpy's BLAS has (reported in the header).
+
+Threads: one for numpy's BLAS and one for torch by default (``--threads N`` for another
+number, the same for both). The BLAS thread count has to be set before numpy loads, so this
+script sets OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS itself (it does not touch
+OPENBLAS_CORETYPE). At these sizes a second thread only adds synchronisation: on a busy 2-core
+machine numpy with 2 BLAS threads was 2-9x slower at hidden 128 than with one.
 """
 from __future__ import annotations
 
@@ -27,13 +35,27 @@ import statistics
 import sys
 import timeit
 
-import numpy as np
 
-import torch
+def _threads_from_argv(argv) -> int:
+    for i, arg in enumerate(argv):
+        if arg == "--threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if arg.startswith("--threads="):
+            return int(arg.split("=", 1)[1])
+    return 1
 
-from rnn_widget import presets
-from rnn_widget.core import Network, Spec
-from rnn_widget.core.spec import GATES, layer_suffix
+
+THREADS = _threads_from_argv(sys.argv[1:])
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = str(THREADS)
+
+import numpy as np  # noqa: E402  (after the thread settings)
+
+import torch  # noqa: E402
+
+from rnn_widget import presets  # noqa: E402
+from rnn_widget.core import Network, Spec  # noqa: E402
+from rnn_widget.core.spec import GATES, layer_suffix  # noqa: E402
 
 CELLS = ("rnn", "lstm", "gru")
 HIDDEN = (2, 8, 32, 128)
@@ -330,30 +352,38 @@ def check(case, ours_read, other_read, what, transpose=False, tol=1e-9):
         raise AssertionError(f"{case.name}: ours and {what} disagree by {err:.3g}")
 
 
-def best_time(fn, repeat):
-    """(min, median) seconds per call over `repeat` runs of timeit's autorange count."""
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange()
-    number = max(1, number // 2)  # autorange aims at 0.2 s a run; half keeps the whole table short
-    runs = [t / number for t in timer.repeat(repeat=repeat, number=number)]
-    return min(runs), statistics.median(runs)
+def best_times(fns, repeat):
+    """Seconds per call of each function: (min, median) over `repeat` rounds.
+
+    The functions take turns within each round (ours, torch, bare, ours, torch, bare, ...), so a
+    burst of other work on a shared machine hits all of them alike rather than one column. Each
+    turn runs a batch of about 20 ms (a tenth of what timeit's autorange picks)."""
+    timers = [timeit.Timer(fn) for fn in fns]
+    numbers = [max(1, t.autorange()[0] // 10) for t in timers]
+    runs = [[] for _ in fns]
+    for _ in range(repeat):
+        for timer, number, out in zip(timers, numbers, runs):
+            out.append(timer.timeit(number) / number)
+    return [(min(r), statistics.median(r)) for r in runs]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repeat", type=int, default=7, help="timeit repeats per figure (default 7)")
-    ap.add_argument("--quick", action="store_true", help="3 repeats, presets and hidden <= 8, length <= 20 only")
+    ap.add_argument("--repeat", type=int, default=15, help="timed rounds per figure (default 15)")
+    ap.add_argument("--quick", action="store_true", help="5 rounds, presets and hidden <= 8, length <= 20 only")
     ap.add_argument("--no-torch", action="store_true", help="skip PyTorch (ours and bare only)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS threads for numpy and intra-op threads for torch (default 1)")
     ap.add_argument("--filter", default="", help="run only cases whose name contains this text")
     args = ap.parse_args(argv)
-    repeat = 3 if args.quick else args.repeat
+    repeat = 5 if args.quick else args.repeat
 
     threads, blas = blas_info()
     torch.set_num_threads(threads)
     print(f"python {platform.python_version()}, numpy {np.__version__} ({blas}), torch {torch.__version__} "
           f"({torch.get_num_threads()} intra-op threads), {os.cpu_count()} cores, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
-    print(f"figures: minimum over {repeat} timeit runs, microseconds per call (median in brackets)\n")
+    print(f"figures: microseconds per call, minimum over {repeat} interleaved rounds (median in brackets)\n")
 
     cases = preset_cases() + (grid_cases((2, 8), (5, 20)) if args.quick else grid_cases())
     cases = [c for c in cases if args.filter in c.name]
@@ -365,15 +395,17 @@ def main(argv=None):
         bcall, bread = bare_call(case)
         check(case, read, tread, "torch")
         check(case, read, bread, "bare numpy", transpose=True)
-        ours, ours_med = best_time(call, repeat)
+        fns = [call] + [f for f in (tcall, bcall) if f is not None]
+        times = iter(best_times(fns, repeat))
+        ours, ours_med = next(times)
         row = [case.name, f"{ours * 1e6:.1f} ({ours_med * 1e6:.1f})"]
         if tcall is not None:
-            tt, tt_med = best_time(tcall, repeat)
+            tt, tt_med = next(times)
             row += [f"{tt * 1e6:.1f} ({tt_med * 1e6:.1f})", f"**{tt / ours:.2f}**"]
         else:
             row += ["-", "-"]
         if bcall is not None:
-            bt, _ = best_time(bcall, repeat)
+            bt, _ = next(times)
             row += [f"{bt * 1e6:.1f}", f"{ours / bt:.2f}"]
         else:
             row += ["-", "-"]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, INPLACE
-from .layer_grad import LayerGrad, cut_at
+from .layer_grad import LayerGrad, cut_flags
 
 
 def forward(X, h0, c0, P, activation):
-    f = INPLACE[activation]
     Wx, Wh, b = P["Wx"], P["Wh"], P["b"]
     T, h = X.shape[0], Wh.shape[0]
     XW = X @ Wx
@@ -22,33 +21,59 @@ def forward(X, h0, c0, P, activation):
     HW = np.empty((T, h))
     A = np.empty((T, h))
     H = np.empty((T, h))
+    # per step: three numpy calls on rows, outputs passed positionally (cheaper than out=)
+    dot, add = np.dot, np.add
+    f = np.tanh if activation == "tanh" else INPLACE[activation]
     hp = h0
-    for t in range(T):
-        np.dot(hp, Wh, out=HW[t])
-        np.add(base[t], HW[t], out=A[t])
-        f(A[t], H[t])
-        hp = H[t]
+    for bt, hw, a, ht in zip(base, HW, A, H):
+        dot(hp, Wh, hw)
+        add(bt, hw, a)
+        f(a, ht)
+        hp = ht
     return {"xw": XW, "hw": HW, "a": A, "h": H}
 
 
-def backward(values, X, h0, c0, DH_in, P, activation, truncate=None, want_params=True):
+def transposed(P, key):
+    """``P[key].T`` as a contiguous array, cached in the packed parameters (they are rebuilt
+    whenever a parameter changes)."""
+    cache_key = key + "T"
+    WT = P.get(cache_key)
+    if WT is None:
+        WT = P[cache_key] = np.ascontiguousarray(P[key].T)
+    return WT
+
+
+def backward(values, X, h0, c0, DH_in, P, activation, truncate=None, want_params=True, want_dx=True):
     A, H = values["a"], values["h"]
     T, S, h = DH_in.shape
-    dphi = ACTIVATIONS[activation][1](A, H)
-    WhT = np.ascontiguousarray(P["Wh"].T)
+    if activation == "tanh":
+        dphi = H * H
+        np.subtract(1.0, dphi, dphi)
+    else:
+        dphi = ACTIVATIONS[activation][1](A, H)
+    # Per-step operands all shaped (1, h) or (S, h): a ufunc on equal shapes skips broadcasting,
+    # which costs more than the arithmetic at these sizes.
+    dphi = dphi[:, None, :]
+    WhT = transposed(P, "Wh")
     DH = np.empty_like(DH_in)
     DA = np.empty_like(DH_in)
-    dnext = np.zeros((S, h))
-    for t in range(T - 1, -1, -1):
-        dh = DH[t]
-        np.add(DH_in[t], dnext, out=dh)
-        da = DA[t]
-        np.multiply(dh, dphi[t], out=da)
-        dnext = np.zeros((S, h)) if cut_at(t, truncate) else da @ WhT
-    out = LayerGrad(DH=DH, dh0=dnext)
+    dot, multiply, add = np.dot, np.multiply, np.add
+    # DH[t-1] = DH_in[t-1] + DA[t] Wh^T: the product is written into DH[t-1], then DH_in[t-1] added.
+    DH[T - 1] = DH_in[T - 1]
+    rows = zip(DH[:0:-1], dphi[:0:-1], DA[:0:-1], DH[-2::-1], DH_in[-2::-1], cut_flags(T, truncate))
+    for dh, dp, da, dh_prev, din_prev, cut in rows:                # t = T-1 .. 1
+        multiply(dh, dp, da)
+        if cut:
+            np.copyto(dh_prev, din_prev)
+        else:
+            dot(da, WhT, dh_prev)
+            add(dh_prev, din_prev, dh_prev)
+    multiply(DH[0], dphi[0], DA[0])
+    out = LayerGrad(DH=DH, dh0=DA[0] @ WhT)
     if want_params:
         da2 = DA[:, 0, :]
         Hprev = np.concatenate([h0[None, :], H[:-1]])
-        out.DX = da2 @ P["Wx"].T
+        if want_dx:
+            out.DX = da2 @ P["Wx"].T
         out.blocks = [(("W_xh",), X, da2), (("W_hh",), Hprev, da2), (("b_h",), None, da2)]
     return out

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -13,6 +14,13 @@ def cut_at(t: int, truncate: int | None) -> bool:
     multiple of `truncate`; the first chunk still reaches h0.
     """
     return bool(truncate) and t > 0 and t % truncate == 0
+
+
+def cut_flags(T: int, truncate: int | None):
+    """`cut_at(t, truncate)` for t = T-1 down to 1, the order a backward loop zips them in."""
+    if not truncate:
+        return repeat(False)
+    return [t % truncate == 0 for t in range(T - 1, 0, -1)]
 
 
 @dataclass

@@ -8,7 +8,7 @@ import numpy as np
 from . import cell_gru, cell_lstm, cell_rnn
 from .activations import ACTIVATIONS
 from .layer_grad import LayerGrad
-from .losses import loss_and_grad
+from .losses import loss_and_grad, ones as _ones
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
 from .validate import as_array, as_sequence
@@ -61,7 +61,7 @@ class Network:
         self._spec = spec
         self._params = _init_params(spec, seed)
         self._packed = None
-        self._block_plans = {}    # (gate names, layer suffix) -> which of them are parameters
+        self._grad_plan = None    # where each gradient block goes in the flat buffer (backward)
         if params:
             self.set_params(params)
 
@@ -249,14 +249,14 @@ class Network:
             raise ValueError(f"clip_norm must be a positive number or None, got {clip_norm!r}")
         packed = trace._packed if trace._packed is not None else self._pack()
         params = self._params
-        blocks = []
+        blocks = []                                  # (gate names, left, right), see LayerGrad
         dy = trace._dy
         if spec.output_size is not None:
             if spec.loss != "cross_entropy" and spec.output_activation != "identity":
                 dy = dy * ACTIVATIONS[spec.output_activation][1](trace.y_pre, trace.y)
-            blocks.append((("W_hy",), "", trace.h, dy))
+            blocks.append((("W_hy",), trace.h, dy))
             if "b_y" in params:
-                blocks.append((("b_y",), "", None, dy))
+                blocks.append((("b_y",), None, dy))
             dh_in = dy @ params["W_hy"].T
         else:
             dh_in = dy
@@ -264,43 +264,46 @@ class Network:
         L = len(packed)
         dh, dc, dh0 = [None] * L, [None] * L, [None] * L
         layers = trace.layers
+        first_block = [0] * L                          # where each layer's blocks start
         for layer in range(L - 1, -1, -1):
             lt = layers[layer]
             lg: LayerGrad = cell.backward(lt.values, lt.x, lt.h0, lt.c0, dh_in[:, None, :], packed[layer],
                                           option, truncate, want_dx=layer > 0)
-            sfx = layer_suffix(layer)
-            blocks.extend((names, sfx, left, right) for names, left, right in lg.blocks)
+            first_block[layer] = len(blocks)
+            blocks += lg.blocks
             dh[layer] = lg.DH[:, 0]
             dc[layer] = None if lg.DC is None else lg.DC[:, 0]
             dh0[layer] = lg.dh0[0]
             dh_in = lg.DX
-        plans = self._block_plans
-        totals, recipes, sq = {}, {}, 0.0
-        vdot = np.vdot
-        for names, sfx, left, right in blocks:
-            plan = plans.get((names, sfx))
-            if plan is None:
-                plan = plans[(names, sfx)] = _block_plan(names, sfx, params)
-            parts, whole = plan
-            if not parts:
+        plan = self.__dict__.get("_grad_plan")
+        if plan is None or len(plan[0]) != len(blocks):
+            plan = self._grad_plan = _grad_plan(blocks, first_block, params)
+        entries, order, size = plan
+        # Every block total is a view into one flat buffer, so one dot product gives the global norm.
+        flat = np.empty(size)
+        ones = _ones(dy.shape[0])
+        dot = np.dot
+        block_totals = []
+        for (_, left, right), (off, end, shape, absent) in zip(blocks, entries):
+            if shape is None:                          # no parameter in this block
+                block_totals.append(None)
                 continue
-            total = right.sum(axis=0) if left is None else left.T @ right
-            width = right.shape[1] // len(names)
-            if whole:
-                sq += float(vdot(total, total))
-            if len(names) == 1:
-                name = parts[0][0]
-                totals[name] = total
-                recipes[name] = (left, right, 0, width)
-                continue
-            for name, k in parts:
-                start = k * width
-                part = total[..., start:start + width]
-                if not whole:
-                    sq += float(vdot(part, part))
-                totals[name] = part
-                recipes[name] = (left, right, start, width)
-        totals = {name: totals[name] for name in params}
+            total = flat[off:end]
+            if left is None:
+                dot(ones, right, total)                # bias: the sum over the steps
+            else:
+                total = total.reshape(shape)
+                dot(left.T, right, total)
+            for start, stop in absent:                 # columns of gates that have no parameter
+                total[..., start:stop] = 0.0
+            block_totals.append(total)
+        sq = float(dot(flat, flat))
+        totals, recipes = {}, {}
+        for name, i, start, width, alone in order:    # in the order of params
+            _, left, right = blocks[i]
+            total = block_totals[i]
+            totals[name] = total if alone else total[..., start:start + width]
+            recipes[name] = (left, right, start, width)
         norm = sq ** 0.5
         scale = 1.0
         if clip_norm is not None:
@@ -337,10 +340,37 @@ class Network:
                 f"output_size={s.output_size}, mode={s.mode!r})")
 
 
-def _block_plan(names, sfx, params):
-    """([(parameter name, column block index)], whether every name of the block is a parameter)."""
-    parts = [(base + sfx, k) for k, base in enumerate(names) if base + sfx in params]
-    return parts, len(parts) == len(names)
+def _grad_plan(blocks, first_block, params):
+    """Where backward puts each gradient; depends on the spec only, so a network keeps it.
+
+    Returns (per block: (offset, end in the flat buffer, shape of the block total or None when
+    the block has no parameter, [(start, stop) column ranges of gates without a parameter])),
+    (per parameter in the order of ``params``: (name, block index, first column, columns,
+    whether it is the whole block)), and the buffer size. ``first_block[l]`` is the index of
+    layer l's first block; the blocks before the top layer's are the readout's."""
+    sfx_of_block = [""] * len(blocks)
+    for layer, start in enumerate(first_block):
+        stop = first_block[layer - 1] if layer else len(blocks)
+        for i in range(start, stop):
+            sfx_of_block[i] = layer_suffix(layer)
+    entries, where, off = [], {}, 0
+    for i, ((names, left, right), sfx) in enumerate(zip(blocks, sfx_of_block)):
+        cols = right.shape[1]
+        width = cols // len(names)
+        present = [base + sfx in params for base in names]
+        if not any(present):
+            entries.append((off, off, None, []))
+            continue
+        shape = (cols,) if left is None else (left.shape[1], cols)
+        size = int(np.prod(shape))
+        absent = [(k * width, (k + 1) * width) for k, p in enumerate(present) if not p]
+        entries.append((off, off + size, shape, absent))
+        off += size
+        for k, base in enumerate(names):
+            if present[k]:
+                where[base + sfx] = (i, k * width, width, len(names) == 1)
+    order = [(name,) + where[name] for name in params]
+    return entries, order, off
 
 
 def _init_params(spec: Spec, seed: int) -> dict:
