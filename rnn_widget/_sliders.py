@@ -49,7 +49,13 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
             return
         guard["busy"] = True
         try:
-            s.value = float(w._net[key][row_idx])
+            value = float(w._net[key][row_idx])
+            # a value set elsewhere may lie outside the slider's range: widen it rather than clamp
+            if value < s.min:
+                s.min = value
+            if value > s.max:
+                s.max = value
+            s.value = value
         finally:
             guard["busy"] = False
 

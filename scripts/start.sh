@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q -e ".[lab]"
 ROOT=(); [ "$(id -u)" = 0 ] && ROOT=(--allow-root)
 exec .venv/bin/jupyter lab notebooks/01_rnn_by_hand.ipynb \
+  --ServerApp.jpserver_extensions="{'rnn_widget.nodelay': True}" \
   --ServerApp.ip=127.0.0.1 --ServerApp.port="${PORT:-8888}" "${ROOT[@]}"

@@ -229,3 +229,11 @@ def test_bundle_is_built():
 
     assert widget._STATIC.joinpath("widget.js").stat().st_size > 1000
     assert widget._STATIC.joinpath("widget.css").stat().st_size > 100
+
+
+def test_slider_widens_its_range_instead_of_clamping(w):
+    s = w.slider("A", (1, 1), min=-2, max=2)
+    w.set("A", [[1, -1], [1, 3]])
+    assert s.value == 3 and s.max >= 3
+    w.set("A", [[1, -1], [1, -7]])
+    assert s.value == -7 and s.min <= -7

@@ -262,11 +262,13 @@ class Network:
             dh_in = dy
         cell, option = _CELLS[spec.cell], self._cell_option()
         L = len(packed)
-        dh, dc, dh0 = [None] * L, [None] * L, [None] * L
+        dh, dc, dh0, direct = [None] * L, [None] * L, [None] * L, [None] * L
+        dy_top = dh_in if spec.output_size is None else dy
         layers = trace.layers
         first_block = [0] * L                          # where each layer's blocks start
         for layer in range(L - 1, -1, -1):
             lt = layers[layer]
+            direct[layer] = dh_in
             lg: LayerGrad = cell.backward(lt.values, lt.x, lt.h0, lt.c0, dh_in[:, None, :], packed[layer],
                                           option, truncate, want_dx=layer > 0)
             first_block[layer] = len(blocks)
@@ -310,7 +312,8 @@ class Network:
             scale = min(1.0, clip_norm / (norm + 1e-6))
             if scale < 1.0:
                 totals = {k: v * scale for k, v in totals.items()}
-        return Gradients(totals, dh, dc, dh0, norm, scale, truncate, recipes)
+        return Gradients(totals, dh, dc, dh0, norm, scale, truncate, recipes,
+                         dh_direct=direct, dy=dy_top, _cell=spec.cell)
 
     def run(self, X, targets, h0=None, c0=None, **backward_options):
         """forward then backward: returns (trace, gradients)."""
@@ -320,10 +323,14 @@ class Network:
     def jacobian_norms(self, trace: Trace, layer: int = -1) -> np.ndarray:
         """Spectral norms of dh_T/dh_k for k = 0..T (k = 0 is h0) within one layer.
 
-        Small values far back in time are vanishing gradients, large ones exploding. Costs one
-        backward pass with h seeds, so it is computed only on request.
+        For an LSTM the state at step k is (h_k, c_k), and the norm is that of dh_T/d(h_k, c_k):
+        the cell state is the path along which an LSTM keeps its gradient. Small values far back
+        in time are vanishing gradients, large ones exploding. Costs one backward pass with h
+        seeds, so it is computed only on request.
         """
         spec = self._spec
+        if not -len(trace.layers) <= layer < len(trace.layers):
+            raise IndexError(f"layer {layer} does not exist; this network has {len(trace.layers)} layer(s)")
         lt = trace.layers[layer]
         packed = trace._packed if trace._packed is not None else self._pack()
         T, h = lt.h.shape
@@ -332,6 +339,11 @@ class Network:
         lg = _CELLS[spec.cell].backward(lt.values, lt.x, lt.h0, lt.c0, seeds, packed[layer],
                                         self._cell_option(), None, want_params=False)
         mats = np.concatenate([lg.dh0[None], lg.DH], axis=0)
+        if lg.DC is not None:
+            # dh_T/dc_k with h_k held (the state is the pair): only the path through c_{k+1} = f c_k + ...
+            dc_state = np.zeros_like(mats)
+            dc_state[:T] = lg.DC * lt.values["f"][:, None, :]
+            mats = np.concatenate([mats, dc_state], axis=2)
         return np.linalg.norm(mats, ord=2, axis=(1, 2))
 
     def __repr__(self):

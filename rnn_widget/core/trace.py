@@ -109,6 +109,29 @@ class Gradients:
     scale: float
     truncate: int | None
     _recipes: dict = field(repr=False, default_factory=dict)
+    #: per layer, the part of dL/dh_t that arrives at step t directly: from y_t (top layer) or
+    #: from the layer above; the rest, ``dh - dh_direct``, flows back from step t + 1
+    dh_direct: list | None = None
+    #: dL/dy_t (T, out) on the scored steps; dL/d(logits) for cross-entropy; None without readout
+    dy: np.ndarray | None = None
+    _cell: str = field(repr=False, default="rnn")
+
+    @property
+    def dh_future(self) -> list:
+        """Per layer: dL/dh_{t+1} dh_{t+1}/dh_t, what flows back into step t from the future."""
+        return [total - direct for total, direct in zip(self.dh, self.dh_direct)]
+
+    def dpre(self, layer: int = -1) -> dict:
+        """dL/d(pre-activations) of a layer, each (T, hidden): rnn ``a``; lstm ``z_i z_f z_c z_o``;
+        gru ``z_r z_z z_n``. Not scaled by clipping (like ``dh``)."""
+        layer = layer % len(self.dh)
+        sfx = "" if layer == 0 else f"@{layer + 1}"
+        gates = {"rnn": {"a": "h"}, "lstm": {f"z_{g}": g for g in "ifco"}, "gru": {f"z_{g}": g for g in "rzn"}}[self._cell]
+        out = {}
+        for key, g in gates.items():
+            _, right, start, width = self._recipes[f"W_x{g}{sfx}"]
+            out[key] = right[:, start:start + width]
+        return out
 
     @property
     def clipped(self) -> bool:
@@ -131,7 +154,13 @@ class Gradients:
         return {
             "params": {k: v.tolist() for k, v in self.params.items()},
             "dh": [d.tolist() for d in self.dh],
+            "dh_direct": [d.tolist() for d in self.dh_direct] if self.dh_direct else None,
+            "dh_future": [d.tolist() for d in self.dh_future] if self.dh_direct else None,
+            "dpre": [{k: v.tolist() for k, v in self.dpre(layer).items()} for layer in range(len(self.dh))],
             "dc": [None if d is None else d.tolist() for d in self.dc],
+            "dh0": [d.tolist() for d in self.dh0],
+            "dy": None if self.dy is None else self.dy.tolist(),
             "norm": self.norm,
             "scale": self.scale,
+            "truncate": self.truncate,
         }

@@ -176,21 +176,34 @@ def wait_kernel_ready(page, timeout: float = 60.0, steady: float = 1.0):
 
 
 def open_notebook(page, server: Server, rel_path: str, timeout: float = 60.0):
-    page.goto(f"{server.url}/{'lab/tree' if server.kind == 'lab' else 'notebooks'}/{rel_path}")
+    # ?reset: a fresh workspace, so only this notebook is open (Lab restores earlier tabs otherwise)
+    page.goto(f"{server.url}/{'lab/tree' if server.kind == 'lab' else 'notebooks'}/{rel_path}"
+              + ("?reset" if server.kind == "lab" else ""))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
     return wait_kernel_ready(page, timeout)
 
 
 def run_all(page, widget_selector: str = ".rnnw", count: int = 1, timeout: float = 60.0):
     """Run > Run All Cells from the menu bar, then wait until `count` widget roots are present."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+    started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+        .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+    for attempt in range(3):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+        try:  # a click while the kernel is still (re)connecting silently does nothing: retry
+            page.wait_for_function(started, timeout=8000)
+            break
+        except Exception:
+            wait_kernel_ready(page)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if page.locator(widget_selector).count() >= count and unfinished_cells(page) == 0:
             return
         time.sleep(0.1)
-    raise TimeoutError(f"{widget_selector} x{count} not present {timeout} s after Run All")
+    state = page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+        .map(p => p.textContent).join(' ')""")
+    page.screenshot(path=str(REPO / "test-artifacts" / "run-all-timeout.png"))
+    raise TimeoutError(f"{widget_selector} x{count} not present {timeout} s after Run All; prompts: {state}")
 
 
 def unfinished_cells(page) -> int:
