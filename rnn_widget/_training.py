@@ -50,6 +50,7 @@ class TrainingMixin:
         self._optimizer = None
         self._stop_requested = False
         self._task = None
+        self._generation = 0          # a new training or a reset ends any older background run
         self.on_msg(self._on_custom_msg)
 
     # -- public ---------------------------------------------------------------------------
@@ -75,13 +76,14 @@ class TrainingMixin:
         if self._optimizer is None or (self._optimizer.lr, self._optimizer.momentum) != (opts["lr"], opts["momentum"]):
             self._optimizer = SGD(opts["lr"], opts["momentum"])
         self._stop_requested = False
+        self._generation += 1
         self.training = {"running": True, "step": 0, "total": opts["steps"], "lr": opts["lr"],
                          "momentum": opts["momentum"], "message": ""}
         loop = _running_loop()
         if block or (block is None and loop is None):
             self._run_chunks(opts, deadline=None)
             return list(self.loss_history)
-        self._task = loop.create_task(self._train_async(opts))
+        self._task = loop.create_task(self._train_async(opts, self._generation))
         return None
 
     def stop(self) -> None:
@@ -91,6 +93,7 @@ class TrainingMixin:
     def reset_training(self) -> None:
         """Put back the weights from before the first training step and clear the loss history."""
         self.stop()
+        self._generation += 1
         if self._initial_params is not None:
             params = {k: v.tolist() for k, v in self._initial_params.items() if k in self.params}
             if set(params) == set(self.params):
@@ -102,9 +105,9 @@ class TrainingMixin:
                          "momentum": self.train_options.get("momentum", 0.0), "message": ""}
 
     # -- the loop -------------------------------------------------------------------------
-    async def _train_async(self, opts):
+    async def _train_async(self, opts, generation):
         try:
-            while self.training.get("running"):
+            while self.training.get("running") and generation == self._generation:
                 self._run_chunks(opts, deadline=time.perf_counter() + CHUNK)
                 await asyncio.sleep(0.001)      # let the kernel handle page messages (edits, stop)
         except Exception as e:                   # the page must hear about it; nothing else will
@@ -127,21 +130,16 @@ class TrainingMixin:
             if opts["clip_norm"] is not None and grads.norm > opts["clip_norm"]:
                 grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
             history.append(trace.loss)
-            new = net.copy()
+            before = dict(net._params)             # SGD replaces arrays, never writes into them
             try:
-                self._optimizer.step(new, grads)
-            except FloatingPointError as e:
-                self.loss_history = history
-                self._finish(str(e))
-                return
-            try:
-                self._advance(new)
-            except ValueError as e:
+                self._optimizer.step(net, grads)     # in place: the current network learns
+                self._advance(net)
+            except (FloatingPointError, ValueError) as e:
+                net._params, net._packed = before, None
                 self.loss_history = history
                 self._finish(f"training stopped at step {done + 1}: {e}")
                 return
             done += 1
-            net = new
             now = time.perf_counter()
             if now - last_publish >= PUBLISH_EVERY:
                 self._publish(history, done)

@@ -143,3 +143,20 @@ def test_overflowing_values_are_refused_not_sent():
     with pytest.raises(traitlets.TraitError, match="overflows"):
         w.set("A", [[1e200, 1e200], [1e200, 1e200]])
     assert w.trace == before
+
+
+def test_reset_ends_a_background_run_and_a_new_one_can_start(w):
+    async def scenario():
+        w.train(100_000, lr=1e-4)
+        await asyncio.sleep(0.1)
+        w.reset_training()                     # ends the old run at once
+        assert not w.training["running"]
+        w.train(5, lr=0.01)                    # a new run is allowed straight away
+        for _ in range(200):
+            if not w.training["running"]:
+                break
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.05)              # the old task, if any, must not touch anything
+        return w.training, list(w.loss_history)
+    status, history = asyncio.run(scenario())
+    assert status["step"] == 5 and status["running"] is False and len(history) == 5

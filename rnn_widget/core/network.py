@@ -106,7 +106,12 @@ class Network:
         self._packed = None
 
     def copy(self) -> "Network":
-        return Network(self._spec, self._params)
+        """An independent network with the same spec and values (no re-validation needed)."""
+        new = object.__new__(Network)
+        new.__dict__.update(self.__dict__)
+        new._params = {k: v.copy() for k, v in self._params.items()}
+        new._packed = None
+        return new
 
     def with_spec(self, spec: Spec, *, seed: int = 0) -> "Network":
         """A network of another shape that keeps every value this one has where the shapes overlap."""
