@@ -22,6 +22,24 @@ CHUNK = 0.02
 MAX_STEPS = 100_000
 
 
+def thin_curve(history, points: int = 1000) -> dict:
+    """At most ~`points` (step, loss) pairs for drawing: all of them when there are few, else the
+    lowest and the highest loss of each of points/2 stretches (spikes survive the thinning)."""
+    n = len(history)
+    if n <= points:
+        return {"step": list(range(1, n + 1)), "loss": [float(v) for v in history]}
+    arr = np.asarray(history, dtype=float)
+    edges = np.linspace(0, n, points // 2 + 1).astype(int)
+    steps = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        chunk = arr[a:b]
+        lo, hi = a + int(np.argmin(chunk)), a + int(np.argmax(chunk))
+        steps.extend(sorted({lo, hi}))
+    if steps[-1] != n - 1:
+        steps.append(n - 1)
+    return {"step": [i + 1 for i in steps], "loss": [float(arr[i]) for i in steps]}
+
+
 def check_train_options(options) -> dict:
     if not isinstance(options, dict):
         raise TypeError(f"train_options must be a dict, got {options!r}")
@@ -77,6 +95,8 @@ class TrainingMixin:
             self._optimizer = SGD(opts["lr"], opts["momentum"])
         self._stop_requested = False
         self._generation += 1
+        self._last_publish = time.perf_counter()
+        self._done = 0
         self.training = {"running": True, "step": 0, "total": opts["steps"], "lr": opts["lr"],
                          "momentum": opts["momentum"], "message": ""}
         loop = _running_loop()
@@ -115,9 +135,9 @@ class TrainingMixin:
 
     def _run_chunks(self, opts, deadline):
         """Run steps until done, stopped, or past `deadline` (None: to the end)."""
-        done = self.training["step"]
-        history = list(self.loss_history)
-        last_publish = time.perf_counter()
+        done = self._done
+        history = self._history if done else list(self.loss_history)
+        self._history = history
         net = self._net
         while done < opts["steps"] and not self._stop_requested:
             state = self._state
@@ -141,19 +161,22 @@ class TrainingMixin:
                 return
             done += 1
             now = time.perf_counter()
-            if now - last_publish >= PUBLISH_EVERY:
+            if now - self._last_publish >= PUBLISH_EVERY:
                 self._publish(history, done)
-                last_publish = now
             if deadline is not None and now >= deadline:
                 break
-        self._publish(history, done)
-        if done >= opts["steps"] or self._stop_requested:
+        finished = done >= opts["steps"] or self._stop_requested
+        if finished or time.perf_counter() - self._last_publish >= PUBLISH_EVERY:
+            self._publish(history, done)
+        self._done = done                         # the next chunk goes on from here
+        if finished:
             self._finish("stopped" if self._stop_requested and done < opts["steps"] else "")
 
     def _publish(self, history, done):
+        self._last_publish = time.perf_counter()
         with self.hold_sync():
             self._commit(self._state)
-            self.loss_history = history
+            self.loss_history = list(history)
             self.training = dict(self.training, step=done)
 
     def _finish(self, message):

@@ -18,7 +18,7 @@ from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
 from ._state import (State, changed_param, check, fit, fit_targets, message, normalise, pad_layers,
                      param_order, retime_targets, slide_count, trace_json)
-from ._training import TrainingMixin, check_train_options
+from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
 from .core.validate import as_array
@@ -62,7 +62,8 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     bptt_step = t.Int(-1, help="Backward step-through: -1 shows all of BPTT, n shows it after n + 1 steps back.").tag(sync=True)
     train_options = t.Dict({"lr": 0.01, "momentum": 0.0, "steps": 50, "clip_norm": None}, help="What the page's Train button uses.").tag(sync=True)
     training = t.Dict({"running": False, "step": 0, "total": 0, "lr": 0.01, "momentum": 0.0, "message": ""}, help="Training progress (read-only).").tag(sync=True)
-    loss_history = t.List(help="The loss before each SGD step since the last reset (read-only).").tag(sync=True)
+    loss_history = t.List(help="The loss before each SGD step since the last reset (read-only; kept in Python).")
+    loss_curve = t.Dict({"step": [], "loss": []}, help="loss_history thinned to at most ~1000 points for the page's chart: the lowest and highest loss of each stretch of steps (read-only).").tag(sync=True)
 
     def __init__(self, network: Network | None = None, inputs=None, *, h0=None, c0=None, targets=None,
                  **kwargs):
@@ -207,6 +208,10 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             raise t.TraitError(f"reveal = {proposal['value']} is out of range; expected -1 (show all) or 0 to {n - 1}")
         return proposal["value"]
 
+    @t.observe("loss_history")
+    def _on_loss_history(self, change):
+        self.loss_curve = thin_curve(change["new"])
+
     @t.observe("convention")
     def _on_convention(self, change):
         self.param_order = param_order(self._net.param_shapes, change["new"])
@@ -248,11 +253,21 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         self._commit(state)
 
     def _advance(self, net: Network) -> None:
-        """Recompute the state for a new network without publishing (training's inner loop)."""
+        """Recompute the state for a new network without publishing (training's inner loop).
+
+        The inputs, states and targets were checked when they were set; only the new numbers can
+        go wrong, and with a loss an overflow anywhere shows in the loss or the gradient norm."""
         st = self._state
-        self._state = check(net, st.inputs, [lt.h0 for lt in st.trace.layers],
-                            [lt.c0 for lt in st.trace.layers] if net.spec.cell == "lstm" else None,
-                            st.trace.targets[st.trace.scored] if st.trace.targets is not None else None, st.bptt)
+        layers = st.trace.layers
+        with np.errstate(over="ignore", invalid="ignore"):
+            trace = net.forward(st.inputs, [lt.h0 for lt in layers],
+                                [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None,
+                                st.trace.targets)
+            grads = net.backward(trace, **st.bptt)
+        if not (np.isfinite(trace.loss) and np.isfinite(grads.norm)):
+            raise ValueError("the loss or the gradients overflow to infinity or NaN with these weights; "
+                             "expected numbers small enough to compute (lower the learning rate or clip)")
+        self._state = State(net, st.inputs, trace, grads, st.bptt)
         self._net = net
 
     def _commit(self, state: State):

@@ -160,3 +160,23 @@ def test_reset_ends_a_background_run_and_a_new_one_can_start(w):
         return w.training, list(w.loss_history)
     status, history = asyncio.run(scenario())
     assert status["step"] == 5 and status["running"] is False and len(history) == 5
+
+
+def test_loss_curve_is_thinned_but_keeps_the_ends_and_spikes():
+    from rnn_widget._training import thin_curve
+
+    assert thin_curve([3.0, 2.0, 1.0]) == {"step": [1, 2, 3], "loss": [3.0, 2.0, 1.0]}
+    history = list(np.linspace(10, 1, 50_000))
+    history[12_345] = 99.0                                   # a spike
+    curve = thin_curve(history)
+    assert len(curve["step"]) <= 1001
+    assert curve["step"][0] == 1 and curve["step"][-1] == 50_000 and curve["loss"][-1] == 1.0
+    assert 99.0 in curve["loss"] and curve["step"][curve["loss"].index(99.0)] == 12_346
+    assert curve["step"] == sorted(curve["step"])
+    assert all(history[s - 1] == v for s, v in zip(curve["step"], curve["loss"]))
+
+
+def test_widget_publishes_the_thinned_curve(w):
+    w.train(30, lr=0.01, block=True)
+    assert w.loss_curve["loss"] == w.loss_history and w.loss_curve["step"] == list(range(1, 31))
+    assert "loss_history" not in w.get_state()              # the full list stays in Python
