@@ -20,6 +20,7 @@ performance.now() and a MutationObserver:
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import shutil
 import statistics
@@ -32,17 +33,27 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
 
 from jupyter_harness import (NODELAY_EXTENSION, Server, cell_input, find_chromium,  # noqa: E402
-                             launch_browser, open_notebook, parse_vector, py_value, run_all,
+                             heat_cell_center, launch_browser, open_notebook, py_value, run_all,
                              wait_until)
 
 # ---- in-page measurement -------------------------------------------------------------------------
 
 # Typing into a matrix cell: set the text, press Enter (the widget commits on keydown Enter).
 # Time from the keypress to the watched diagram node showing a different value.
-EDIT_LOOP_JS = """async ({rootIndex, label, values, watch}) => {
+# A large matrix is a heat map: a click on its cell opens the one floating input (which stays
+# open, text selected, after Enter, like a small cell). The watched value is the node's data-value.
+EDIT_LOOP_JS = """async ({rootIndex, label, values, watch, heat}) => {
     const root = document.querySelectorAll('.rnnw')[rootIndex];
-    const input = root.querySelector(`input.rnnw-cell[aria-label="${label}"]`);
-    const read = () => root.querySelector(`.rnnw-diagram g.rnnw-node[data-ref="${watch}"]`)?.getAttribute('aria-label');
+    const find = () => root.querySelector(`input.rnnw-cell[aria-label="${label}"]:not([hidden])`);
+    if (!find() && heat) {
+        const canvas = root.querySelector(`.rnnw-heat[data-name="${heat.name}"] canvas.rnnw-heat-canvas`);
+        const box = canvas.getBoundingClientRect();
+        const x = box.left + (heat.c + 0.5) * Number(canvas.dataset.cellW), y = box.top + (heat.r + 0.5) * Number(canvas.dataset.cellH);
+        const ev = (type) => canvas.dispatchEvent(new PointerEvent(type, {bubbles: true, cancelable: true, clientX: x, clientY: y, button: 0, pointerId: 7}));
+        ev('pointerdown'); ev('pointerup');
+    }
+    const input = find();
+    const read = () => root.querySelector(`.rnnw-diagram g.rnnw-node[data-ref="${watch}"]`)?.getAttribute('data-value');
     const times = [];
     for (const v of values) {
         const before = read();
@@ -51,7 +62,7 @@ EDIT_LOOP_JS = """async ({rootIndex, label, values, watch}) => {
             const done = (result) => { obs.disconnect(); clearTimeout(timer); resolve(result); };
             const obs = new MutationObserver(() => { const now = read(); if (now && now !== before) done(performance.now() - t0); });
             const timer = setTimeout(() => done(null), 10000);
-            obs.observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+            obs.observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-value']});
             input.value = String(v);
             t0 = performance.now();
             input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true, cancelable: true}));
@@ -84,14 +95,14 @@ SLIDER_LOOP_JS = """async ({values}) => {
     return times;
 }"""
 
-# Records every diagram redraw (one per trace update) with the watched node's label, and release.
+# Records every trace update drawn (the root's data-trace-rev goes up by one each) with the
+# watched node's value, and the release.
 RECORDER_JS = """({rootIndex, watch}) => {
     const root = document.querySelectorAll('.rnnw')[rootIndex];
-    const box = root.querySelector('.rnnw-diagram-box');
     const rec = {redraws: [], release: null, moves: 0};
-    const read = () => root.querySelector(`.rnnw-diagram g.rnnw-node[data-ref="${watch}"]`)?.getAttribute('aria-label');
+    const read = () => root.querySelector(`.rnnw-diagram g.rnnw-node[data-ref="${watch}"]`)?.getAttribute('data-value');
     const obs = new MutationObserver(() => rec.redraws.push([performance.now(), read()]));
-    obs.observe(box, {childList: true});
+    obs.observe(root, {attributes: true, attributeFilter: ['data-trace-rev']});
     const up = () => { rec.release = performance.now(); };
     const move = () => { rec.moves += 1; };
     root.addEventListener('pointerup', up, true);
@@ -131,10 +142,14 @@ CASES = {  # notebook, edited cell, watched diagram node, Python expression for 
     "tom_yeh": ("roundtrip_tom_yeh.ipynb", "B row 1 column 1", [2, 1], "h:0:3", "w.hidden_states()[3].tolist()"),
     "lstm": ("roundtrip_lstm.ipynb", "x64 entry 1", [1.5, -1.5], "h:0:63", "w.hidden_states()[63].tolist()"),
 }
+HEAT = {  # cases whose edited matrix is a heat map: which one, and the cell (display row, column)
+    "lstm": {"name": "inputs", "r": 63, "c": 0},
+}
 SCRUBS = {  # edited cell, watched node, Python expression
     "tom_yeh": ("B row 1 column 1", "h:0:3", "w.hidden_states()[3].tolist()"),
     "lstm": ("x1 entry 1", "h:0:0", "w.hidden_states()[0].tolist()"),
 }
+SCRUB_HEAT = {"lstm": {"name": "inputs", "r": 0, "c": 0}}
 
 
 def round_trips(page, case, n):
@@ -144,22 +159,27 @@ def round_trips(page, case, n):
     else:
         _, label, pair, watch, _ = CASES[case]
         values = [pair[i % 2] for i in range(n)]
-        times = page.evaluate(EDIT_LOOP_JS, {"rootIndex": 0, "label": label, "values": values, "watch": watch})
+        times = page.evaluate(EDIT_LOOP_JS, {"rootIndex": 0, "label": label, "values": values, "watch": watch,
+                                             "heat": HEAT.get(case)})
     lost = sum(t is None for t in times)
     ok = [t for t in times if t is not None]
     return {"p50": pct(ok, 0.5), "p95": pct(ok, 0.95), "lost": lost}
 
 
-def scrub(page, root_index, label, watch, py_expr, seconds):
+def scrub(page, root_index, label, watch, py_expr, seconds, heat=None):
     """Scrub a cell for `seconds` (a move every ~16 ms), release, then compare page with Python."""
     root = page.locator(".rnnw").nth(root_index)
-    cell = cell_input(root, label)
-    cell.scroll_into_view_if_needed()
-    box = cell.bounding_box()
-    x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.evaluate(RECORDER_JS, {"rootIndex": root_index, "watch": watch})
-    # a focused cell is being typed in, and a press there places the caret instead of scrubbing
+    # start from a page without a cell being typed in (the heat map's floating input closes on blur)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    if heat:
+        pos = heat_cell_center(root, heat["name"], heat["r"], heat["c"])
+        x0, y0 = pos["x"], pos["y"]
+    else:
+        cell = cell_input(root, label)
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.evaluate(RECORDER_JS, {"rootIndex": root_index, "watch": watch})
     page.mouse.move(x0, y0)
     page.mouse.down()
     start = time.perf_counter()
@@ -178,8 +198,8 @@ def scrub(page, root_index, label, watch, py_expr, seconds):
     release = rec["release"]
     after = [(t, lab) for t, lab in rec["redraws"] if t > release]
     during = [t for t, _ in rec["redraws"] if t <= release]
-    final = root.locator(f'.rnnw-diagram g.rnnw-node[data-ref="{watch}"]').get_attribute("aria-label")
-    equal = _close(parse_vector(final), truth)
+    final = root.locator(f'.rnnw-diagram g.rnnw-node[data-ref="{watch}"]').get_attribute("data-value")
+    equal = _close(json.loads(final) or [], truth)
     settle = (after[-1][0] - release) if after else 0.0
     return {"moves": rec["moves"], "redraws_during": len(during), "after_release": len(after),
             "settle_ms": settle if equal else math.nan, "equal": equal,
@@ -228,7 +248,7 @@ def run_server(mode, args, chromium, tmp, playwright):
                 out[(case, kind)] = r = round_trips(page, kind, args.edits)
                 print(f"  [{mode}] {case}/{kind}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, lost {r['lost']}",
                       file=sys.stderr)
-            out[("scrub", case)] = r = scrub(page, 0, *SCRUBS[case], args.scrub_seconds)
+            out[("scrub", case)] = r = scrub(page, 0, *SCRUBS[case], args.scrub_seconds, heat=SCRUB_HEAT.get(case))
             print(f"  [{mode}] {case} scrub: {r}", file=sys.stderr)
             page.close()
         page = context.new_page()

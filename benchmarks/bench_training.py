@@ -94,7 +94,7 @@ def run(args, chromium, tmp, playwright):
         for kind in ("slider", "widget"):
             edits(page, kind, 6)
             out[("idle", kind)] = edits(page, kind, args.edits)
-        run_cell(page, "w.reset_training(); w.train(1_000_000, lr=1e-6)")
+        run_cell(page, "w.reset_training(); w.train(100_000, lr=1e-6)")
         time.sleep(0.5)
         for kind in ("slider", "widget"):
             out[("training", kind)] = edits(page, kind, args.edits)

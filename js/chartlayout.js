@@ -25,18 +25,32 @@ const frame = (size) => {
 };
 
 /**
+ * The `loss_curve` trait ({step: [1-based SGD steps], loss: [...]}, thinned by Python) or a plain
+ * list of losses, as {step, loss} with numbers only.
+ */
+export function curveOf(value) {
+  const steps = Array.isArray(value) ? value.map((_, i) => i + 1) : value?.step || [];
+  const losses = Array.isArray(value) ? value : value?.loss || [];
+  const step = [], loss = [];
+  losses.forEach((v, i) => {
+    if (typeof v === "number" && typeof steps[i] === "number") { step.push(steps[i]); loss.push(v); }
+  });
+  return { step, loss };
+}
+
+/**
  * The loss curve: x = SGD step (0 = before the first update), y = loss; a log y axis when the
  * values span more than 2 decades (and are positive), else linear from 0.
- * @param {number[]} history
+ * @param {{step: number[], loss: number[]}|number[]} curve
  */
-export function lossCurveLayout(history, size = {}) {
+export function lossCurveLayout(curve, size = {}) {
   const f = frame(size);
-  const values = (history || []).filter((v) => typeof v === "number");
-  const n = Math.max(1, values.length - 1);
+  const { step, loss: values } = curveOf(curve);
+  const n = Math.max(1, (step.length ? step[step.length - 1] : 1) - 1);
   const log = values.length > 1 && decadesSpanned(values) > 2 && values.every((v) => v > 0);
   const ys = log ? logScale(values, [f.y0, f.y1]) : linearScale(values, [f.y0, f.y1]);
   const xs = stepTicks(n, [f.x0, f.x1]);
-  const points = values.map((v, i) => ({ x: xs.map(i), y: ys.map(v), value: v, step: i }));
+  const points = values.map((v, i) => ({ x: xs.map(step[i] - 1), y: ys.map(v), value: v, step: step[i] - 1 }));
   return {
     ...f, log, xTicks: xs.ticks, yTicks: ys.ticks, points, path: polyline(points),
     last: points.length ? points[points.length - 1] : null,

@@ -41,11 +41,12 @@ export function jacobianChart(norms, { layerName = (l) => `layer ${l + 1}` } = {
 }
 
 /** The loss before each SGD step; a log y axis when it spans more than two decades. */
-export function lossChart(history) {
-  const L = lossCurveLayout(history);
+export function lossChart(curve) {
+  const L = lossCurveLayout(curve);
+  const steps = L.last ? L.last.step + 1 : 0;
   const root = svg("svg", {
     class: ["rnnw-chart", "rnnw-losscurve", L.log && "is-log"], width: L.width, height: L.height, viewBox: `0 0 ${L.width} ${L.height}`,
-    role: "img", "aria-label": `Loss curve over ${Math.max(0, (history?.length ?? 0))} steps${L.log ? ", log scale" : ""}`,
+    role: "img", "aria-label": `Loss curve over ${steps} steps${L.log ? ", log scale" : ""}`,
   });
   axes(root, L, { xLabel: "SGD step", yLabel: L.log ? "loss (log)" : "loss" });
   if (L.path) root.appendChild(svg("path", { class: "rnnw-series rnnw-series-loss", d: L.path }));

@@ -1,21 +1,100 @@
 // The unrolled network as SVG: a column per step, a row per layer, x below, y above, recurrent
-// arrows h(t-1) -> h(t). Every value printed; large networks as coloured cells with tooltips.
+// arrows h(t-1) -> h(t). Every value printed. The SVG is built once per shape (steps, sizes, cell,
+// gradient rows, names, labels); a new trace only changes colours, numbers and labels in place.
+// Large networks use the canvas form (diagram_canvas.js) with the same node states.
 import { svg, h } from "./dom.js";
-import { formatNumber, formatVector } from "./format.js";
-import { maxAbs, paint } from "./colors.js";
+import { formatVector, formatVectorShort } from "./format.js";
+import { maxAbs } from "./colors.js";
 import { stateBase } from "./names.js";
-import { gateBlock, sideNode, belt, backwardArrowEls, targetMarker } from "./diagram_parts.js";
+import { gateBlock, vectorNode, belt, backwardArrowEls, targetMarker } from "./diagram_parts.js";
 import { backwardArrows, bpttFocus, dhVisible } from "./bptt.js";
 
 let uid = 0;
 
+/** Colour scales shared by every node of a kind: one per row kind (per layer for h and c). */
+export function diagramScales(trace, grads) {
+  return {
+    x: maxAbs(trace.x),
+    y: maxAbs(trace.y),
+    h: trace.layers.map((ly) => maxAbs([ly.h0, ly.values.h])),
+    c: trace.layers.map((ly) => maxAbs([ly.c0, ly.values.c])),
+    dh: maxAbs(grads?.dh),
+  };
+}
+
 /**
- * @param {object} g layout from diagramLayout
- * @param {{trace: object, vis: object, labels: string[], names: object, focusStep: number,
- *          showGrads?: boolean, bpttStep?: number, targets?: number[][]|null}} data
- * @returns {SVGSVGElement}
+ * What one vector node of the layout shows for a trace: values, whether revealed, its colour
+ * scale, its name and the state classes. Shared by the SVG and the canvas form. Pure.
+ * @returns {{values: number[], shown: boolean, scale: number, name: string, classes: object}|null}
+ *   null for a gate block (drawn by its own part)
  */
-export function renderDiagram(g, { trace, vis, labels = [], names = {}, focusStep = -1, showGrads = false, bpttStep = -1, targets = null }) {
+export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpttStep = -1, focusBack = null }) {
+  const ly = trace.layers[n.layer];
+  if (n.kind === "g") return null;
+  if (n.kind === "c" || n.kind === "c0") {
+    const shown = n.t < 0 || vis.h(n.layer, n.t);
+    return {
+      values: n.kind === "c0" ? ly.c0 ?? ly.h0.map(() => 0) : ly.values.c?.[n.t] ?? [], shown, scale: scales.c[n.layer],
+      name: `${stateBase("c", n.layer, names)}${n.t + 1}`, classes: { "is-hidden": !shown },
+    };
+  }
+  if (n.kind === "dh") {
+    const shown = Boolean(grads) && dhVisible(n.t, trace.T, bpttStep);
+    return {
+      values: grads?.dh?.[n.layer]?.[n.t] ?? Array(n.n).fill(null), shown, scale: scales.dh,
+      name: `\u2202L/\u2202${stateBase("h", n.layer, names)}${n.t + 1}`, classes: { "is-hidden": !shown, "is-focus": n.t === focusBack },
+    };
+  }
+  let values;
+  let shown = true;
+  let scale;
+  let name;
+  if (n.kind === "x") {
+    values = trace.x[n.t];
+    scale = scales.x;
+    name = `${stateBase("x", 0, names)}${n.t + 1}`;
+  } else if (n.kind === "y") {
+    values = trace.y[n.t];
+    shown = vis.y(n.t);
+    scale = scales.y;
+    name = `${stateBase("y", 0, names)}${n.t + 1}`;
+  } else {
+    values = n.kind === "h0" ? ly.h0 : ly.values.h[n.t];
+    shown = n.kind === "h0" || vis.h(n.layer, n.t);
+    scale = scales.h[n.layer];
+    name = `${stateBase("h", n.layer, names)}${n.t + 1}`;
+  }
+  const masked = n.kind === "x" && trace.input_mask && trace.input_mask[n.t] === false;
+  const scored = n.kind === "y" && trace.scored ? trace.scored[n.t] : undefined;
+  return {
+    values, shown, scale, name,
+    classes: { "is-hidden": !shown, "is-masked": masked, "is-scored": scored === true, "is-unscored": scored === false },
+  };
+}
+
+/** The aria label of a vector node (abbreviated for long vectors), and its tooltip. */
+export function nodeLabel(st, { short = false } = {}) {
+  const cls = st.classes ?? {};
+  const unknown = st.name.startsWith("\u2202") ? "not known yet" : "not revealed yet";
+  if (!st.shown) return { label: `${st.name} ${unknown}`, tip: `${st.name} = ?` };
+  const text = `${st.name} = ${short ? formatVectorShort(st.values) : formatVector(st.values)}`;
+  return { label: text, tip: cls.tip ?? text };
+}
+
+/** The per-update context every node reads. */
+export function diagramContext({ trace, vis, names = {}, showGrads = false, bpttStep = -1 }) {
+  const grads = showGrads ? trace.grads : null;
+  return { trace, vis, names, grads, scales: diagramScales(trace, grads), bpttStep, focusBack: bpttFocus(trace.T, bpttStep) };
+}
+
+/**
+ * Build the SVG diagram for a layout once; update() puts a trace's values in place.
+ * @param {object} g layout from diagramLayout (not compact)
+ * @param {{labels?: string[], names?: object}} structure
+ * @returns {{el: SVGSVGElement, update: (data: object) => void, destroy: () => void}}
+ *   data: {trace, vis, focusStep, showGrads, bpttStep, targets}
+ */
+export function buildDiagram(g, { labels = [], names = {} } = {}) {
   const id = `rnnw-arrow-${++uid}`;
   const root = svg("svg", {
     class: ["rnnw-diagram", g.compact && "is-compact"],
@@ -32,34 +111,31 @@ export function renderDiagram(g, { trace, vis, labels = [], names = {}, focusSte
   ]));
 
   // Clickable step columns (click sets focus_step), with the step number on top.
-  g.columns.forEach(({ t, x }) => {
+  const cols = g.columns.map(({ t, x }) => {
     const pad = g.compact ? 8 : 16;
-    root.appendChild(svg("rect", {
-      class: ["rnnw-col", t === focusStep && "is-focus"], "data-step": t,
+    const col = svg("rect", {
+      class: "rnnw-col", "data-step": t,
       x: x + g.cellW / 2 - g.colW / 2 - pad, y: 4, width: g.colW + 2 * pad, height: g.height - 8, rx: 8,
-    }, [svg("title", {}, [`Step ${t + 1}: click to show its formula`])]));
-    if (!g.compact || t % 2 === 0 || g.columns.length <= 16) {
-      root.appendChild(svg("text", { class: "rnnw-step", "data-step": t, x: x + g.cellW / 2, y: 22, "text-anchor": "middle" }, [`t = ${t + 1}`]));
-    }
+    }, [svg("title", {}, [`Step ${t + 1}: click to show its formula`])]);
+    root.appendChild(col);
+    root.appendChild(svg("text", { class: "rnnw-step", "data-step": t, x: x + g.cellW / 2, y: 22, "text-anchor": "middle" }, [`t = ${t + 1}`]));
+    return col;
   });
 
   // Row names at the left.
   g.rows.forEach((r) => {
     if (r.kind === "g") return;
-    const name = r.kind === "dh" ? `\u2202L/\u2202${stateBase("h", r.layer, names)}`
-      : r.kind === "h" || r.kind === "c" ? stateBase(r.kind, r.layer, names) : stateBase(r.kind, 0, names);
     root.appendChild(svg("text", {
       class: ["rnnw-rowname", r.kind === "dh" && "is-grad"], x: 10, y: r.y + r.height / 2, "dominant-baseline": "middle",
-    }, [name]));
+    }, [rowName(r, names)]));
   });
 
-  // The cell state's conveyor belt, under everything else.
-  trace.layers.forEach((_, l) => {
+  // The cell state's conveyor belt, under everything else; then the arrows.
+  const layers = new Set(g.nodes.filter((n) => n.kind === "c0").map((n) => n.layer));
+  layers.forEach((l) => {
     const line = belt(g.nodes.filter((n) => (n.kind === "c0" || n.kind === "c") && n.layer === l));
     if (line) root.appendChild(line);
   });
-
-  // Arrows under the nodes.
   const flat = (e) => e.kind === "recurrent" || e.kind === "belt";
   g.edges.forEach((e) => {
     root.appendChild(svg("line", {
@@ -68,62 +144,25 @@ export function renderDiagram(g, { trace, vis, labels = [], names = {}, focusSte
       "marker-end": `url(#${id})`,
     }));
   });
+  const bwdLayer = svg("g", { class: "rnnw-bwd-layer" });
+  root.appendChild(bwdLayer);
 
-  // Nodes: a vector as stacked cells.
-  const grads = showGrads ? trace.grads : null;
-  const scales = {
-    x: maxAbs(trace.x),
-    y: maxAbs(trace.y),
-    h: trace.layers.map((ly) => maxAbs([ly.h0, ly.values.h])),
-    c: trace.layers.map((ly) => maxAbs([ly.c0, ly.values.c])),
-    dh: maxAbs(grads?.dh),
-  };
-  const focusBack = bpttFocus(trace.T, bpttStep);
-  const extra = renderExtras(root, g, { trace, vis, names, grads, scales, bpttStep, focusBack, id, targets });
-  for (const n of g.nodes) {
-    if (extra(n)) continue;
-    let values;
-    let shown = true;
-    let scale;
-    let name;
-    if (n.kind === "x") {
-      values = trace.x[n.t];
-      scale = scales.x;
-      name = `${stateBase("x", 0, names)}${n.t + 1}`;
-    } else if (n.kind === "y") {
-      values = trace.y[n.t];
-      shown = vis.y(n.t);
-      scale = scales.y;
-      name = `${stateBase("y", 0, names)}${n.t + 1}`;
-    } else {
-      const ly = trace.layers[n.layer];
-      values = n.kind === "h0" ? ly.h0 : ly.values.h[n.t];
-      shown = n.kind === "h0" || vis.h(n.layer, n.t);
-      scale = scales.h[n.layer];
-      name = `${stateBase("h", n.layer, names)}${n.t + 1}`;
+  // Nodes, each with its own in-place updater.
+  const parts = g.nodes.map((n) => {
+    if (n.kind === "g") {
+      const part = gateBlock(n, { layerName: stateBase("h", n.layer, names) });
+      root.appendChild(part.el);
+      return { n, gate: part };
     }
-    const masked = n.kind === "x" && trace.input_mask && trace.input_mask[n.t] === false;
-    const group = svg("g", {
-      class: ["rnnw-node", `rnnw-node-${n.kind}`, !shown && "is-hidden", masked && "is-masked",
-        n.kind === "y" && trace.scored && (trace.scored[n.t] ? "is-scored" : "is-unscored")],
-      "data-ref": n.ref, "data-step": n.t >= 0 ? n.t : undefined, tabindex: 0,
-      "aria-label": shown ? `${name} = ${formatVector(values)}` : `${name} not revealed yet`,
-    });
-    group.appendChild(svg("title", {}, [shown ? `${name} = ${formatVector(values)}` : `${name} = ?`]));
-    values.forEach((v, i) => {
-      const rect = svg("rect", { class: "rnnw-vcell", x: n.x, y: n.y + i * g.cellH, width: n.w, height: g.cellH });
-      paint(rect, shown ? v : null, scale);
-      group.appendChild(rect);
-      if (!g.compact && shown) {
-        group.appendChild(svg("text", {
-          class: "rnnw-vtext", x: n.x + n.w / 2, y: n.y + i * g.cellH + g.cellH / 2,
-          "text-anchor": "middle", "dominant-baseline": "central",
-        }, [formatNumber(v, { digits: 3 })]));
-      }
-    });
-    group.appendChild(svg("rect", { class: "rnnw-vframe", x: n.x, y: n.y, width: n.w, height: n.h, rx: 3 }));
-    root.appendChild(group);
-  }
+    const opts = n.kind === "c" || n.kind === "c0" ? { cls: "rnnw-cnode", cellH: g.cellH, textClass: "rnnw-vtext rnnw-vtext-small" }
+      : n.kind === "dh" ? { cls: "rnnw-dhnode", cellH: g.dhH, textClass: "rnnw-vtext rnnw-vtext-small" }
+        : { cls: ["rnnw-node", `rnnw-node-${n.kind}`], cellH: g.cellH };
+    const part = vectorNode(n, opts);
+    root.appendChild(part.el);
+    return { n, vec: part };
+  });
+  const targetLayer = svg("g", { class: "rnnw-target-layer" });
+  root.appendChild(targetLayer);
 
   // Token labels under the inputs: user text, as SVG text nodes only.
   g.columns.forEach(({ t, center }) => {
@@ -135,50 +174,65 @@ export function renderDiagram(g, { trace, vis, labels = [], names = {}, focusSte
       short, svg("title", {}, [text]),
     ]));
   });
-  return root;
+
+  function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null }) {
+    const ctx = diagramContext({ trace, vis, names, showGrads, bpttStep });
+    cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
+    for (const p of parts) {
+      if (p.gate) {
+        p.gate.update(trace.layers[p.n.layer].values, vis.h(p.n.layer, p.n.t));
+        continue;
+      }
+      const st = nodeState(p.n, ctx);
+      const { label, tip } = nodeLabel(st);
+      p.vec.update(st.values, { shown: st.shown, scale: st.scale, label, tip, classes: st.classes });
+    }
+    // The backward arrows and target boxes depend on the values: a few elements, redrawn.
+    const arrows = [];
+    if (ctx.grads) {
+      const g2 = ctx.grads;
+      const all = (g2.dh_future ?? []).flat().map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)));
+      const max = Math.max(0, ...all);
+      trace.layers.forEach((_, l) => {
+        const dhNodes = g.nodes.filter((n) => n.kind === "dh" && n.layer === l);
+        const list = backwardArrows(g2.dh_future?.[l], { T: trace.T, truncate: g2.truncate ?? null, bpttStep, max });
+        arrows.push(...backwardArrowEls(dhNodes, list, `${id}-bwd`));
+      });
+    }
+    replaceChildren(bwdLayer, arrows);
+    const marks = [];
+    if (trace.loss !== null && trace.loss !== undefined) {
+      for (const p of parts) {
+        const n = p.n;
+        if (n.kind === "y" && Array.isArray(targets?.[n.t]) && trace.scored?.[n.t]) marks.push(targetMarker(n, targets[n.t], { compact: g.compact }));
+      }
+    }
+    replaceChildren(targetLayer, marks);
+  }
+  return { el: root, update, destroy() {} };
 }
 
-/** Draws the nodes diagram_parts.js knows (c, dL/dh, gates) and the backward arrows; returns a
- * function that draws one node and tells whether it was one of those. */
-function renderExtras(root, g, { trace, vis, names, grads, scales, bpttStep, focusBack, id, targets }) {
-  if (grads) {
-    const all = (grads.dh_future ?? []).flat().map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)));
-    const max = Math.max(0, ...all);
-    trace.layers.forEach((_, l) => {
-      const dhNodes = g.nodes.filter((n) => n.kind === "dh" && n.layer === l);
-      const arrows = backwardArrows(grads.dh_future?.[l], { T: trace.T, truncate: grads.truncate ?? null, bpttStep, max });
-      backwardArrowEls(dhNodes, arrows, `${id}-bwd`).forEach((el) => root.appendChild(el));
-    });
-  }
-  return (n) => {
-    const ly = trace.layers[n.layer];
-    if (n.kind === "g") {
-      root.appendChild(gateBlock(n, ly.values, { shown: vis.h(n.layer, n.t), layerName: stateBase("h", n.layer, names) }));
-      return true;
-    }
-    if (n.kind === "c" || n.kind === "c0") {
-      const values = n.kind === "c0" ? ly.c0 ?? ly.h0.map(() => 0) : ly.values.c?.[n.t];
-      const name = `${stateBase("c", n.layer, names)}${n.t + 1}`;
-      root.appendChild(sideNode(n, values, { cls: "rnnw-cnode", name, shown: n.t < 0 || vis.h(n.layer, n.t), cellH: g.cellH, scale: scales.c[n.layer], compact: g.compact }));
-      return true;
-    }
-    if (n.kind === "dh") {
-      const values = grads?.dh?.[n.layer]?.[n.t] ?? Array(n.n).fill(null);
-      const name = `\u2202L/\u2202${stateBase("h", n.layer, names)}${n.t + 1}`;
-      root.appendChild(sideNode(n, values, {
-        cls: "rnnw-dhnode", name, shown: Boolean(grads) && dhVisible(n.t, trace.T, bpttStep), cellH: g.dhH,
-        scale: scales.dh, focus: n.t === focusBack, compact: g.compact,
-      }));
-      return true;
-    }
-    if (n.kind === "y" && Array.isArray(targets?.[n.t]) && trace.scored?.[n.t] && trace.loss !== null && trace.loss !== undefined) {
-      root.appendChild(targetMarker(n, targets[n.t], { compact: g.compact }));
-    }
-    return false;
-  };
+function replaceChildren(el, children) {
+  if (!el.firstChild && !children.length) return;
+  while (el.firstChild) el.removeChild(el.firstChild);
+  children.forEach((c) => el.appendChild(c));
+}
+
+/** The name at the left of a diagram row. */
+export function rowName(r, names) {
+  return r.kind === "dh" ? `\u2202L/\u2202${stateBase("h", r.layer, names)}`
+    : r.kind === "h" || r.kind === "c" ? stateBase(r.kind, r.layer, names) : stateBase(r.kind, 0, names);
+}
+
+/** One-shot rendering (tests, exports): build and fill. */
+export function renderDiagram(g, data) {
+  const d = buildDiagram(g, { labels: data.labels, names: data.names });
+  d.update(data);
+  return d.el;
 }
 
 /** An empty-state box when there is no trace yet. */
 export function emptyDiagram(message) {
   return h("div", { class: "rnnw-empty" }, [message]);
 }
+

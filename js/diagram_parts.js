@@ -6,63 +6,106 @@ import { formatNumber, formatVector } from "./format.js";
 import { paint } from "./colors.js";
 import { barGeometry } from "./gates.js";
 
-/** One step's gates: per gate a row (or strip) of numbers in [0, 1] with bars. */
-export function gateBlock(n, V, { shown, layerName }) {
+const setText = (el, text) => {
+  if (el.textContent !== text) el.textContent = text;
+};
+const toggle = (el, cls, on) => el.classList.toggle(cls, Boolean(on));
+
+/**
+ * One step's gates: per gate a row (or strip) of numbers in [0, 1] with bars. Built once per
+ * diagram shape; returns {el, update(V, shown)} which sets the bars and numbers in place.
+ */
+export function gateBlock(n, { layerName }) {
   const { block } = n;
   const group = svg("g", {
-    class: ["rnnw-gates", `rnnw-gates-${block.style}`, !shown && "is-hidden"],
-    "data-ref": n.ref, "data-step": n.t, transform: `translate(${n.x} ${n.y})`,
-    role: "group", "aria-label": `gates of ${layerName}${n.t + 1}`,
+    class: ["rnnw-gates", `rnnw-gates-${block.style}`], "data-ref": n.ref, "data-step": n.t,
+    transform: `translate(${n.x} ${n.y})`, role: "group", "aria-label": `gates of ${layerName}${n.t + 1}`,
   });
   group.appendChild(svg("rect", { class: "rnnw-gates-box", x: -4, y: -4, width: block.w + 8, height: block.h + 8, rx: 6 }));
-  for (const row of block.rows) {
+  const rows = block.rows.map((row) => {
     const { gate } = row;
-    const values = V[gate.value]?.[n.t] ?? [];
-    const desc = `${gate.label}${n.t + 1} (${gate.title}) = ${shown ? formatVector(values) : "?"}`;
-    const g = svg("g", { class: ["rnnw-gate", `is-${gate.kind}`], "data-gate": gate.key, "aria-label": desc }, [svg("title", {}, [desc])]);
+    const title = svg("title");
+    const g = svg("g", { class: ["rnnw-gate", `is-${gate.kind}`], "data-gate": gate.key }, [title]);
     g.appendChild(svg("text", {
       class: "rnnw-gate-label", x: row.labelX, y: row.labelY, "text-anchor": "middle", "dominant-baseline": "central",
     }, [gate.label]));
-    row.cells.forEach((c) => {
-      const v = values[c.unit];
+    const cells = row.cells.map((c) => {
       g.appendChild(svg("rect", { class: "rnnw-bar-track", x: c.barX, y: c.barY, width: c.barW, height: c.barH, rx: 1.5 }));
-      if (shown) {
-        const b = barGeometry(v, { x: c.barX, w: c.barW, kind: gate.kind });
-        const fill = svg("rect", { class: "rnnw-bar-fill", x: b.x, y: c.barY, width: b.width, height: c.barH, rx: 1.5 });
-        if (gate.kind === "candidate") paint(fill, v, 1);
-        g.appendChild(fill);
-      }
-      if (block.style === "table") {
-        g.appendChild(svg("text", {
-          class: "rnnw-gate-value", x: c.textX, y: c.textY, "text-anchor": "middle", "dominant-baseline": "central",
-        }, [shown ? formatNumber(v, { digits: 2 }) : ""]));
-      }
+      const fill = svg("rect", { class: "rnnw-bar-fill", x: c.barX, y: c.barY, width: 0, height: c.barH, rx: 1.5 });
+      g.appendChild(fill);
+      const text = block.style === "table" ? svg("text", {
+        class: "rnnw-gate-value", x: c.textX, y: c.textY, "text-anchor": "middle", "dominant-baseline": "central",
+      }) : null;
+      if (text) g.appendChild(text);
+      return { c, fill, text };
     });
     group.appendChild(g);
+    return { gate, g, title, cells };
+  });
+  function update(V, shown) {
+    toggle(group, "is-hidden", !shown);
+    for (const { gate, g, title, cells } of rows) {
+      const values = V[gate.value]?.[n.t] ?? [];
+      const desc = `${gate.label}${n.t + 1} (${gate.title}) = ${shown ? formatVector(values) : "?"}`;
+      g.setAttribute("aria-label", desc);
+      setText(title, desc);
+      for (const { c, fill, text } of cells) {
+        const v = values[c.unit];
+        if (shown) {
+          const b = barGeometry(v, { x: c.barX, w: c.barW, kind: gate.kind });
+          fill.setAttribute("x", b.x);
+          fill.setAttribute("width", b.width);
+          fill.removeAttribute("display");
+          if (gate.kind === "candidate") paint(fill, v, 1);
+        } else fill.setAttribute("display", "none");
+        if (text) setText(text, shown ? formatNumber(v, { digits: 2 }) : "");
+      }
+    }
   }
-  return group;
+  return { el: group, update };
 }
 
-/** A narrow vector node for c_t (the cell state) or dL/dh_t. */
-export function sideNode(n, values, { cls, name, shown, cellH, scale, focus = false, digits = 3, compact = false }) {
-  const label = shown ? `${name} = ${formatVector(values)}` : `${name} not known yet`;
+/**
+ * A vector node: stacked cells with the numbers printed, a frame, a tooltip. Built once per
+ * diagram shape; update(values, {shown, scale, label, ...}) changes colours and text in place.
+ * The numbers are absent while the value is not revealed (the slides' blanks).
+ */
+export function vectorNode(n, { cls, cellH, textClass = "rnnw-vtext", digits = 3 }) {
+  const title = svg("title");
   const group = svg("g", {
-    class: [cls, !shown && "is-hidden", focus && "is-focus"], "data-ref": n.ref,
-    "data-step": n.t >= 0 ? n.t : undefined, tabindex: 0, "aria-label": label,
-  }, [svg("title", {}, [label])]);
-  (values ?? []).forEach((v, i) => {
+    class: cls, "data-ref": n.ref, "data-step": n.t >= 0 ? n.t : undefined, tabindex: 0,
+  }, [title]);
+  const rects = [];
+  const texts = [];
+  for (let i = 0; i < n.n; i++) {
     const rect = svg("rect", { class: "rnnw-vcell", x: n.x, y: n.y + i * cellH, width: n.w, height: cellH });
-    paint(rect, shown ? v : null, scale);
     group.appendChild(rect);
-    if (!compact && shown) {
-      group.appendChild(svg("text", {
-        class: "rnnw-vtext rnnw-vtext-small", x: n.x + n.w / 2, y: n.y + i * cellH + cellH / 2,
-        "text-anchor": "middle", "dominant-baseline": "central",
-      }, [formatNumber(v, { digits })]));
-    }
-  });
+    rects.push(rect);
+    texts.push(svg("text", {
+      class: textClass, x: n.x + n.w / 2, y: n.y + i * cellH + cellH / 2, "text-anchor": "middle", "dominant-baseline": "central",
+    }));
+  }
   group.appendChild(svg("rect", { class: "rnnw-vframe", x: n.x, y: n.y, width: n.w, height: n.h, rx: 3 }));
-  return group;
+  let lastJson = null;
+  function update(values, { shown, scale, label, tip = label, classes = {} }) {
+    group.setAttribute("aria-label", label);
+    setText(title, tip);
+    for (const [k, on] of Object.entries(classes)) toggle(group, k, on);
+    const vals = values ?? [];
+    const json = shown ? JSON.stringify(vals) : "null";
+    if (json !== lastJson) group.setAttribute("data-value", json);
+    lastJson = json;
+    rects.forEach((rect, i) => {
+      const v = vals[i];
+      paint(rect, shown ? v : null, scale);
+      const text = texts[i];
+      if (shown && v !== undefined && v !== null) {
+        setText(text, formatNumber(v, { digits }));
+        if (!text.parentNode) group.insertBefore(text, rect.nextSibling);
+      } else if (text.parentNode) text.remove();
+    });
+  }
+  return { el: group, update };
 }
 
 /** The conveyor belt: one thick line through c0 ... c_T of a layer, under the c nodes. */

@@ -63,3 +63,24 @@ export function subscript(n) {
 export function superscript(n) {
   return String(n).replace(/[0-9]/g, (d) => SUP[+d]);
 }
+
+/** Vectors longer than this are abbreviated in formulas, captions and aria labels. */
+export const ABBREVIATE_OVER = 6;
+
+/**
+ * The entries of a long vector that a person reads: the first three, a gap, the last one.
+ * @returns {{items: (number|null|"\u2026")[], count: number, abbreviated: boolean}}
+ */
+export function abbreviate(values, max = ABBREVIATE_OVER) {
+  const list = Array.isArray(values) ? values : [values];
+  if (list.length <= max) return { items: list.slice(), count: list.length, abbreviated: false };
+  return { items: [...list.slice(0, 3), "\u2026", list[list.length - 1]], count: list.length, abbreviated: true };
+}
+
+/** "[0.12, −0.3, …, 0.5] (32 values)" for a long vector, formatVector's form for a short one. */
+export function formatVectorShort(vec, opts = {}) {
+  if (!Array.isArray(vec)) return formatNumber(vec, opts);
+  const a = abbreviate(vec, opts.max ?? ABBREVIATE_OVER);
+  if (!a.abbreviated) return formatVector(vec, opts);
+  return `[${a.items.map((v) => (v === "\u2026" ? v : formatNumber(v, opts))).join(", ")}] (${a.count} values)`;
+}

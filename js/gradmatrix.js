@@ -5,6 +5,8 @@ import { h, setChildren, symbolEl } from "./dom.js";
 import { formatNumber } from "./format.js";
 import { maxAbs, paint } from "./colors.js";
 import { displayParam } from "./editors.js";
+import { isLargeMatrix } from "./heatgeom.js";
+import { createHeatmapEditor } from "./heatmap.js";
 
 function grid(values, scale, label) {
   const cols = values[0]?.length ?? 0;
@@ -18,6 +20,7 @@ function grid(values, scale, label) {
 
 export function createGradMatrix() {
   const el = h("div", { class: "rnnw-gmatrix", role: "group" });
+  let heat = null; // large gradients: two read-only heat maps (total, one step), kept between updates
   /**
    * @param {{grad: number[][]|number[], perStep?: (number[][]|number[])|null, step?: number,
    *          symbol: object, convention: string, isVector: boolean, name: string}} s
@@ -30,6 +33,8 @@ export function createGradMatrix() {
     }
     el.hidden = false;
     const display = displayParam(grad, convention);
+    if (isLargeMatrix(display.length, display[0]?.length ?? 0)) return updateHeat(display, { perStep, step, symbol, convention, isVector, name });
+    heat = null;
     const scale = maxAbs(display);
     const where = (r, c) => (isVector ? `entry ${(display.length === 1 ? c : r) + 1}` : `row ${r + 1} column ${c + 1}`);
     const dsym = { ...symbol, base: `\u2202L/\u2202${symbol.base}` };
@@ -45,6 +50,24 @@ export function createGradMatrix() {
       );
     }
     setChildren(el, parts);
+    el.setAttribute("aria-label", `gradient of the loss with respect to ${name}`);
+  }
+  function updateHeat(display, { perStep, step, symbol, convention, isVector, name }) {
+    if (!heat) {
+      heat = { total: createHeatmapEditor({ readOnly: true, className: "rnnw-gheat" }), part: createHeatmapEditor({ readOnly: true, className: "rnnw-gheat" }) };
+      setChildren(el, [heat.total.el, heat.part.el]);
+    }
+    const where = (r, c) => (isVector ? `entry ${(display.length === 1 ? c : r) + 1}` : `row ${r + 1} column ${c + 1}`);
+    const dsym = { ...symbol, base: `\u2202L/\u2202${symbol.base}`, text: `dL/d${name}` };
+    heat.total.update({ values: display, symbol: dsym, ariaLabel: (r, c) => `dL/d${name} ${where(r, c)}` });
+    const has = perStep && Number.isInteger(step);
+    heat.part.el.hidden = !has;
+    if (has) {
+      heat.part.update({
+        values: displayParam(perStep, convention), symbol: { base: `from step ${step + 1}`, sub: "", sup: "", text: `dL/d${name} from step ${step + 1}` },
+        ariaLabel: (r, c) => `dL/d${name} from step ${step + 1} ${where(r, c)}`,
+      });
+    }
     el.setAttribute("aria-label", `gradient of the loss with respect to ${name}`);
   }
   return { el, update };

@@ -131,6 +131,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
         input.dataset.scrubbing = "";
         clearInvalid(cell);
         onEdit(r, c, v, "commit");
+        if (document.activeElement === input) input.select(); // scrubbed after Enter: ready to type again
       },
       onClick: () => input.focus(),
     });
@@ -165,6 +166,14 @@ export function createMatrixEditor({ dataRef, onEdit }) {
         const cell = cells[r][c];
         cell.input.setAttribute("aria-label", state.ariaLabel(r, c));
         if (state.cellRef) cell.input.setAttribute("data-ref", state.cellRef(r, c));
+        const key = state.cellKey?.(r, c);
+        if (key) {
+          // e2e hooks: the stored name and the row-convention index of what this cell edits
+          cell.input.setAttribute("data-name", key.name);
+          cell.input.setAttribute("data-r", key.r);
+          if (key.c !== undefined && key.c !== null) cell.input.setAttribute("data-c", key.c);
+          else cell.input.removeAttribute("data-c");
+        }
         // Keep what the person is typing or dragging: the incoming value is older than theirs.
         if (cell.input.dataset.editing === "1" || cell.input.dataset.scrubbing === "1" || cell.nudging) {
           paint(cell.input, cell.value, scale);
@@ -182,5 +191,5 @@ export function createMatrixEditor({ dataRef, onEdit }) {
     cells = [];
   }
 
-  return { el, update, destroy, cells: () => cells };
+  return { el, update, destroy, kind: "small", cells: () => cells };
 }

@@ -1,23 +1,29 @@
 // The formula panel, the step-through bar and the loss readout.
 import { h, setChildren, symbolEl } from "./dom.js";
-import { formatNumber } from "./format.js";
+import { formatNumber, abbreviate } from "./format.js";
 
-/** A vector token as "[1, 17]" with each entry in its own span; hidden entries as blank boxes. */
+/** A vector token as "[1, 17]" with each entry in its own span; hidden entries as blank boxes.
+ * A long vector is abbreviated: "[0.12, −0.3, …, 0.5] (32 values)". */
 function vecEl(tok) {
   const parts = [h("span", { class: "rnnw-br" }, ["["])];
-  tok.values.forEach((v, i) => {
+  const a = abbreviate(tok.values);
+  a.items.forEach((v, i) => {
     if (i > 0) parts.push(h("span", { class: "rnnw-comma" }, [", "]));
-    parts.push(v === null
-      ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
-      : h("span", { class: "rnnw-num" }, [formatNumber(v)]));
+    parts.push(v === "\u2026" ? h("span", { class: "rnnw-ellipsis" }, ["\u2026"])
+      : v === null ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
+        : h("span", { class: "rnnw-num" }, [formatNumber(v)]));
   });
   parts.push(h("span", { class: "rnnw-br" }, ["]"]));
+  if (a.abbreviated) parts.push(h("span", { class: "rnnw-count" }, [` (${a.count} values)`]));
   return h("span", { class: ["rnnw-vec", tok.hidden && "is-hidden"], "data-ref": tok.ref, tabindex: tok.ref ? 0 : undefined }, parts);
 }
 
-/** A small matrix written out (seed 004's concatenated W_g), one row per line, in brackets. */
+/** A small matrix written out (seed 004's concatenated W_g), one row per line, in brackets; a
+ * large one as its shape only (the parameter editors show its numbers). */
 function matEl(tok) {
+  const rows = tok.rows.length;
   const cols = tok.rows[0]?.length ?? 0;
+  if (rows > 6 || cols > 6) return h("span", { class: "rnnw-fmat-big" }, [`[${rows}\u00d7${cols} matrix]`]);
   return h("span", { class: "rnnw-fmat", style: { "--rnnw-cols": String(cols) } },
     tok.rows.flat().map((v) => h("span", { class: "rnnw-num" }, [formatNumber(v)])));
 }

@@ -32,24 +32,33 @@ const THRESHOLD = 3;
  * Make an element scrubbable. While the pointer is down and has moved past a small threshold,
  * every move calls onPreview(value); release calls onCommit(value). A press without movement
  * calls onClick() (the cell then focuses for typing).
+ * A focused cell scrubs too once the pointer moves more than 3 px (after Enter the value is
+ * committed and selected: a drag means "change it"); a press that does not move is an ordinary
+ * click that places the caret. Only while the person is typing (isTyping) does a drag select text.
+ * getValue(e) receives the pointerdown event (a heat map reads the cell under it).
  * @returns {() => void} detach
  */
-export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClick }) {
+export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClick, isTyping }) {
   let drag = null;
+  const typing = () => (isTyping ? isTyping() : el.dataset?.editing === "1");
   const down = (e) => {
-    if (e.button !== 0 || document.activeElement === el) return; // editing text: leave the caret alone
-    e.preventDefault();
-    drag = { id: e.pointerId, lastX: e.clientX, startX: e.clientX, value: getValue(), moved: false };
-    el.setPointerCapture?.(e.pointerId);
+    if (e.button !== 0) return;
+    const focused = document.activeElement === el;
+    if (focused && typing()) return; // typing: leave the caret and the selection alone
+    if (!focused) e.preventDefault(); // a focused cell keeps the browser's caret placement
+    drag = { id: e.pointerId, lastX: e.clientX, startX: e.clientX, value: getValue(e), moved: false, focused };
+    if (!focused) el.setPointerCapture?.(e.pointerId);
   };
   const move = (e) => {
     if (!drag || e.pointerId !== drag.id) return;
-    if (!drag.moved && Math.abs(e.clientX - drag.startX) < THRESHOLD) return;
+    if (!drag.moved && Math.abs(e.clientX - drag.startX) <= THRESHOLD) return;
     if (!drag.moved) {
       drag.moved = true;
       drag.lastX = drag.startX;
       el.classList.add("is-scrubbing");
+      if (drag.focused) el.setPointerCapture?.(e.pointerId);
     }
+    e.preventDefault?.();
     const step = getStep() * modifier(e);
     const dx = e.clientX - drag.lastX;
     drag.lastX = e.clientX;

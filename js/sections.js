@@ -6,6 +6,36 @@ import { paramSymbol, stateBase, isBias } from "./names.js";
 import { ref } from "./links.js";
 import { displayParam, editParam, displaySequence, editSequence, shapeText } from "./editors.js";
 import { createGradMatrix } from "./gradmatrix.js";
+import { createHeatmapEditor } from "./heatmap.js";
+import { isLargeMatrix } from "./heatgeom.js";
+
+/**
+ * A matrix editor that is a grid of inputs for a small matrix and a heat map for a large one
+ * (heatgeom.js isLargeMatrix), switching when the shape crosses the limit. Its el stays put.
+ */
+export function createAutoEditor(opts) {
+  const el = h("div", { class: "rnnw-slot" });
+  let ed = null;
+  function update(state) {
+    const rows = state.values.length;
+    const cols = rows ? state.values[0].length : 0;
+    const kind = isLargeMatrix(rows, cols) ? "heat" : "small";
+    if (!ed || ed.kind !== kind) {
+      ed?.destroy();
+      ed = kind === "heat" ? createHeatmapEditor(opts) : createMatrixEditor(opts);
+      setChildren(el, [ed.el]);
+    }
+    ed.update(state);
+  }
+  return { el, update, destroy: () => ed?.destroy(), get kind() { return ed?.kind; }, editor: () => ed };
+}
+
+/** Row-convention index of a displayed cell (for data-name / data-r / data-c hooks). */
+const paramKey = (name, convention, isVector) => (r, c) => {
+  const col = convention === "column";
+  if (isVector) return { name, r: col ? r : c, c: null };
+  return col ? { name, r: c, c: r } : { name, r, c };
+};
 
 const ariaFor = (name, display, isVector) => (r, c) =>
   isVector ? `${name} entry ${(display.length === 1 ? c : r) + 1}` : `${name} row ${r + 1} column ${c + 1}`;
@@ -14,12 +44,14 @@ export function createParamEditors({ current, send }) {
   const el = h("div", { class: "rnnw-mrow" });
   const editors = new Map();
   const groups = new Map(); // name -> {el, grad}: the editor with its dL/dW beside it
+  const drawn = new Map(); // name -> what its editor last showed (skip unchanged editors)
   let state = { convention: "row" };
   let orderKey = "";
+  let shownNames = [];
 
   const editorFor = (name) => {
     if (!editors.has(name)) {
-      editors.set(name, createMatrixEditor({
+      editors.set(name, createAutoEditor({
         dataRef: ref.p(name),
         onEdit: (r, c, v, phase) => {
           const params = current("params") || {};
@@ -40,16 +72,23 @@ export function createParamEditors({ current, send }) {
 
   /** grads: trace.grads when the gradient view is open, else null; step: the step per_step shows. */
   function update({ params, order, convention, names, error, errorField, grads = null, step = null }) {
-    state = { convention };
+    state = { convention, names };
     const shown = order.filter((n) => params[n] !== undefined);
+    shownNames = shown;
     for (const [name, ed] of editors) {
       if (!shown.includes(name)) {
         ed.destroy();
         editors.delete(name);
         groups.delete(name);
+        drawn.delete(name);
       }
     }
     shown.forEach((name) => {
+      const err = errorField === name ? error : "";
+      const last = drawn.get(name);
+      // A parameter whose value, convention, names and message are what the editor shows: skip.
+      if (last && last.value === params[name] && last.convention === convention && last.names === names && last.err === err) return;
+      drawn.set(name, { value: params[name], convention, names, err });
       const display = displayParam(params[name], convention);
       const sym = paramSymbol(name, convention, names);
       const canonical = paramSymbol(name, convention, {});
@@ -59,13 +98,11 @@ export function createParamEditors({ current, send }) {
         hint: names[name] ? canonical : null,
         shape: shapeText(display),
         ariaLabel: ariaFor(sym.text, display, isBias(name)),
-        error: errorField === name ? error : "",
-      });
-      groupFor(name).grad.update({
-        grad: grads?.params?.[name] ?? null, perStep: grads?.per_step?.[name]?.[step] ?? null, step,
-        symbol: sym, convention, isVector: isBias(name), name: sym.text,
+        cellKey: paramKey(name, convention, isBias(name)),
+        error: err,
       });
     });
+    updateGrads({ grads, step });
     const key = shown.join("|");
     if (key !== orderKey) {
       orderKey = key;
@@ -73,20 +110,32 @@ export function createParamEditors({ current, send }) {
     }
   }
 
+  /** Only the gradient matrices beside the editors (a new trace, the gradient view, the step). */
+  function updateGrads({ grads = null, step = null }) {
+    const { convention, names = {} } = state;
+    shownNames.forEach((name) => {
+      const sym = paramSymbol(name, convention, names);
+      groupFor(name).grad.update({
+        grad: grads?.params?.[name] ?? null, perStep: grads?.per_step?.[name]?.[step] ?? null, step,
+        symbol: sym, convention, isVector: isBias(name), name: sym.text,
+      });
+    });
+  }
+
   function destroy() {
     editors.forEach((ed) => ed.destroy());
     editors.clear();
     groups.clear();
   }
-  return { el, update, destroy };
+  return { el, update, updateGrads, destroy };
 }
 
 export function createSequenceEditors({ current, send }) {
   let state = { convention: "row", spec: {}, limits: {} };
-  const inputs = createMatrixEditor({
+  const inputs = createAutoEditor({
     onEdit: (r, c, v, phase) => send({ inputs: editSequence(current("inputs"), state.convention, r, c, v) }, phase),
   });
-  const targets = createMatrixEditor({
+  const targets = createAutoEditor({
     onEdit: (r, c, v, phase) => send({ targets: editSequence(current("targets"), state.convention, r, c, v) }, phase),
   });
   const h0s = [];
@@ -137,6 +186,7 @@ export function createSequenceEditors({ current, send }) {
           return `${x}${t + 1} entry ${i + 1}`;
         },
         cellRef: (r, c) => ref.x(convention === "column" ? c : r),
+        cellKey: (r, c) => (convention === "column" ? { name: "inputs", r: c, c: r } : { name: "inputs", r, c }),
         error: errorField === "inputs" ? error : "",
       });
     }
@@ -146,7 +196,7 @@ export function createSequenceEditors({ current, send }) {
     while (h0s.length > h0.length) h0s.pop().destroy();
     while (h0s.length < h0.length) {
       const l = h0s.length;
-      h0s.push(createMatrixEditor({
+      h0s.push(createAutoEditor({
         dataRef: ref.h(l, -1),
         onEdit: (r, c, v, phase) => {
           const all = (current("h0") || []).map((row) => row.slice());
@@ -161,6 +211,7 @@ export function createSequenceEditors({ current, send }) {
       h0s[l].update({
         values: display, symbol: { base, sub: "0", sup: "" },
         ariaLabel: ariaFor(`${base}0`, display, true),
+        cellKey: (r, c) => ({ name: "h0", r: l, c: convention === "column" ? r : c }),
         error: errorField === "h0" && l === 0 ? error : "",
       });
     });
@@ -178,6 +229,7 @@ export function createSequenceEditors({ current, send }) {
             return `target ${t + 1} entry ${i + 1}`;
           },
           cellRef: (r, c) => ref.y(convention === "column" ? c : r),
+          cellKey: (r, c) => (convention === "column" ? { name: "targets", r: c, c: r } : { name: "targets", r, c }),
           error: errorField === "targets" ? error : "",
         });
         show(targetBox, "editor", [targets.el, h("div", { class: "rnnw-btnrow" }, [removeTargets])]);

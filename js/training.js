@@ -1,6 +1,6 @@
 // Training in place: learning rate, momentum and steps (train_options), the Step / Train N / Stop
 // / Reset requests (custom messages), a progress readout (training) and the loss curve
-// (loss_history).
+// (loss_curve).
 import { h, setChildren } from "./dom.js";
 import { formatNumber, formatForEditing } from "./format.js";
 import { parseNumber } from "./parse.js";
@@ -66,8 +66,9 @@ export function createTraining({ send, onOptions, getOptions }) {
     msg, bar, progress, chartBox,
   ]);
 
-  /** @param {{options: object, training: object, history: number[], canTrain: boolean}} s */
-  function update({ options = {}, training = {}, history = [], canTrain }) {
+  /** @param {{options: object, training: object, curve: {step: number[], loss: number[]}, canTrain: boolean}} s */
+  function update({ options = {}, training = {}, curve = { step: [], loss: [] }, canTrain }) {
+    const history = curve.loss;
     const running = Boolean(training.running);
     for (const key of ["lr", "momentum", "steps"]) {
       if (document.activeElement !== fields[key] && options[key] !== undefined) fields[key].value = formatForEditing(options[key]);
@@ -90,7 +91,7 @@ export function createTraining({ send, onOptions, getOptions }) {
     if (last !== null) parts.push(`loss ${formatNumber(last)}`);
     if (training.message) parts.push(String(training.message));
     progress.textContent = parts.join(" \u00b7 ");
-    setChildren(chartBox, history.length ? chartFigure("Loss curve", lossChart(history)) : null);
+    setChildren(chartBox, history.length ? chartFigure("Loss curve", lossChart(curve)) : null);
   }
 
   function destroy() {

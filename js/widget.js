@@ -6,7 +6,8 @@ import { createStepBar, renderFormula, renderLoss } from "./panels.js";
 import { buildSlides, visibility, slideCaption, clampReveal, slideStep } from "./slides.js";
 import { stepFormula } from "./formula.js";
 import { diagramLayout } from "./layout.js";
-import { renderDiagram, emptyDiagram } from "./diagram.js";
+import { buildDiagram, emptyDiagram } from "./diagram.js";
+import { buildCompactDiagram } from "./diagram_canvas.js";
 import { createSaver } from "./scrub.js";
 import { createSequenceEditors, createParamEditors } from "./sections.js";
 import { related } from "./links.js";
@@ -16,6 +17,7 @@ import { createTraining } from "./training.js";
 import { backwardFormula } from "./gradformula.js";
 import { bpttFocus } from "./bptt.js";
 import { jacobianChart, chartFigure } from "./charts.js";
+import { curveOf } from "./chartlayout.js";
 
 /**
  * Display names as the current view needs them. A preset's names describe its own convention
@@ -38,7 +40,7 @@ export function shownNames(model) {
 export const TRAITS = [
   "spec", "params", "param_order", "inputs", "h0", "targets", "convention", "display_names",
   "labels", "title", "reveal", "focus_step", "error", "error_field", "limits", "trace",
-  "names_convention", "show_grads", "bptt", "bptt_step", "training", "train_options", "loss_history",
+  "names_convention", "show_grads", "bptt", "bptt_step", "training", "train_options", "loss_curve",
 ];
 
 // Which parts of the view each trait affects.
@@ -55,22 +57,36 @@ const PARTS = {
   labels: ["diagram"],
   title: ["title"],
   reveal: ["steps", "diagram", "formula"],
-  focus_step: ["diagram", "formula", "params"],
+  focus_step: ["diagram", "formula", "pgrads"],
   error: ["error", "params", "seq"],
   error_field: ["error", "params", "seq"],
   limits: ["controls", "seq"],
-  trace: ["steps", "diagram", "formula", "loss", "params", "gradbar", "charts", "training"],
-  show_grads: ["gradbar", "params", "diagram", "formula", "charts"],
+  trace: ["steps", "diagram", "formula", "loss", "pgrads", "gradbar", "charts", "training"],
+  show_grads: ["gradbar", "pgrads", "diagram", "formula", "charts"],
   bptt: ["gradbar"],
-  bptt_step: ["gradbar", "diagram", "formula", "params"],
+  bptt_step: ["gradbar", "diagram", "formula", "pgrads"],
   training: ["training"],
   train_options: ["training"],
-  loss_history: ["training"],
+  loss_curve: ["training"],
 };
 const ALL_PARTS = [...new Set(Object.values(PARTS).flat()), "title"];
 
+/** What makes the diagram's structure (its SVG or canvas nodes): a change rebuilds, else values update in place. */
+export function diagramShapeKey(trace, { grads, labels, names }) {
+  return JSON.stringify([trace.T, trace.x[0]?.length ?? 0, trace.layers.map((l) => l.size),
+    Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0, trace.cell, Boolean(grads), labels || [], names || {}]);
+}
+
 export function mount(model, el) {
-  const get = (k) => (k === "display_names" ? shownNames(model) : model.get(k));
+  // display names as shown, one object per distinct value (editors skip redraws by identity)
+  let namesCache = { key: null, value: null };
+  const names = () => {
+    const value = shownNames(model);
+    const key = JSON.stringify(value);
+    if (key !== namesCache.key) namesCache = { key, value };
+    return namesCache.value;
+  };
+  const get = (k) => (k === "display_names" ? names() : model.get(k));
   const saver = createSaver(model, typeof window === "undefined" ? globalThis : window);
   const listeners = [];
   let disposed = false;
@@ -123,7 +139,10 @@ export function mount(model, el) {
   const backwardBox = h("div", { class: "rnnw-formula rnnw-backward", "aria-live": "polite", hidden: true });
   const lossBox = h("div", { class: "rnnw-loss", hidden: true });
   const chartsBox = h("div", { class: "rnnw-charts", hidden: true });
-  const root = h("div", { class: "rnnw", tabindex: -1 }, [
+  let traceRev = 0;
+  let diagramView = null;
+  let diagramKey = null;
+  const root = h("div", { class: "rnnw", tabindex: -1, "data-trace-rev": 0 }, [
     h("div", { class: "rnnw-head" }, [title, controls.el]),
     errorBox,
     steps.el,
@@ -196,19 +215,36 @@ export function mount(model, el) {
     diagram() {
       const trace = get("trace");
       if (!trace || !trace.layers?.length) {
+        diagramView?.destroy();
+        diagramView = null;
+        diagramKey = null;
         setChildren(diagramBox, [emptyDiagram("No trace yet")]);
         return;
       }
-      const g = diagramLayout({
-        T: trace.T, inputSize: trace.x[0]?.length ?? 0, layerSizes: trace.layers.map((l) => l.size),
-        outputSize: Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0,
-        cell: trace.cell, grads: Boolean(gradsShown()),
+      const grads = Boolean(gradsShown());
+      const labels = get("labels") || [];
+      const shown = get("display_names") || {};
+      const key = diagramShapeKey(trace, { grads, labels, names: shown });
+      if (key !== diagramKey || !diagramView) {
+        // the structure changed (steps, sizes, cell, gradient rows, names, labels): build anew
+        diagramView?.destroy();
+        const g = diagramLayout({
+          T: trace.T, inputSize: trace.x[0]?.length ?? 0, layerSizes: trace.layers.map((l) => l.size),
+          outputSize: Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0, cell: trace.cell, grads,
+        });
+        diagramView = g.compact
+          ? buildCompactDiagram(g, { labels, names: shown, scroller: diagramBox })
+          : buildDiagram(g, { labels, names: shown });
+        diagramKey = key;
+        setChildren(diagramBox, [diagramView.el]);
+      }
+      diagramView.update({
+        trace, vis: visOf(slidesOf()), focusStep: get("focus_step"), showGrads: grads,
+        bpttStep: get("bptt_step") ?? -1, targets: get("targets"),
       });
-      setChildren(diagramBox, [renderDiagram(g, {
-        trace, vis: visOf(slidesOf()), labels: get("labels") || [], names: get("display_names") || {},
-        focusStep: get("focus_step"), showGrads: Boolean(gradsShown()), bpttStep: get("bptt_step") ?? -1,
-        targets: get("targets"),
-      })]);
+    },
+    pgrads() {
+      paramEditors.updateGrads({ grads: gradsShown(), step: gradStep() });
     },
     formula() {
       const trace = get("trace");
@@ -247,10 +283,10 @@ export function mount(model, el) {
     },
     training() {
       const trace = get("trace");
-      const history = get("loss_history") || [];
+      const curve = curveOf(get("loss_curve"));
       const hasLoss = trace?.loss !== null && trace?.loss !== undefined;
-      training.el.hidden = !hasLoss && !history.length;
-      training.update({ options: get("train_options") || {}, training: get("training") || {}, history, canTrain: hasLoss });
+      training.el.hidden = !hasLoss && !curve.loss.length;
+      training.update({ options: get("train_options") || {}, training: get("training") || {}, curve, canTrain: hasLoss });
     },
     loss() {
       renderLoss(lossBox, get("trace"), get("spec")?.loss);
@@ -258,12 +294,17 @@ export function mount(model, el) {
   };
 
   // ---- linking: hover or focus a value, light up where it comes from and where it goes ----
+  let lit = false; // whether anything is lit up now (skip the sweep when nothing is)
   function highlight() {
     const trace = get("trace");
-    const marked = root.querySelectorAll(".is-hot, .is-src, .is-dst");
-    marked.forEach((n) => n.classList.remove("is-hot", "is-src", "is-dst"));
+    if (lit) {
+      const marked = root.querySelectorAll(".is-hot, .is-src, .is-dst");
+      marked.forEach((n) => n.classList.remove("is-hot", "is-src", "is-dst"));
+    }
+    lit = false;
     root.classList.toggle("is-linking", Boolean(hoverRef && trace));
     if (!hoverRef || !trace) return;
+    lit = true;
     const { sources, targets } = related(hoverRef, {
       T: trace.T, L: trace.layers.length, hasY: Array.isArray(trace.y), paramNames: Object.keys(get("params") || {}),
     });
@@ -325,27 +366,39 @@ export function mount(model, el) {
   const seen = {};
   const dirty = new Set();
   let queued = false;
+  let traceChanged = false;
   const flushDraw = () => {
     queued = false;
     if (disposed) return;
     for (const part of ALL_PARTS) if (dirty.has(part)) draw[part]();
     dirty.clear();
-    highlight();
+    if (traceChanged) {
+      traceChanged = false;
+      root.setAttribute("data-trace-rev", String(++traceRev));
+    }
+    if (hoverRef || lit) highlight();
+  };
+  // The trace is large (hundreds of kB for a big LSTM) and only ever replaced whole: compare by
+  // identity, not by serialising it. Every other trait is small: compare by value.
+  const same = (name, value) => (name === "trace" ? seen.trace === value : seen[name] === JSON.stringify(value ?? null));
+  const remember = (name, value) => {
+    seen[name] = name === "trace" ? value : JSON.stringify(value ?? null);
   };
   for (const name of TRAITS) {
     const cb = () => {
       // Echo guard: a value equal to what this view already drew (our own save coming back,
       // or an unchanged trait in a multi-trait message) redraws nothing.
-      const json = JSON.stringify(get(name) ?? null);
-      if (seen[name] === json) return;
-      seen[name] = json;
+      const value = get(name);
+      if (same(name, value)) return;
+      remember(name, value);
+      if (name === "trace") traceChanged = true;
       PARTS[name].forEach((p) => dirty.add(p));
       if (!queued) {
         queued = true;
         queueMicrotask(flushDraw);
       }
     };
-    seen[name] = JSON.stringify(get(name) ?? null);
+    remember(name, get(name));
     model.on(`change:${name}`, cb);
     listeners.push([`change:${name}`, cb]);
   }
@@ -360,6 +413,7 @@ export function mount(model, el) {
     listeners.length = 0;
     paramEditors.destroy();
     seqEditors.destroy();
+    diagramView?.destroy();
     gradBar.destroy();
     training.destroy();
     gateFormSelect.removeEventListener("change", onGateForm);

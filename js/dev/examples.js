@@ -123,7 +123,7 @@ export function large() {
 const GRAD_STATE = {
   show_grads: true, bptt: { clip_norm: null, truncate: null }, bptt_step: -1,
   training: { running: false, step: 0, total: 0, lr: 0.05, momentum: 0, message: "" },
-  train_options: { lr: 0.05, momentum: 0, steps: 100, clip_norm: null }, loss_history: [],
+  train_options: { lr: 0.05, momentum: 0, steps: 100, clip_norm: null }, loss_history: [], loss_curve: { step: [], loss: [] },
 };
 
 /** The LSTM above with targets: gates, the cell-state belt and every gradient (harness-computed). */
@@ -165,6 +165,7 @@ export function nextNumber({ trained = 20 } = {}) {
     }
   }
   st.loss_history = history;
+  st.loss_curve = { step: history.map((_, i) => i + 1), loss: history };
   st.training = { running: false, step: trained, total: trained, lr: 0.02, momentum: 0.5, message: "" };
   st.trace = fakeTrace(st);
   return st;

@@ -65,7 +65,8 @@ export class FakeModel {
     };
     const publish = () => {
       this.set("params", this.state.params);
-      this.set("loss_history", this.state.loss_history);
+      const h = this.state.loss_history || [];
+      this.set("loss_curve", { step: h.map((_, i) => i + 1), loss: h });
       this.set("trace", fakeTrace(this.state));
     };
     if (msg.type === "step") {

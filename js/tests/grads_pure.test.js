@@ -237,3 +237,21 @@ describe("gate formulas", () => {
     expect(nn.loss_history[4]).toBeLessThan(nn.loss_history[0]);
   });
 });
+
+import { curveOf, lossCurveLayout } from "../chartlayout.js";
+
+describe("loss_curve (thinned by Python)", () => {
+  it("curveOf accepts the trait or a plain list and drops non-numbers", () => {
+    expect(curveOf({ step: [1, 5, 9], loss: [3, 2, 1] })).toEqual({ step: [1, 5, 9], loss: [3, 2, 1] });
+    expect(curveOf([4, 2])).toEqual({ step: [1, 2], loss: [4, 2] });
+    expect(curveOf({ step: [1, 2], loss: [1, null] })).toEqual({ step: [1], loss: [1] });
+    expect(curveOf(undefined)).toEqual({ step: [], loss: [] });
+  });
+  it("points sit at their own step, so a thinned curve spans the whole training", () => {
+    const L = lossCurveLayout({ step: [1, 500, 1000], loss: [10, 1, 0.01] });
+    expect(L.points.map((p) => p.step)).toEqual([0, 499, 999]);
+    expect(L.points[2].x).toBeCloseTo(L.x1, 6);
+    expect(L.points[0].x).toBeCloseTo(L.x0, 6);
+    expect(L.log).toBe(true);
+  });
+});

@@ -171,7 +171,7 @@ describe("scored steps and training", () => {
   it("while running only Stop is enabled; progress and the loss curve follow the traits", async () => {
     const { el, model } = setup(nextNumber({ trained: 3 }));
     model.set("training", { running: true, step: 40, total: 200, lr: 0.02, momentum: 0.5, message: "" });
-    model.set("loss_history", [44, 30, 12, 3, 0.5, 0.02]);
+    model.set("loss_curve", { step: [1, 2, 3, 4, 5, 6], loss: [44, 30, 12, 3, 0.5, 0.02] });
     await tick();
     expect(el.querySelector("[data-action='train']").disabled).toBe(true);
     expect(el.querySelector("[data-action='train-step']").disabled).toBe(true);
@@ -202,7 +202,7 @@ describe("scored steps and training", () => {
     await vi.advanceTimersByTimeAsync(2000);
     vi.useRealTimers();
     await tick();
-    expect(model.get("loss_history").length).toBe(202);
+    expect(model.get("loss_curve").loss.length).toBe(202);
     expect(model.get("training").running).toBe(false);
     expect(el.querySelector(".rnnw-losscurve path.rnnw-series")).not.toBeNull();
   });

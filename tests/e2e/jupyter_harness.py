@@ -253,16 +253,22 @@ def parse_vector(label: str) -> list[float]:
 READ_JS = """(root) => {
     const out = {};
     root.querySelectorAll('.rnnw-diagram g.rnnw-node[data-ref]').forEach(g => {
-        out[g.getAttribute('data-ref')] = g.getAttribute('aria-label');
+        out[g.getAttribute('data-ref')] = g.getAttribute('data-value');
     });
     return out;
 }"""
 
 
 def read_diagram(root_locator) -> dict[str, list[float]]:
-    """Every diagram node of one widget root: {'h:0:0': [3, 6], 'y:0': [3], 'x:0': [3], ...}."""
-    labels = root_locator.evaluate(READ_JS)
-    return {ref: parse_vector(label) for ref, label in labels.items() if "not revealed" not in label}
+    """Every diagram node of one widget root: {'h:0:0': [3, 6], 'y:0': [3], 'x:0': [3], ...}.
+    Reads data-value (full-precision JSON; "null" while a value is not revealed)."""
+    values = root_locator.evaluate(READ_JS)
+    out = {}
+    for ref, text in values.items():
+        v = json.loads(text) if text else None
+        if v is not None:
+            out[ref] = [float(x) for x in v]
+    return out
 
 
 def hidden_and_outputs(root_locator, layer: int = 0):
@@ -275,6 +281,21 @@ def hidden_and_outputs(root_locator, layer: int = 0):
 
 def cell_input(root_locator, aria_label: str):
     return root_locator.locator(f'input.rnnw-cell[aria-label="{aria_label}"]')
+
+
+# A large matrix is a heat map (one canvas, .rnnw-heat[data-name=...]): the centre of cell (r, c)
+# in page coordinates, from the canvas's data-cell-w / data-cell-h (display row/column).
+HEAT_CELL_JS = """(root, {name, r, c}) => {
+    const canvas = root.querySelector(`.rnnw-heat[data-name="${name}"] canvas.rnnw-heat-canvas`);
+    canvas.scrollIntoView({block: 'center', inline: 'center'});
+    const box = canvas.getBoundingClientRect();
+    const w = Number(canvas.dataset.cellW), h = Number(canvas.dataset.cellH);
+    return {x: box.left + (c + 0.5) * w, y: box.top + (r + 0.5) * h};
+}"""
+
+
+def heat_cell_center(root_locator, name: str, r: int, c: int) -> dict:
+    return root_locator.evaluate(HEAT_CELL_JS, {"name": name, "r": r, "c": c})
 
 
 def cell_number(root_locator, aria_label: str) -> float:

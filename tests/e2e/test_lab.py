@@ -68,10 +68,13 @@ def test_scrubbing_with_the_mouse_matches_python(widget, shot):
         return b != 1 and tom_yeh.close(hidden_and_outputs(root)[0], tom_yeh.forward(B=[[b], [2]])[0]) and b
     b = wait_until(settled, what="the scrubbed value's hidden states")
     assert b > 1, "dragging right increases the number"
-    # the page equals the Python model, and both equal numpy with the value the cell shows
+    # the page equals the Python model once the last coalesced save has landed (an intermediate
+    # value can be self-consistent on the page for a moment), and both equal numpy
+    def agreed():
+        b = cell_number(root, "B row 1 column 1")
+        return py_value(page, 'w.get("B").tolist()') == [[b], [2.0]] and b
+    b = wait_until(agreed, what="Python holding the value the cell shows")
     py_h = py_value(page, "w.hidden_states().tolist()")
-    py_b = py_value(page, 'w.get("B").tolist()')
-    assert py_b == [[b], [2.0]]
     assert tom_yeh.close(hidden_and_outputs(root)[0], py_h)
     assert tom_yeh.close(py_h, tom_yeh.forward(B=[[b], [2]])[0])
     shot("lab-after-scrub", root)
