@@ -18,6 +18,7 @@ import { backwardFormula } from "./gradformula.js";
 import { bpttFocus } from "./bptt.js";
 import { jacobianChart, chartFigure } from "./charts.js";
 import { curveOf } from "./chartlayout.js";
+import { unpacker } from "./packed.js";
 
 /**
  * Display names as the current view needs them. A preset's names describe its own convention
@@ -86,7 +87,8 @@ export function mount(model, el) {
     if (key !== namesCache.key) namesCache = { key, value };
     return namesCache.value;
   };
-  const get = (k) => (k === "display_names" ? names() : model.get(k));
+  const decode = unpacker();
+  const get = (k) => (k === "display_names" ? names() : k === "trace" ? decode(model.get(k)) : model.get(k));
   const saver = createSaver(model, typeof window === "undefined" ? globalThis : window);
   const listeners = [];
   let disposed = false;

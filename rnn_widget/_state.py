@@ -171,3 +171,29 @@ def param_order(shapes: dict, convention: str) -> list:
         else:
             out.append(name)
     return out
+
+
+#: Arrays with at least this many numbers travel to the page as binary float64 buffers.
+PACK_MIN = 256
+
+
+def pack_arrays(value, _widget=None):
+    """The `trace` trait as sent to the page: every large numeric array (nested lists) becomes
+    ``{"$packed": shape, "data": <little-endian float64 bytes>}``, which ipywidgets sends as a
+    binary buffer: no float formatting in Python, no JSON parsing of numbers in the page. Small
+    arrays stay plain JSON. js/packed.js undoes it."""
+    if isinstance(value, dict):
+        return {k: pack_arrays(v) for k, v in value.items()}
+    if isinstance(value, list) and value:
+        first = value[0]
+        if isinstance(first, (list, float, int)) and not isinstance(first, bool):
+            try:
+                arr = np.asarray(value, dtype="<f8")
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and arr.ndim >= 1 and arr.size >= PACK_MIN:
+                return {"$packed": list(arr.shape), "data": memoryview(np.ascontiguousarray(arr).tobytes())}
+            if arr is not None:
+                return value
+        return [pack_arrays(v) for v in value]
+    return value

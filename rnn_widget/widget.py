@@ -16,7 +16,7 @@ import numpy as np
 import traitlets as t
 from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
-from ._state import (State, changed_param, check, fit, fit_targets, message, normalise, pad_layers,
+from ._state import (State, changed_param, check, fit, fit_targets, message, normalise, pack_arrays, pad_layers,
                      param_order, retime_targets, slide_count, trace_json)
 from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, Network, Spec
@@ -56,7 +56,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     error = t.Unicode("", help="The message of the last refused edit from the page ('' when none).").tag(sync=True)
     error_field = t.Unicode("", help="What the refused edit was about: a parameter name, 'inputs', 'h0', 'targets' or 'spec'.").tag(sync=True)
     limits = t.Dict(help="Size limits the page enforces (read-only).").tag(sync=True)
-    trace = t.Dict(help="The forward trace (and gradients with targets) of the current state (read-only).").tag(sync=True)
+    trace = t.Dict(help="The forward trace (and gradients with targets) of the current state (read-only).").tag(sync=True, to_json=pack_arrays)
     show_grads = t.Bool(False, help="The gradient view is open in the page.").tag(sync=True)
     bptt = t.Dict({"clip_norm": None, "truncate": None}, help="Backward options: clip_norm (global norm) and truncate (steps).").tag(sync=True)
     bptt_step = t.Int(-1, help="Backward step-through: -1 shows all of BPTT, n shows it after n + 1 steps back.").tag(sync=True)
