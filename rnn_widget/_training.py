@@ -18,7 +18,7 @@ from .core import SGD
 #: Seconds between two publications of the trace while training.
 PUBLISH_EVERY = 0.05
 #: Seconds of computation per chunk before the kernel gets the event loop back.
-CHUNK = 0.02
+CHUNK = 0.008
 MAX_STEPS = 100_000
 
 
