@@ -19,7 +19,9 @@ echo "== Python environment (.venv)"
 # torch is a test-only dependency, pinned to the CPU build this machine has on disk
 .venv/bin/python -m pip install -q "torch==2.13.0"
 echo "== npm build and the package (editable; the build hook runs esbuild)"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm ci` refuses lock files written without resolved URLs (this machine's npm config), so
+# install from the lock file without rewriting it
+npm install --no-audit --no-fund --no-save --loglevel=error
 npm run build --silent
 .venv/bin/python -m pip install -q -e ".[test]"
 
