@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import numpy as np
 import pytest
@@ -14,6 +15,24 @@ from rnn_widget.core import Network, Spec, numerical_gradients
 @pytest.fixture
 def w():
     return RNNWidget.from_preset("next_number")
+
+
+def in_thread(fn):
+    """Run `fn` in a new thread: no event loop runs there, whatever the main thread has (the
+    browser tests' Playwright keeps one running for the whole session)."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = fn()
+        except BaseException as e:      # re-raised in the test's thread
+            out["error"] = e
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
 
 
 def test_grads_in_trace_match_finite_differences(w):
@@ -91,6 +110,10 @@ def test_train_options_validated(w):
 
 
 def test_page_messages_train_step_reset(w):
+    in_thread(lambda: page_messages(w))
+
+
+def page_messages(w):
     w._on_custom_msg(w, {"type": "step"}, [])
     assert len(w.loss_history) == 1
     w._on_custom_msg(w, {"type": "train", "steps": 4}, [])
@@ -119,7 +142,7 @@ def test_background_training_can_be_stopped_and_edits_go_through(w):
                 break
             await asyncio.sleep(0.01)
         return w.training
-    status = asyncio.run(scenario())
+    status = in_thread(lambda: asyncio.run(scenario()))
     assert status["running"] is False and 0 < status["step"] < 100_000
     assert status["message"] == "stopped"
     assert len(w.loss_history) == status["step"]
@@ -158,7 +181,7 @@ def test_reset_ends_a_background_run_and_a_new_one_can_start(w):
             await asyncio.sleep(0.005)
         await asyncio.sleep(0.05)              # the old task, if any, must not touch anything
         return w.training, list(w.loss_history)
-    status, history = asyncio.run(scenario())
+    status, history = in_thread(lambda: asyncio.run(scenario()))
     assert status["step"] == 5 and status["running"] is False and len(history) == 5
 
 
