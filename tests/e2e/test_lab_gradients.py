@@ -1,6 +1,8 @@
 """Issue 4 in a real JupyterLab + Chromium: switch a widget to LSTM in the page and read the gate
 values against Python; open the gradient view and compare dL/dh_t; train from the page and see
 the loss curve fall."""
+import re
+
 import pytest
 
 from jupyter_harness import py_value, run_cell, wait_until
@@ -96,7 +98,12 @@ def test_training_from_the_page_lowers_the_loss(lab_notebook, shot):
     history = py_value(page, "tw.loss_history")
     assert history[-1] < first_loss / 100
     # the loss curve is drawn and the page's loss readout follows Python's final loss
-    wait_until(lambda: root.locator(".rnnw-chart-box path, .rnnw-chart-box polyline").count() > 0, what="a loss curve")
+    curve = root.locator(".rnnw-losscurve path.rnnw-series-loss")
+    wait_until(lambda: curve.count() > 0, what="a loss curve")
+    # the curve falls: in SVG coordinates a lower loss is further down (a larger y)
+    d = curve.first.get_attribute("d")
+    points = [(float(x), float(y)) for x, y in re.findall(r"[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)", d)]
+    assert len(points) >= 2 and points[-1][1] > points[0][1] and points[-1][0] > points[0][0], d
     final = py_value(page, "tw.result().loss")
     assert final < history[0]
     shot("lab-training", root)
