@@ -50,21 +50,27 @@ def new_widget(page, code: str):
     return root
 
 
-def test_switch_to_lstm_in_the_page_and_read_the_gates(lab_notebook, shot):
+GATE_VALUES = {"lstm": {"i": "i", "f": "f", "c": "c_tilde", "o": "o"}, "gru": {"r": "r", "z": "z", "n": "n"}}
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_switch_cell_in_the_page_and_read_the_gates(lab_notebook, shot, cell):
     page = lab_notebook
-    root = new_widget(page, 'from rnn_widget import RNNWidget\nsw = RNNWidget.from_preset("tom_yeh")\nsw')
-    root.locator('select[data-control="cell"]').select_option("lstm")
-    wait_until(lambda: root.locator("g.rnnw-gates").count() > 0, what="gate blocks after switching to LSTM")
-    assert py_value(page, 'sw.spec["cell"]') == "lstm"
-    expected = py_value(page, '{k: sw.result().layers[0].values[k].tolist() for k in ("i", "f", "c_tilde", "o")}')
+    name = f"sw_{cell}"
+    root = new_widget(page, f'from rnn_widget import RNNWidget\n{name} = RNNWidget.from_preset("tom_yeh")\n{name}')
+    root.locator('select[data-control="cell"]').select_option(cell)
+    wait_until(lambda: root.locator("g.rnnw-gates").count() > 0, what=f"gate blocks after switching to {cell}")
+    assert py_value(page, f'{name}.spec["cell"]') == cell
+    keys = GATE_VALUES[cell]
+    expected = py_value(page, f"{{k: {name}.result().layers[0].values[k].tolist() for k in {list(keys.values())!r}}}")
     page_gates = root.evaluate(READ_GATES)
-    keys = {"i": "i", "f": "f", "c": "c_tilde", "o": "o"}
-    for key, name in keys.items():
-        for t, row in enumerate(expected[name]):
+    for key, value in keys.items():
+        for t, row in enumerate(expected[value]):
             assert close(numbers(page_gates[key][str(t)]), row), (key, t, page_gates[key][str(t)], row)
-    for row in expected["f"]:
+    gate = "f" if cell == "lstm" else "z"
+    for row in expected[gate]:
         assert all(0 <= v <= 1 for v in row)
-    shot("lab-lstm-gates", root)
+    shot(f"lab-{cell}-gates", root)
 
 
 def test_gradient_view_shows_python_gradients(lab_notebook, shot):
