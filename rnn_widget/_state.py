@@ -6,7 +6,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .core import Network
-from .core.validate import as_sequence
+from .core.validate import as_sequence, backward_options
 
 
 def message(e: Exception) -> str:
@@ -34,11 +34,17 @@ def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
     X = as_sequence("inputs", X, net.spec.input_size)
     h0 = None if h0 is None or (isinstance(h0, list) and not h0) else h0
     c0 = None if c0 is None or (isinstance(c0, list) and not c0) else c0
+    trace, grads = run(net, X, h0, c0, targets, bptt)
+    check_finite(trace, grads)
+    return State(net, X, trace, grads, bptt)
+
+
+def run(net: Network, X, h0, c0, targets, bptt: dict):
+    """Forward, and backward when there is a loss; overflow is left for the caller to judge."""
     with np.errstate(over="ignore", invalid="ignore"):
         trace = net.forward(X, h0, c0, targets)
         grads = net.backward(trace, **bptt) if trace.loss is not None else None
-    check_finite(trace, grads)
-    return State(net, X, trace, grads, bptt)
+    return trace, grads
 
 
 def check_finite(trace, grads) -> None:
@@ -59,12 +65,8 @@ def check_bptt(bptt) -> dict:
     unknown = set(bptt) - {"clip_norm", "truncate"}
     if unknown:
         raise ValueError(f"bptt has unknown option(s) {sorted(unknown)}; expected clip_norm and truncate")
-    clip, trunc = bptt.get("clip_norm"), bptt.get("truncate")
-    if clip is not None and (isinstance(clip, (bool, str)) or not np.isfinite(clip) or clip <= 0):
-        raise ValueError(f"clip_norm {clip!r} must be a positive number, or None for no clipping")
-    if trunc is not None and (isinstance(trunc, bool) or not isinstance(trunc, (int, np.integer)) or trunc < 1):
-        raise ValueError(f"truncate {trunc!r} must be a whole number of steps >= 1, or None for full BPTT")
-    return {"clip_norm": None if clip is None else float(clip), "truncate": None if trunc is None else int(trunc)}
+    clip, trunc = backward_options(bptt.get("clip_norm"), bptt.get("truncate"))
+    return {"clip_norm": clip, "truncate": trunc}
 
 
 def trace_json(state: State) -> dict:
@@ -93,23 +95,19 @@ def slide_count(trace) -> int:
     return n
 
 
-def normalise(name, value, state: State):
+def model_traits(state: State, names=None) -> dict:
+    """The editable traits as `state` holds them (plain lists), all of them or just `names`."""
     net, trace = state.net, state.trace
-    if name == "spec":
-        return net.spec.to_dict()
-    if name == "params":
-        return {k: v.tolist() for k, v in net.params.items()}
-    if name == "inputs":
-        return state.inputs.tolist()
-    if name == "h0":
-        return [lt.h0.tolist() for lt in trace.layers]
-    if name == "c0":
-        return [lt.c0.tolist() for lt in trace.layers] if trace.layers[0].c0 is not None else []
-    if name == "targets":
-        return None if trace.targets is None else trace.targets.tolist()
-    if name == "bptt":
-        return dict(state.bptt)
-    return value
+    make = {
+        "spec": lambda: net.spec.to_dict(),
+        "params": lambda: {k: v.tolist() for k, v in net.params.items()},
+        "inputs": lambda: state.inputs.tolist(),
+        "h0": lambda: [lt.h0.tolist() for lt in trace.layers],
+        "c0": lambda: [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else [],
+        "targets": lambda: None if trace.targets is None else trace.targets.tolist(),
+        "bptt": lambda: dict(state.bptt),
+    }
+    return {k: make[k]() for k in (names or make)}
 
 
 def fit(arr, shape):

@@ -14,6 +14,7 @@ import numpy as np
 import traitlets as t
 
 from .core import SGD
+from .core.validate import backward_options, sgd_options
 
 #: Seconds between two publications of the trace while training.
 PUBLISH_EVERY = 0.05
@@ -46,18 +47,14 @@ def check_train_options(options) -> dict:
     unknown = set(options) - {"lr", "momentum", "steps", "clip_norm"}
     if unknown:
         raise ValueError(f"train_options has unknown option(s) {sorted(unknown)}; expected lr, momentum, steps, clip_norm")
-    lr, mom = options.get("lr", 0.01), options.get("momentum", 0.0)
-    steps, clip = options.get("steps", 50), options.get("clip_norm")
-    if isinstance(lr, (bool, str)) or not np.isfinite(lr) or not 0 < lr <= 100:
-        raise ValueError(f"learning rate {lr!r} must be a number in (0, 100]")
-    if isinstance(mom, (bool, str)) or not np.isfinite(mom) or not 0 <= mom < 1:
-        raise ValueError(f"momentum {mom!r} must be a number in [0, 1)")
+    lr, mom = sgd_options(options.get("lr", 0.01), options.get("momentum", 0.0))
+    if lr > 100:
+        raise ValueError(f"learning rate {lr!r} is too large for the page's training; expected at most 100")
+    steps = options.get("steps", 50)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"steps {steps!r} must be a whole number from 1 to {MAX_STEPS}")
-    if clip is not None and (isinstance(clip, (bool, str)) or not np.isfinite(clip) or clip <= 0):
-        raise ValueError(f"clip_norm {clip!r} must be a positive number, or None for no clipping")
-    return {"lr": float(lr), "momentum": float(mom), "steps": int(steps),
-            "clip_norm": None if clip is None else float(clip)}
+    clip, _ = backward_options(options.get("clip_norm"), None)
+    return {"lr": lr, "momentum": mom, "steps": int(steps), "clip_norm": clip}
 
 
 class TrainingMixin:

@@ -16,8 +16,8 @@ import numpy as np
 import traitlets as t
 from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
-from ._state import (State, changed_param, check, fit, fit_targets, message, normalise, pack_arrays, pad_layers,
-                     param_order, retime_targets, slide_count, trace_json)
+from ._state import (State, changed_param, check, fit, fit_targets, message, model_traits, pack_arrays,
+                     pad_layers, param_order, retime_targets, run, slide_count, trace_json)
 from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
@@ -199,7 +199,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         except (ValueError, TypeError, KeyError) as e:
             raise t.TraitError(self._shown(message(e))) from None
         self._pending = state
-        return normalise(name, value, state)
+        return model_traits(state, [name])[name]
 
     @t.validate("reveal")
     def _validate_reveal(self, proposal):
@@ -239,9 +239,9 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
 
     def _shown(self, message: str) -> str:
         """Name parameters in a message the way the page shows them: "A (W_hh) must be ..."."""
-        names = getattr(self, "display_names", None) or {}
-        for key, shown in names.items():
-            if key != shown and key in (self._net.param_shapes if hasattr(self, "_net") else {}):
+        shapes = self._net.param_shapes
+        for key, shown in self.display_names.items():
+            if key != shown and key in shapes:
                 message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", f"{shown} ({key})", message)
         return message
 
@@ -259,11 +259,9 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         go wrong, and with a loss an overflow anywhere shows in the loss or the gradient norm."""
         st = self._state
         layers = st.trace.layers
-        with np.errstate(over="ignore", invalid="ignore"):
-            trace = net.forward(st.inputs, [lt.h0 for lt in layers],
-                                [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None,
-                                st.trace.targets)
-            grads = net.backward(trace, **st.bptt)
+        trace, grads = run(net, st.inputs, [lt.h0 for lt in layers],
+                           [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None,
+                           st.trace.targets, st.bptt)
         if not (np.isfinite(trace.loss) and np.isfinite(grads.norm)):
             raise ValueError("the loss or the gradients overflow to infinity or NaN with these weights; "
                              "expected numbers small enough to compute (lower the learning rate or clip)")
@@ -277,14 +275,9 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         self._committing = True
         try:
             with self.hold_sync():
-                self.spec = net.spec.to_dict()
-                self.param_order = param_order(net.param_shapes, self.convention)
-                self.params = {k: v.tolist() for k, v in net.params.items()}
-                self.inputs = state.inputs.tolist()
-                self.h0 = [lt.h0.tolist() for lt in trace.layers]
-                self.c0 = [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else []
-                self.targets = None if trace.targets is None else trace.targets.tolist()
-                self.bptt = dict(state.bptt)
+                self.set_trait("param_order", param_order(net.param_shapes, self.convention))
+                for name, value in model_traits(state).items():
+                    self.set_trait(name, value)
                 if self.labels and len(self.labels) != trace.T:
                     self.labels = (list(self.labels) + [""] * trace.T)[:trace.T]
                 self.focus_step = min(self.focus_step, trace.T - 1)
@@ -324,14 +317,14 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             state, paths, buffers = _remove_buffers(edits)
             self._send({"method": "echo_update", "state": state, "buffer_paths": paths}, buffers=buffers)
 
-    def _refuse(self, data, message):
+    def _refuse(self, data, text):
         self._pending = None
         field = next((k for k in _EDITABLE if k in data), next(iter(data), ""))
         if field == "params":
             field = changed_param(self.params, data.get("params")) or "params"
         with self.hold_sync():
             self.send_state([k for k in data if k in self.keys])   # the page shows Python's values again
-            self.error = message
+            self.error = text
             self.error_field = field
 
 

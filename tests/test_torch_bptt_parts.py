@@ -26,7 +26,7 @@ def test_direct_future_and_preactivation_gradients(kind, layers, mode):
     cells = layer_cells(module)
     Xt = t64(X)
     inp = [Xt[t] for t in range(T)]
-    direct_expected, pre_expected = [], []
+    pre_expected = []
     hs_all = []
     for l, cell in enumerate(cells):
         h = t64(h0[l]).requires_grad_()

@@ -11,7 +11,7 @@ from .layer_grad import LayerGrad
 from .losses import loss_and_grad, ones as _ones
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
-from .validate import as_array, as_sequence
+from .validate import as_array, as_sequence, backward_options
 
 _CELLS = {"rnn": cell_rnn, "lstm": cell_lstm, "gru": cell_gru}
 _F64 = np.dtype(np.float64)
@@ -248,10 +248,7 @@ class Network:
         spec = self._spec
         if trace.spec is not spec and trace.spec != spec:
             raise ValueError("this trace was made by a network of another shape; run forward again")
-        if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1):
-            raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {truncate!r}")
-        if clip_norm is not None and not (np.isfinite(clip_norm) and clip_norm > 0):
-            raise ValueError(f"clip_norm must be a positive number or None, got {clip_norm!r}")
+        clip_norm, truncate = backward_options(clip_norm, truncate)
         packed = trace._packed if trace._packed is not None else self._pack()
         params = self._params
         blocks = []                                  # (gate names, left, right), see LayerGrad

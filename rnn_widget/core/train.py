@@ -6,17 +6,14 @@ from typing import Callable
 import numpy as np
 
 from .network import Network
+from .validate import sgd_options
 
 
 class SGD:
     """PyTorch's SGD update: v = momentum * v + g (v = g on the first step), p -= lr * v."""
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0):
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"learning rate must be a positive number, got {lr!r}")
-        if not (np.isfinite(momentum) and 0 <= momentum < 1):
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.lr, self.momentum = float(lr), float(momentum)
+        self.lr, self.momentum = sgd_options(lr, momentum)
         self._velocity: dict = {}
 
     def step(self, net: Network, grads) -> None:

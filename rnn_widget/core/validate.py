@@ -41,6 +41,29 @@ def as_sequence(what: str, value, width: int, *, allow_empty: bool = False) -> n
     return arr
 
 
+def _is_number(v) -> bool:
+    return not isinstance(v, (bool, str, bytes)) and np.ndim(v) == 0 and np.isfinite(v)
+
+
+def backward_options(clip_norm, truncate) -> tuple[float | None, int | None]:
+    """Checked BPTT options: clip_norm a positive number or None, truncate a whole number of
+    steps >= 1 or None."""
+    if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1):
+        raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {truncate!r}")
+    if clip_norm is not None and not (_is_number(clip_norm) and clip_norm > 0):
+        raise ValueError(f"clip_norm must be a positive number or None, got {clip_norm!r}")
+    return (None if clip_norm is None else float(clip_norm)), (None if truncate is None else int(truncate))
+
+
+def sgd_options(lr, momentum) -> tuple[float, float]:
+    """Checked SGD options: a positive learning rate and a momentum in [0, 1)."""
+    if not (_is_number(lr) and lr > 0):
+        raise ValueError(f"learning rate must be a positive number, got {lr!r}")
+    if not (_is_number(momentum) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    return float(lr), float(momentum)
+
+
 def _floats(what: str, value) -> np.ndarray:
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{what} must be numbers, got the text {value!r}")
