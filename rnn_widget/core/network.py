@@ -11,7 +11,7 @@ from .layer_grad import LayerGrad
 from .losses import loss_and_grad, ones as _ones
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
-from .validate import as_array, as_sequence, backward_options
+from .validate import as_array, as_sequence, backward_options, short
 
 _CELLS = {"rnn": cell_rnn, "lstm": cell_lstm, "gru": cell_gru}
 _F64 = np.dtype(np.float64)
@@ -208,7 +208,7 @@ class Network:
                 value = value[0]
             return [as_array(what, value, (sizes[0],))]
         if not isinstance(value, (list, tuple)) or len(value) != spec.num_layers:
-            raise ValueError(f"{what} must be a list of one vector per layer ({spec.num_layers} layers); got {value!r}")
+            raise ValueError(f"{what} must be a list of one vector per layer ({spec.num_layers} layers); got {short(value)}")
         return [as_array(f"{what}[{i}]", v, (h,)) for i, (v, h) in enumerate(zip(value, sizes))]
 
     def _targets(self, targets, T, scored, width, n=None):

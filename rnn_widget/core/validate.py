@@ -41,37 +41,70 @@ def as_sequence(what: str, value, width: int, *, allow_empty: bool = False) -> n
     return arr
 
 
+#: The largest magnitude a number may have: the page refuses larger ones too (js/parse.js LIMIT).
+NUMBER_LIMIT = 1e6
+#: Numeric element types accepted in arrays; bool and text are refused even where numpy would cast them.
+_NUMERIC = (int, float, np.integer, np.floating)
+
+
+def short(value, limit: int = 60) -> str:
+    """`repr(value)` cut to `limit` characters: messages quote what was given, never all of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def _is_number(v) -> bool:
-    return not isinstance(v, (bool, str, bytes)) and np.ndim(v) == 0 and np.isfinite(v)
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, _NUMERIC):
+        return False
+    try:
+        return bool(np.isfinite(float(v)))
+    except OverflowError:
+        return False
 
 
 def backward_options(clip_norm, truncate) -> tuple[float | None, int | None]:
     """Checked BPTT options: clip_norm a positive number or None, truncate a whole number of
     steps >= 1 or None."""
     if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1):
-        raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {truncate!r}")
+        raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {short(truncate)}")
     if clip_norm is not None and not (_is_number(clip_norm) and clip_norm > 0):
-        raise ValueError(f"clip_norm must be a positive number or None, got {clip_norm!r}")
+        raise ValueError(f"clip_norm must be a positive number or None, got {short(clip_norm)}")
     return (None if clip_norm is None else float(clip_norm)), (None if truncate is None else int(truncate))
 
 
 def sgd_options(lr, momentum) -> tuple[float, float]:
     """Checked SGD options: a positive learning rate and a momentum in [0, 1)."""
     if not (_is_number(lr) and lr > 0):
-        raise ValueError(f"learning rate must be a positive number, got {lr!r}")
+        raise ValueError(f"learning rate must be a positive number, got {short(lr)}")
     if not (_is_number(momentum) and 0 <= momentum < 1):
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        raise ValueError(f"momentum must be in [0, 1), got {short(momentum)}")
     return float(lr), float(momentum)
 
 
 def _floats(what: str, value) -> np.ndarray:
+    """`value` as a float array. Only real numbers count: True, "3" or "１２" are refused here as
+    they are in the page (js/parse.js), although numpy would read them."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        return value.astype(float)
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{what} must be numbers, got the text {value!r}")
+        raise TypeError(f"{what} must be numbers, got the text {short(value)}")
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{what} must be numbers, got {value!r}")
     try:
-        arr = np.array(value, dtype=float)
+        objs = np.array(value, dtype=object)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"{what} must be numbers (a number, list or array); could not read {value!r}: {e}") from None
-    return arr
+        raise TypeError(f"{what} must be numbers (a number, list or array); could not read {short(value)}: {e}") from None
+    for kind in set(map(type, objs.flat)):
+        if issubclass(kind, (list, tuple, np.ndarray)):
+            raise ValueError(f"{what} has rows of different lengths; expected a rectangular list of numbers")
+        if issubclass(kind, (bool, np.bool_)) or not issubclass(kind, _NUMERIC):
+            example = next(v for v in objs.flat if type(v) is kind)
+            raise TypeError(f"{what} must be numbers; found {short(example)} ({kind.__name__})")
+    try:
+        return objs.astype(float)
+    except OverflowError:
+        raise ValueError(f"{what} holds a number too large to compute with; expected numbers between "
+                         f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}") from None
 
 
 def _finite(what: str, arr: np.ndarray) -> None:
@@ -80,6 +113,11 @@ def _finite(what: str, arr: np.ndarray) -> None:
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"{what} holds {float(arr[idx])} at index {list(idx)}; expected finite numbers (no NaN or infinity)")
+    big = np.abs(arr) > NUMBER_LIMIT
+    if big.any():
+        idx = tuple(int(i) for i in np.argwhere(big)[0])
+        raise ValueError(f"{what} holds {float(arr[idx]):g} at index {list(idx)}; expected numbers between "
+                         f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}")
 
 
 def _shape(shape) -> str:
