@@ -3,6 +3,7 @@
 ``rnn_widget.core`` is the numpy model; ``rnn_widget.presets`` opens the seed examples;
 ``RNNWidget`` (imported on first use, so ``import rnn_widget`` stays light) shows and edits them.
 """
+
 from . import core, presets
 from .core import Network, Spec
 from .presets import load

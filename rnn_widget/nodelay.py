@@ -13,6 +13,7 @@ it). Enable it with::
 or in a config file: ``c.ServerApp.jpserver_extensions = {"rnn_widget.nodelay": True}``.
 It changes nothing but the socket option; the kernel protocol and the widget are untouched.
 """
+
 from __future__ import annotations
 
 import functools
@@ -70,8 +71,9 @@ def _load_jupyter_server_extension(serverapp):
         classes.add(configured)
     for cls in classes:
         patch(cls)
-    serverapp.log.info("rnn_widget.nodelay: TCP_NODELAY on kernel websockets (%s)",
-                       ", ".join(sorted(c.__name__ for c in classes)))
+    serverapp.log.info(
+        "rnn_widget.nodelay: TCP_NODELAY on kernel websockets (%s)", ", ".join(sorted(c.__name__ for c in classes))
+    )
 
 
 # older notebook-server name of the same hook

@@ -4,21 +4,29 @@ matplotlib; ``import rnn_widget`` does not.
 Every function takes a *source*: an `RNNWidget`, a `Preset`, or a `(Network, Trace)` pair, and
 returns a matplotlib Figure.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 _GATES = {"lstm": ("i", "f", "o", "c_tilde"), "gru": ("r", "z", "n")}
-_GATE_TITLES = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c_tilde": "candidate c~",
-                "r": "reset gate r", "z": "update gate z", "n": "candidate n"}
+_GATE_TITLES = {
+    "i": "input gate i",
+    "f": "forget gate f",
+    "o": "output gate o",
+    "c_tilde": "candidate c~",
+    "r": "reset gate r",
+    "z": "update gate z",
+    "n": "candidate n",
+}
 
 
 def _resolve(source):
     """(network, trace, gradients or None, loss history) from any supported source."""
     from .core import Network
 
-    if hasattr(source, "result") and hasattr(source, "network"):          # RNNWidget
+    if hasattr(source, "result") and hasattr(source, "network"):  # RNNWidget
         return source.network, source.result(), source.gradients(), list(source.loss_history)
     if hasattr(source, "forward") and hasattr(source, "network") and hasattr(source, "inputs"):  # Preset
         trace = source.forward()
@@ -28,8 +36,7 @@ def _resolve(source):
         net, trace = source
         grads = net.backward(trace) if trace.loss is not None else None
         return net, trace, grads, []
-    raise TypeError("expected an RNNWidget, a Preset or a (Network, Trace) pair, "
-                    f"got {type(source).__name__}")
+    raise TypeError(f"expected an RNNWidget, a Preset or a (Network, Trace) pair, got {type(source).__name__}")
 
 
 def _steps(T):

@@ -4,13 +4,26 @@
 `Trace` and the BPTT `Gradients`; `train` runs SGD; `from_torch`/`to_torch` convert PyTorch
 modules (importing torch only when called).
 """
-from .spec import LIMITS, Spec
+
+from .convention import column_form, row_form
+from .gradcheck import numerical_gradients
 from .network import Network
+from .spec import LIMITS, Spec
+from .torch_interop import from_torch, to_torch
 from .trace import Gradients, Trace
 from .train import SGD, train
-from .gradcheck import numerical_gradients
-from .torch_interop import from_torch, to_torch
-from .convention import column_form, row_form
 
-__all__ = ["LIMITS", "Spec", "Network", "Trace", "Gradients", "SGD", "train", "numerical_gradients",
-           "from_torch", "to_torch", "column_form", "row_form"]
+__all__ = [
+    "LIMITS",
+    "Spec",
+    "Network",
+    "Trace",
+    "Gradients",
+    "SGD",
+    "train",
+    "numerical_gradients",
+    "from_torch",
+    "to_torch",
+    "column_form",
+    "row_form",
+]

@@ -3,6 +3,7 @@
 Each entry maps a name to ``(f, df)`` where ``df(a, y)`` is the derivative at pre-activation
 ``a`` with output ``y = f(a)``. Working from ``y`` avoids recomputing ``tanh``/``sigmoid`` in BPTT.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -9,6 +9,7 @@
 Trace values: z_r, z_z (pre-activations), r, z, n_x (x W_xn + b_n), n_h (torch: h W_hn + b_hn;
 cho: (r*h) W_hn), z_n (pre-activation of n), n, h; cho also rh = r * h_{t-1}.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,7 @@ def _scaled(P, h):
     sc = P.get("_gru_scaled")
     if sc is None:
         S = np.ones(3 * h)
-        S[:2 * h] = 0.5
+        S[: 2 * h] = 0.5
         b = P["b"]
         sc = P["_gru_scaled"] = (P["Wx"] * S, P["Wh"] * S, None if b is None else b * S)
     return sc
@@ -39,7 +40,7 @@ def forward(X, h0, c0, P, variant="torch"):
     T, h = X.shape[0], P["Wh"].shape[0]
     h2 = 2 * h
     WxS, WhS, bS = _scaled(P, h)
-    base = X @ WxS                      # columns r, z: half of x W_x + b (unused after the loop); n: x W_xn + b_n
+    base = X @ WxS  # columns r, z: half of x W_x + b (unused after the loop); n: x W_xn + b_n
     if bS is not None:
         base += bS
     RZ = np.empty((T, h2))
@@ -50,9 +51,10 @@ def forward(X, h0, c0, P, variant="torch"):
     hp = h0
     if variant == "torch":
         bhn = P.get("b_hn")
-        GH = np.empty((T, 3 * h))       # columns r, z halved until after the loop
+        GH = np.empty((T, 3 * h))  # columns r, z halved until after the loop
         for bt_rz, bt_n, gh, gh_rz, gh_n, rz, r, z, zn, n, ht in zip(
-                base[:, :h2], base[:, h2:], GH, GH[:, :h2], GH[:, h2:], RZ, RZ[:, :h], RZ[:, h:], ZN, N, H):
+            base[:, :h2], base[:, h2:], GH, GH[:, :h2], GH[:, h2:], RZ, RZ[:, :h], RZ[:, h:], ZN, N, H
+        ):
             dot(hp, WhS, gh)
             if bhn is not None:
                 add(gh_n, bhn, gh_n)
@@ -63,7 +65,7 @@ def forward(X, h0, c0, P, variant="torch"):
             multiply(r, gh_n, zn)
             add(zn, bt_n, zn)
             tanh(zn, n)
-            subtract(hp, n, ht)         # h = (1 - z) n + z h_prev, as n + z (h_prev - n)
+            subtract(hp, n, ht)  # h = (1 - z) n + z h_prev, as n + z (h_prev - n)
             multiply(ht, z, ht)
             add(ht, n, ht)
             hp = ht
@@ -77,7 +79,8 @@ def forward(X, h0, c0, P, variant="torch"):
         RH = np.empty((T, h))
         NH = np.empty((T, h))
         for bt_rz, bt_n, hw, rz, r, z, rh, nh, zn, n, ht in zip(
-                base[:, :h2], base[:, h2:], HW, RZ, RZ[:, :h], RZ[:, h:], RH, NH, ZN, N, H):
+            base[:, :h2], base[:, h2:], HW, RZ, RZ[:, :h], RZ[:, h:], RH, NH, ZN, N, H
+        ):
             dot(hp, Wrz, hw)
             add(bt_rz, hw, rz)
             tanh(rz, rz)
@@ -94,8 +97,17 @@ def forward(X, h0, c0, P, variant="torch"):
         pre_rz = base[:, :h2] + HW
         pre_rz *= 2.0
         extra = {"rh": RH}
-    values = {"z_r": pre_rz[:, :h], "z_z": pre_rz[:, h:], "r": RZ[:, :h], "z": RZ[:, h:],
-              "n_x": base[:, h2:], "n_h": NH, "z_n": ZN, "n": N, "h": H}
+    values = {
+        "z_r": pre_rz[:, :h],
+        "z_z": pre_rz[:, h:],
+        "r": RZ[:, :h],
+        "z": RZ[:, h:],
+        "n_x": base[:, h2:],
+        "n_h": NH,
+        "z_n": ZN,
+        "n": N,
+        "h": H,
+    }
     values.update(extra)
     return values
 
@@ -113,32 +125,41 @@ def backward(values, X, h0, c0, DH_in, P, variant="torch", truncate=None, want_p
     r, z, n, H = values["r"], values["z"], values["n"], values["h"]
     Hprev = np.concatenate([h0[None, :], H[:-1]])
     one_z = np.subtract(1.0, z)
-    Kn = n * n                                # dL/dz_n = dh * Kn, Kn = (1 - z)(1 - n^2)
+    Kn = n * n  # dL/dz_n = dh * Kn, Kn = (1 - z)(1 - n^2)
     np.subtract(1.0, Kn, out=Kn)
     Kn *= one_z
-    K = np.empty((T, 3 * h))                  # dL/d(hidden-side pre-activations) = dh * K
+    K = np.empty((T, 3 * h))  # dL/d(hidden-side pre-activations) = dh * K
     Kr, Kz, Khn = K[:, :h], K[:, h:h2], K[:, h2:]
-    np.subtract(Hprev, n, out=Kz)             # Kz = (h_prev - n) z (1 - z)
+    np.subtract(Hprev, n, out=Kz)  # Kz = (h_prev - n) z (1 - z)
     Kz *= z
     Kz *= one_z
-    np.subtract(1.0, r, out=Kr)               # r (1 - r), times the rest below
+    np.subtract(1.0, r, out=Kr)  # r (1 - r), times the rest below
     Kr *= r
     DH = np.empty_like(DH_in)
-    DG = np.empty((T, S, 3 * h))              # dL/d(pre-activations) of r, z, n (hidden side)
+    DG = np.empty((T, S, 3 * h))  # dL/d(pre-activations) of r, z, n (hidden side)
     dot, multiply = np.dot, np.multiply
     tmp = np.empty((S, h))
     DH[T - 1] = DH_in[T - 1]
     if variant == "torch":
         Kr *= values["n_h"]
         Kr *= Kn
-        np.multiply(Kn, r, out=Khn)           # hidden side: r, z, (h W_hn + b_hn)
+        np.multiply(Kn, r, out=Khn)  # hidden side: r, z, (h W_hn + b_hn)
         WhT = _transposed(P, "WhT", slice(None))
         K3, DG3, DH1 = K.reshape(T, 3, h), DG.reshape(T, S, 3, h), DH[:, :, None, :]
-        z1 = z[:, None, :]                    # (1, h) like dh: equal shapes skip broadcasting
+        z1 = z[:, None, :]  # (1, h) like dh: equal shapes skip broadcasting
         add = np.add
-        rows = zip(DH[:0:-1], DH1[:0:-1], DG[:0:-1], DG3[:0:-1], K3[:0:-1], z1[:0:-1], DH[-2::-1], DH_in[-2::-1],
-                   cut_flags(T, truncate))
-        for dh, dh1, dg, dg3, k3, zt, dh_prev, din_prev, cut in rows:     # t = T-1 .. 1
+        rows = zip(
+            DH[:0:-1],
+            DH1[:0:-1],
+            DG[:0:-1],
+            DG3[:0:-1],
+            K3[:0:-1],
+            z1[:0:-1],
+            DH[-2::-1],
+            DH_in[-2::-1],
+            cut_flags(T, truncate),
+        )
+        for dh, dh1, dg, dg3, k3, zt, dh_prev, din_prev, cut in rows:  # t = T-1 .. 1
             multiply(dh1, k3, dg3)
             if cut:
                 np.copyto(dh_prev, din_prev)

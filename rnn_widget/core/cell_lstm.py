@@ -6,6 +6,7 @@
 
 `P["Wx"]` (d, 4h), `P["Wh"]` (h, 4h) and `P["b"]` (4h,) hold the four gates side by side.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -24,7 +25,7 @@ _NAMES_B = tuple(f"b_{g}" for g in GATES)
 def _gate_scale(h):
     # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5, so one tanh call computes all four gates.
     s = np.full(4 * h, 0.5)
-    s[2 * h:3 * h] = 1.0
+    s[2 * h : 3 * h] = 1.0
     return s, 1.0 - s
 
 
@@ -45,7 +46,7 @@ def forward(X, h0, c0, P, activation=None):
     T, h = X.shape[0], P["Wh"].shape[0]
     WxS, WhS, bS = _scaled(P, h)
     S, S1 = _gate_scale(h)
-    base = X @ WxS                                            # half of x W_x for sigmoid gates
+    base = X @ WxS  # half of x W_x for sigmoid gates
     if bS is not None:
         base += bS
     h2, h3 = 2 * h, 3 * h
@@ -58,8 +59,9 @@ def forward(X, h0, c0, P, activation=None):
     dot, tanh, multiply, add = np.dot, np.tanh, np.multiply, np.add
     hp, cp = h0, c0
     # outputs passed positionally: cheaper than out= at these sizes
-    for zs, bs, g, gi, gf, gc, go, c, tc, ht in zip(ZS, base, G, G[:, :h], G[:, h:h2], G[:, h2:h3], G[:, h3:],
-                                                    C, TC, H):
+    for zs, bs, g, gi, gf, gc, go, c, tc, ht in zip(
+        ZS, base, G, G[:, :h], G[:, h:h2], G[:, h2:h3], G[:, h3:], C, TC, H
+    ):
         dot(hp, WhS, zs)
         add(zs, bs, zs)
         tanh(zs, g)
@@ -71,10 +73,10 @@ def forward(X, h0, c0, P, activation=None):
         tanh(c, tc)
         multiply(go, tc, ht)
         hp, cp = ht, c
-    Z = np.divide(ZS, S, out=ZS)                              # exact: S is 1/2 or 1
+    Z = np.divide(ZS, S, out=ZS)  # exact: S is 1/2 or 1
     values = {}
     for k, gate in enumerate(GATES):
-        values[f"z_{gate}"] = Z[:, k * h:(k + 1) * h]
+        values[f"z_{gate}"] = Z[:, k * h : (k + 1) * h]
     values.update(i=G[:, :h], f=G[:, h:h2], c_tilde=G[:, h2:h3], o=G[:, h3:], c=C, tanh_c=TC, h=H)
     return values
 
@@ -84,7 +86,7 @@ def backward(values, X, h0, c0, DH_in, P, activation=None, truncate=None, want_p
     i, f, g, o = values["i"], values["f"], values["c_tilde"], values["o"]
     C, TC, H = values["c"], values["tanh_c"], values["h"]
     h2, h3 = 2 * h, 3 * h
-    K0 = TC * TC                                               # dc_t from dh_t: o (1 - tanh(c)^2)
+    K0 = TC * TC  # dc_t from dh_t: o (1 - tanh(c)^2)
     np.subtract(1.0, K0, out=K0)
     K0 *= o
     # dz_g = dc * K[g] for g in i, f, c~ and dz_o = dh * K[o]:
@@ -104,7 +106,7 @@ def backward(values, X, h0, c0, DH_in, P, activation=None, truncate=None, want_p
     np.subtract(1.0, o, out=Ko)
     Ko *= o
     Ko *= TC
-    K3 = K.reshape(T, 4, h)[:, :3]                             # (T, 3, h)
+    K3 = K.reshape(T, 4, h)[:, :3]  # (T, 3, h)
     # per-step operands shaped (1, h) like dh (S = 1): equal shapes skip numpy's broadcasting
     K0, Ko, f1 = K0[:, None, :], Ko[:, None, :], f[:, None, :]
     WhT = _transposed(P)
@@ -117,9 +119,22 @@ def backward(values, X, h0, c0, DH_in, P, activation=None, truncate=None, want_p
     dot, multiply, add = np.dot, np.multiply, np.add
     dc_next = np.zeros((S, h))
     DH[T - 1] = DH_in[T - 1]
-    rows = zip(DH[:0:-1], DC[:0:-1], DC1[:0:-1], DZ[:0:-1], DZ3[:0:-1], DZo[:0:-1], K0[:0:-1], K3[:0:-1],
-               Ko[:0:-1], f1[:0:-1], DH[-2::-1], DH_in[-2::-1], cut_flags(T, truncate))
-    for dh, dc, dc1, dz, dz3, dzo, k0, k3, ko, ft, dh_prev, din_prev, cut in rows:   # t = T-1 .. 1
+    rows = zip(
+        DH[:0:-1],
+        DC[:0:-1],
+        DC1[:0:-1],
+        DZ[:0:-1],
+        DZ3[:0:-1],
+        DZo[:0:-1],
+        K0[:0:-1],
+        K3[:0:-1],
+        Ko[:0:-1],
+        f1[:0:-1],
+        DH[-2::-1],
+        DH_in[-2::-1],
+        cut_flags(T, truncate),
+    )
+    for dh, dc, dc1, dz, dz3, dzo, k0, k3, ko, ft, dh_prev, din_prev, cut in rows:  # t = T-1 .. 1
         multiply(dh, k0, dc)
         add(dc, dc_next, dc)
         multiply(dc1, k3, dz3)
@@ -131,7 +146,7 @@ def backward(values, X, h0, c0, DH_in, P, activation=None, truncate=None, want_p
             dot(dz, WhT, dh_prev)
             add(dh_prev, din_prev, dh_prev)
             multiply(dc, ft, dc_next)
-    dh, dc = DH[0], DC[0]                                        # t = 0
+    dh, dc = DH[0], DC[0]  # t = 0
     multiply(dh, K0[0], dc)
     add(dc, dc_next, dc)
     multiply(DC1[0], K3[0], DZ3[0])

@@ -5,6 +5,7 @@ sequence and returns the trace values (each (T, h)) plus what backward needs. ``
 dL/dh_t arriving from above for every step, shaped (T, S, h) (S = 1 for a loss; S = h to push an
 identity through and get the Jacobians dh_T/dh_k), and returns a `LayerGrad`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -61,7 +62,7 @@ def backward(values, X, h0, c0, DH_in, P, activation, truncate=None, want_params
     # DH[t-1] = DH_in[t-1] + DA[t] Wh^T: the product is written into DH[t-1], then DH_in[t-1] added.
     DH[T - 1] = DH_in[T - 1]
     rows = zip(DH[:0:-1], dphi[:0:-1], DA[:0:-1], DH[-2::-1], DH_in[-2::-1], cut_flags(T, truncate))
-    for dh, dp, da, dh_prev, din_prev, cut in rows:                # t = T-1 .. 1
+    for dh, dp, da, dh_prev, din_prev, cut in rows:  # t = T-1 .. 1
         multiply(dh, dp, da)
         if cut:
             np.copyto(dh_prev, din_prev)

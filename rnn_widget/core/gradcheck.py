@@ -1,4 +1,5 @@
 """Central finite differences of the loss, the independent check of BPTT."""
+
 from __future__ import annotations
 
 import numpy as np

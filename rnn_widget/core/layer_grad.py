@@ -1,4 +1,5 @@
 """What a layer's backward pass hands back, and the truncation rule shared by every cell."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,11 +26,11 @@ def cut_flags(T: int, truncate: int | None):
 
 @dataclass
 class LayerGrad:
-    DH: np.ndarray                    #: (T, S, h) dL/dh_t (total derivative) for every step
-    dh0: np.ndarray                   #: (S, h) dL/dh0
-    DC: np.ndarray | None = None      #: LSTM: (T, S, h) dL/dc_t
+    DH: np.ndarray  #: (T, S, h) dL/dh_t (total derivative) for every step
+    dh0: np.ndarray  #: (S, h) dL/dh0
+    DC: np.ndarray | None = None  #: LSTM: (T, S, h) dL/dc_t
     dc0: np.ndarray | None = None
-    DX: np.ndarray | None = None      #: (T, d) dL/d(input of the layer)
+    DX: np.ndarray | None = None  #: (T, d) dL/d(input of the layer)
     #: gradient blocks (names, left, right): the parameters `names` (without the layer suffix)
     #: side by side have total gradient left.T @ right, and step t contributes
     #: outer(left[t], right[t]); left None means biases (total right.sum(0), step t right[t]).

@@ -6,6 +6,7 @@
 - ``cross_entropy``: the mean over scored steps of -sum_j target_j log softmax(y_pre)_j
   (PyTorch's CrossEntropyLoss; a target is a class index or a probability vector).
 """
+
 from __future__ import annotations
 
 import math
@@ -13,7 +14,6 @@ import math
 import numpy as np
 
 from .activations import softmax
-
 
 _ONES: dict = {}
 
@@ -52,7 +52,7 @@ def loss_and_grad(kind: str, y_pre, y, targets, scored, *, n_scored: int | None 
     if masked:
         diff *= scored[:, None]
     sq = diff * diff
-    steps = sq.dot(ones(sq.shape[1]))           # row sums: one BLAS call beats ndarray.sum here
+    steps = sq.dot(ones(sq.shape[1]))  # row sums: one BLAS call beats ndarray.sum here
     if kind == "squared":
         steps *= 0.5
     else:

@@ -1,4 +1,5 @@
 """`Network`: a spec plus its parameters; forward trace, exact BPTT and Jacobian norms."""
+
 from __future__ import annotations
 
 import math
@@ -8,7 +9,8 @@ import numpy as np
 from . import cell_gru, cell_lstm, cell_rnn
 from .activations import ACTIVATIONS
 from .layer_grad import LayerGrad
-from .losses import loss_and_grad, ones as _ones
+from .losses import loss_and_grad
+from .losses import ones as _ones
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
 from .validate import as_array, as_sequence, backward_options, short
@@ -23,8 +25,13 @@ def _sequence(what: str, value, width: int) -> np.ndarray:
     """`as_sequence` with a fast path for what the widget and the training loop pass: a float64
     (T, width) array. Same checks (shape, length limit, finite numbers) and the same copy; any
     other value, or a value that fails a check, goes through `as_sequence` for its message."""
-    if (type(value) is np.ndarray and value.dtype == _F64 and value.ndim == 2 and value.shape[1] == width
-            and 0 < value.shape[0] <= LIMITS["max_steps"]):
+    if (
+        type(value) is np.ndarray
+        and value.dtype == _F64
+        and value.ndim == 2
+        and value.shape[1] == width
+        and 0 < value.shape[0] <= LIMITS["max_steps"]
+    ):
         arr = value.copy()
         flat = arr.ravel()
         # a sum of squares is finite exactly when every entry is (or it overflows: then the slow
@@ -61,7 +68,7 @@ class Network:
         self._spec = spec
         self._params = _init_params(spec, seed)
         self._packed = None
-        self._grad_plan = None    # where each gradient block goes in the flat buffer (backward)
+        self._grad_plan = None  # where each gradient block goes in the flat buffer (backward)
         if params:
             self.set_params(params)
 
@@ -105,7 +112,7 @@ class Network:
         self._params.update(checked)
         self._packed = None
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         """An independent network with the same spec and values (no re-validation needed)."""
         new = object.__new__(Network)
         new.__dict__.update(self.__dict__)
@@ -113,7 +120,7 @@ class Network:
         new._packed = None
         return new
 
-    def with_spec(self, spec: Spec, *, seed: int = 0) -> "Network":
+    def with_spec(self, spec: Spec, *, seed: int = 0) -> Network:
         """A network of another shape that keeps every value this one has where the shapes overlap."""
         new = Network(spec, seed=seed)
         for name, new_value in new._params.items():
@@ -131,9 +138,11 @@ class Network:
             for layer in range(spec.num_layers):
                 sfx, h = layer_suffix(layer), spec.hidden_sizes[layer]
                 gates = GATES[spec.cell]
-                P = {"Wx": np.ascontiguousarray(np.hstack([p[f"W_x{g}{sfx}"] for g in gates])),
-                     "Wh": np.ascontiguousarray(np.hstack([p[f"W_h{g}{sfx}"] for g in gates])),
-                     "b": None}
+                P = {
+                    "Wx": np.ascontiguousarray(np.hstack([p[f"W_x{g}{sfx}"] for g in gates])),
+                    "Wh": np.ascontiguousarray(np.hstack([p[f"W_h{g}{sfx}"] for g in gates])),
+                    "b": None,
+                }
                 if spec.bias_gates:
                     P["b"] = np.concatenate([p.get(f"b_{g}{sfx}", np.zeros(h)) for g in gates])
                 P["b_hn"] = p.get(f"b_hn{sfx}")
@@ -163,7 +172,7 @@ class Network:
             raise ValueError(f"mode 'one-to-one' takes exactly one time step; got {T}")
         if mode == "one-to-many":
             input_mask[1:] = False
-            X[1:] = 0.0               # X is already our own copy
+            X[1:] = 0.0  # X is already our own copy
         elif mode == "many-to-one":
             scored[:-1] = False
         h0s = self._states("h0", h0)
@@ -192,7 +201,8 @@ class Network:
             tg = self._targets(targets, T, scored, out.shape[1], n_scored)
             trace.targets = tg
             trace.loss, trace.loss_steps, trace._dy, trace.p = loss_and_grad(
-                spec.loss, y_pre if y_pre is not None else inp, out, tg, scored, n_scored=n_scored)
+                spec.loss, y_pre if y_pre is not None else inp, out, tg, scored, n_scored=n_scored
+            )
         return trace
 
     def _states(self, what, value):
@@ -200,15 +210,22 @@ class Network:
         sizes = spec.hidden_sizes
         if value is None:
             return [np.zeros(h) for h in sizes]
-        if (len(sizes) == 1 and type(value) is np.ndarray and value.dtype == _F64 and value.shape == (sizes[0],)
-                and math.isfinite(value.dot(value))):
+        if (
+            len(sizes) == 1
+            and type(value) is np.ndarray
+            and value.dtype == _F64
+            and value.shape == (sizes[0],)
+            and math.isfinite(value.dot(value))
+        ):
             return [value.copy()]
         if spec.num_layers == 1:
             if isinstance(value, (list, tuple)) and len(value) == 1 and np.ndim(value[0]) == 1:
                 value = value[0]
             return [as_array(what, value, (sizes[0],))]
         if not isinstance(value, (list, tuple)) or len(value) != spec.num_layers:
-            raise ValueError(f"{what} must be a list of one vector per layer ({spec.num_layers} layers); got {short(value)}")
+            raise ValueError(
+                f"{what} must be a list of one vector per layer ({spec.num_layers} layers); got {short(value)}"
+            )
         return [as_array(f"{what}[{i}]", v, (h,)) for i, (v, h) in enumerate(zip(value, sizes))]
 
     def _targets(self, targets, T, scored, width, n=None):
@@ -227,12 +244,15 @@ class Network:
             full[scored] = tg
             tg = full
         elif tg.shape[0] != T:
-            raise ValueError(f"targets has {tg.shape[0]} rows; expected {T} (one per step) or {n} (one per scored step)")
+            raise ValueError(
+                f"targets has {tg.shape[0]} rows; expected {T} (one per step) or {n} (one per scored step)"
+            )
         if spec.loss == "cross_entropy":
             rows = tg[scored]
             if (rows < 0).any() or not np.allclose(rows.sum(axis=1), 1.0):
-                raise ValueError("cross-entropy targets must be class indices or probability rows "
-                                 "(non-negative, each summing to 1)")
+                raise ValueError(
+                    "cross-entropy targets must be class indices or probability rows (non-negative, each summing to 1)"
+                )
         return tg
 
     # -- backward -------------------------------------------------------------------------
@@ -251,7 +271,7 @@ class Network:
         clip_norm, truncate = backward_options(clip_norm, truncate)
         packed = trace._packed if trace._packed is not None else self._pack()
         params = self._params
-        blocks = []                                  # (gate names, left, right), see LayerGrad
+        blocks = []  # (gate names, left, right), see LayerGrad
         dy = trace._dy
         if spec.output_size is not None:
             if spec.loss != "cross_entropy" and spec.output_activation != "identity":
@@ -267,12 +287,13 @@ class Network:
         dh, dc, dh0, direct = [None] * L, [None] * L, [None] * L, [None] * L
         dy_top = dh_in if spec.output_size is None else dy
         layers = trace.layers
-        first_block = [0] * L                          # where each layer's blocks start
+        first_block = [0] * L  # where each layer's blocks start
         for layer in range(L - 1, -1, -1):
             lt = layers[layer]
             direct[layer] = dh_in
-            lg: LayerGrad = cell.backward(lt.values, lt.x, lt.h0, lt.c0, dh_in[:, None, :], packed[layer],
-                                          option, truncate, want_dx=layer > 0)
+            lg: LayerGrad = cell.backward(
+                lt.values, lt.x, lt.h0, lt.c0, dh_in[:, None, :], packed[layer], option, truncate, want_dx=layer > 0
+            )
             first_block[layer] = len(blocks)
             blocks += lg.blocks
             dh[layer] = lg.DH[:, 0]
@@ -289,33 +310,34 @@ class Network:
         dot = np.dot
         block_totals = []
         for (_, left, right), (off, end, shape, absent) in zip(blocks, entries):
-            if shape is None:                          # no parameter in this block
+            if shape is None:  # no parameter in this block
                 block_totals.append(None)
                 continue
             total = flat[off:end]
             if left is None:
-                dot(ones, right, total)                # bias: the sum over the steps
+                dot(ones, right, total)  # bias: the sum over the steps
             else:
                 total = total.reshape(shape)
                 dot(left.T, right, total)
-            for start, stop in absent:                 # columns of gates that have no parameter
+            for start, stop in absent:  # columns of gates that have no parameter
                 total[..., start:stop] = 0.0
             block_totals.append(total)
         sq = float(dot(flat, flat))
         totals, recipes = {}, {}
-        for name, i, start, width, alone in order:    # in the order of params
+        for name, i, start, width, alone in order:  # in the order of params
             _, left, right = blocks[i]
             total = block_totals[i]
-            totals[name] = total if alone else total[..., start:start + width]
+            totals[name] = total if alone else total[..., start : start + width]
             recipes[name] = (left, right, start, width)
-        norm = sq ** 0.5
+        norm = sq**0.5
         scale = 1.0
         if clip_norm is not None:
             scale = min(1.0, clip_norm / (norm + 1e-6))
             if scale < 1.0:
                 totals = {k: v * scale for k, v in totals.items()}
-        return Gradients(totals, dh, dc, dh0, norm, scale, truncate, recipes,
-                         dh_direct=direct, dy=dy_top, _cell=spec.cell)
+        return Gradients(
+            totals, dh, dc, dh0, norm, scale, truncate, recipes, dh_direct=direct, dy=dy_top, _cell=spec.cell
+        )
 
     def run(self, X, targets, h0=None, c0=None, **backward_options):
         """forward then backward: returns (trace, gradients)."""
@@ -338,8 +360,9 @@ class Network:
         T, h = lt.h.shape
         seeds = np.zeros((T, h, h))
         seeds[-1] = np.eye(h)
-        lg = _CELLS[spec.cell].backward(lt.values, lt.x, lt.h0, lt.c0, seeds, packed[layer],
-                                        self._cell_option(), None, want_params=False)
+        lg = _CELLS[spec.cell].backward(
+            lt.values, lt.x, lt.h0, lt.c0, seeds, packed[layer], self._cell_option(), None, want_params=False
+        )
         mats = np.concatenate([lg.dh0[None], lg.DH], axis=0)
         if lg.DC is not None:
             # dh_T/dc_k with h_k held (the state is the pair): only the path through c_{k+1} = f c_k + ...
@@ -350,8 +373,10 @@ class Network:
 
     def __repr__(self):
         s = self._spec
-        return (f"Network(cell={s.cell!r}, input_size={s.input_size}, hidden_sizes={list(s.hidden_sizes)}, "
-                f"output_size={s.output_size}, mode={s.mode!r})")
+        return (
+            f"Network(cell={s.cell!r}, input_size={s.input_size}, hidden_sizes={list(s.hidden_sizes)}, "
+            f"output_size={s.output_size}, mode={s.mode!r})"
+        )
 
 
 def _grad_plan(blocks, first_block, params):

@@ -12,11 +12,12 @@ gru        for gate g in r, z, n (candidate): ``W_xg``, ``W_hg``, ``b_g``; the `
 readout    ``W_hy`` (h_top, out), ``b_y`` (out,)
 =========  ==========================================================================
 """
+
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass, asdict, replace
-from typing import Iterable
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
 
 CELLS = ("rnn", "lstm", "gru")
 ACTIVATION_NAMES = ("tanh", "relu", "sigmoid", "identity")
@@ -77,8 +78,9 @@ class Spec:
         object.__setattr__(self, "hidden_sizes", hs)
         if not isinstance(self.bias, bool):
             if isinstance(self.bias, (str, bytes)) or not hasattr(self.bias, "__iter__"):
-                raise TypeError(f"bias must be True, False or a collection of gate letters such as "
-                                f"{{'f'}}, got {self.bias!r}")
+                raise TypeError(
+                    f"bias must be True, False or a collection of gate letters such as {{'f'}}, got {self.bias!r}"
+                )
             object.__setattr__(self, "bias", frozenset(self.bias))
         self.validate()
         # numpy integers pass validation; store plain ints so that to_dict() is JSON
@@ -97,8 +99,7 @@ class Spec:
         _choice("gru_variant", self.gru_variant, GRU_VARIANTS)
         _size("input_size", self.input_size, LIMITS["max_input"])
         if not 1 <= len(self.hidden_sizes) <= LIMITS["max_layers"]:
-            raise ValueError(
-                f"hidden_sizes has {len(self.hidden_sizes)} layers; expected 1 to {LIMITS['max_layers']}")
+            raise ValueError(f"hidden_sizes has {len(self.hidden_sizes)} layers; expected 1 to {LIMITS['max_layers']}")
         for i, h in enumerate(self.hidden_sizes):
             _size(f"hidden_sizes[{i}]", h, LIMITS["max_hidden"])
         if self.output_size is not None:
@@ -110,14 +111,16 @@ class Spec:
             if bad:
                 raise ValueError(
                     f"bias names gates {sorted(bad)} that a {self.cell} cell does not have; "
-                    f"expected some of {list(self.bias_gates_all)}")
+                    f"expected some of {list(self.bias_gates_all)}"
+                )
         if self.loss == "cross_entropy":
             if self.output_size is None:
                 raise ValueError("loss 'cross_entropy' needs a readout: set output_size (the number of classes)")
             if self.output_activation != "identity":
                 raise ValueError(
                     "loss 'cross_entropy' applies softmax to the readout itself; "
-                    f"expected output_activation 'identity', got {self.output_activation!r}")
+                    f"expected output_activation 'identity', got {self.output_activation!r}"
+                )
 
     # -- derived --------------------------------------------------------------------------
     @property
@@ -175,7 +178,7 @@ class Spec:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Spec":
+    def from_dict(cls, d: dict) -> Spec:
         if not isinstance(d, dict):
             raise TypeError(f"spec must be a dict, got {type(d).__name__}")
         known = set(cls.__dataclass_fields__)
@@ -189,7 +192,7 @@ class Spec:
             d["hidden_sizes"] = tuple(d["hidden_sizes"])
         return cls(**d)
 
-    def replace(self, **changes) -> "Spec":
+    def replace(self, **changes) -> Spec:
         return replace(self, **changes)
 
 

@@ -4,6 +4,7 @@ PyTorch keeps two biases per gate (``bias_ih`` and ``bias_hh``); they only ever 
 except GRU's ``b_hn`` inside the reset product, so `from_torch` sums them and `to_torch` puts the
 sum in ``bias_ih`` and zeros (or ``b_hn``) in ``bias_hh``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +14,9 @@ from .spec import GATES, Spec, layer_suffix
 _KIND = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
 
 
-def from_torch(module, linear=None, *, output_activation: str = "identity", mode: str = "many-to-many",
-               loss: str = "squared"):
+def from_torch(
+    module, linear=None, *, output_activation: str = "identity", mode: str = "many-to-many", loss: str = "squared"
+):
     """A `Network` equal to a torch ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (+ an optional ``nn.Linear``
     readout). Bidirectional modules and LSTM projections are not supported."""
     from .network import Network
@@ -34,10 +36,19 @@ def from_torch(module, linear=None, *, output_activation: str = "identity", mode
         if linear.in_features != h:
             raise ValueError(f"linear takes {linear.in_features} inputs; the {kind} has hidden size {h}")
         out_size = linear.out_features
-    spec = Spec(cell=kind, input_size=d, hidden_sizes=(h,) * L, output_size=out_size,
-                activation=getattr(module, "nonlinearity", "tanh"), bias=bool(module.bias),
-                output_bias=linear is not None and linear.bias is not None,
-                output_activation=output_activation, mode=mode, loss=loss, gru_variant="torch")
+    spec = Spec(
+        cell=kind,
+        input_size=d,
+        hidden_sizes=(h,) * L,
+        output_size=out_size,
+        activation=getattr(module, "nonlinearity", "tanh"),
+        bias=bool(module.bias),
+        output_bias=linear is not None and linear.bias is not None,
+        output_activation=output_activation,
+        mode=mode,
+        loss=loss,
+        gru_variant="torch",
+    )
     params = {}
     gates = GATES[kind]
     for layer in range(L):
@@ -95,7 +106,7 @@ def to_torch(net, dtype=None):
                 b_ih = np.concatenate([p.get(f"b_{g}{sfx}", np.zeros(h)) for g in gates])
                 b_hh = np.zeros(len(gates) * h)
                 if spec.cell == "gru":
-                    b_hh[2 * h:] = p.get(f"b_hn{sfx}", np.zeros(h))
+                    b_hh[2 * h :] = p.get(f"b_hn{sfx}", np.zeros(h))
                 getattr(module, f"bias_ih_l{layer}").copy_(torch.from_numpy(b_ih))
                 getattr(module, f"bias_hh_l{layer}").copy_(torch.from_numpy(b_hh))
     linear = None

@@ -1,4 +1,5 @@
 """The results of a forward pass (`Trace`) and of BPTT (`Gradients`), and their JSON form."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ class Trace:
         """The readout y (T, out), or the top hidden states when there is no readout."""
         return self.y if self.y is not None else self.h
 
-    def to_json(self, grads: "Gradients | None" = None) -> dict:
+    def to_json(self, grads: Gradients | None = None) -> dict:
         """Plain lists and numbers, the `trace` trait of the widget (docs/protocol.md)."""
         spec = self.spec
         return {
@@ -75,12 +76,15 @@ class Trace:
             "x": self.x.tolist(),
             "input_mask": self.input_mask.tolist(),
             "scored": self.scored.tolist(),
-            "layers": [{
-                "size": int(lt.h.shape[1]),
-                "h0": lt.h0.tolist(),
-                "c0": None if lt.c0 is None else lt.c0.tolist(),
-                "values": {k: v.tolist() for k, v in lt.values.items()},
-            } for lt in self.layers],
+            "layers": [
+                {
+                    "size": int(lt.h.shape[1]),
+                    "h0": lt.h0.tolist(),
+                    "c0": None if lt.c0 is None else lt.c0.tolist(),
+                    "values": {k: v.tolist() for k, v in lt.values.items()},
+                }
+                for lt in self.layers
+            ],
             "y_pre": None if self.y_pre is None else self.y_pre.tolist(),
             "y": None if self.y is None else self.y.tolist(),
             "p": None if self.p is None else self.p.tolist(),
@@ -126,11 +130,13 @@ class Gradients:
         gru ``z_r z_z z_n``. Not scaled by clipping (like ``dh``)."""
         layer = layer % len(self.dh)
         sfx = "" if layer == 0 else f"@{layer + 1}"
-        gates = {"rnn": {"a": "h"}, "lstm": {f"z_{g}": g for g in "ifco"}, "gru": {f"z_{g}": g for g in "rzn"}}[self._cell]
+        gates = {"rnn": {"a": "h"}, "lstm": {f"z_{g}": g for g in "ifco"}, "gru": {f"z_{g}": g for g in "rzn"}}[
+            self._cell
+        ]
         out = {}
         for key, g in gates.items():
             _, right, start, width = self._recipes[f"W_x{g}{sfx}"]
-            out[key] = right[:, start:start + width]
+            out[key] = right[:, start : start + width]
         return out
 
     @property
@@ -145,7 +151,7 @@ class Gradients:
         if name not in self._recipes:
             raise KeyError(f"no gradient for {name!r}; expected one of {list(self._recipes)}")
         left, right, start, width = self._recipes[name]
-        right = right[:, start:start + width]
+        right = right[:, start : start + width]
         if left is None:
             return right * self.scale
         return np.einsum("ti,tj->tij", left, right) * self.scale

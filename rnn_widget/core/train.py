@@ -1,7 +1,8 @@
 """Plain SGD (optional momentum and clipping) over one sequence, with a loss history."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,14 +30,26 @@ class SGD:
         if bad:
             raise FloatingPointError(
                 f"the update made {bad} non-finite (training diverged); the weights were kept as "
-                f"they were: lower the learning rate or set clip_norm")
+                f"they were: lower the learning rate or set clip_norm"
+            )
         net._params.update(new)
         net._packed = None
 
 
-def train(net: Network, X, targets, steps: int = 100, lr: float = 0.01, *, momentum: float = 0.0,
-          clip_norm: float | None = None, truncate: int | None = None, h0=None, c0=None,
-          callback: Callable | None = None) -> list[float]:
+def train(
+    net: Network,
+    X,
+    targets,
+    steps: int = 100,
+    lr: float = 0.01,
+    *,
+    momentum: float = 0.0,
+    clip_norm: float | None = None,
+    truncate: int | None = None,
+    h0=None,
+    c0=None,
+    callback: Callable | None = None,
+) -> list[float]:
     """Run `steps` SGD steps on one sequence in place; returns the loss before each step.
 
     ``callback(step, trace, grads)`` is called after every step; returning False stops early.

@@ -1,4 +1,5 @@
 """Turning user values into float arrays, with messages that say what was given and what was expected."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,7 +33,8 @@ def as_sequence(what: str, value, width: int, *, allow_empty: bool = False) -> n
     if arr.ndim != 2 or arr.shape[1] != width:
         raise ValueError(
             f"{what} has shape {_shape(arr.shape)}; expected (steps, {width}): one row of {width} "
-            f"number{'s' if width != 1 else ''} per time step")
+            f"number{'s' if width != 1 else ''} per time step"
+        )
     if arr.shape[0] == 0 and not allow_empty:
         raise ValueError(f"{what} is empty; expected at least one time step")
     if arr.shape[0] > LIMITS["max_steps"]:
@@ -65,7 +67,9 @@ def _is_number(v) -> bool:
 def backward_options(clip_norm, truncate) -> tuple[float | None, int | None]:
     """Checked BPTT options: clip_norm a positive number or None, truncate a whole number of
     steps >= 1 or None."""
-    if truncate is not None and (isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1):
+    if truncate is not None and (
+        isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1
+    ):
         raise ValueError(f"truncate must be a whole number of steps >= 1 or None, got {short(truncate)}")
     if clip_norm is not None and not (_is_number(clip_norm) and clip_norm > 0):
         raise ValueError(f"clip_norm must be a positive number or None, got {short(clip_norm)}")
@@ -93,7 +97,9 @@ def _floats(what: str, value) -> np.ndarray:
     try:
         objs = np.array(value, dtype=object)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"{what} must be numbers (a number, list or array); could not read {short(value)}: {e}") from None
+        raise TypeError(
+            f"{what} must be numbers (a number, list or array); could not read {short(value)}: {e}"
+        ) from None
     for kind in set(map(type, objs.flat)):
         if issubclass(kind, (list, tuple, np.ndarray)):
             raise ValueError(f"{what} has rows of different lengths; expected a rectangular list of numbers")
@@ -103,8 +109,10 @@ def _floats(what: str, value) -> np.ndarray:
     try:
         return objs.astype(float)
     except OverflowError:
-        raise ValueError(f"{what} holds a number too large to compute with; expected numbers between "
-                         f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}") from None
+        raise ValueError(
+            f"{what} holds a number too large to compute with; expected numbers between "
+            f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}"
+        ) from None
 
 
 def _finite(what: str, arr: np.ndarray) -> None:
@@ -112,12 +120,15 @@ def _finite(what: str, arr: np.ndarray) -> None:
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"{what} holds {float(arr[idx])} at index {list(idx)}; expected finite numbers (no NaN or infinity)")
+            f"{what} holds {float(arr[idx])} at index {list(idx)}; expected finite numbers (no NaN or infinity)"
+        )
     big = np.abs(arr) > NUMBER_LIMIT
     if big.any():
         idx = tuple(int(i) for i in np.argwhere(big)[0])
-        raise ValueError(f"{what} holds {float(arr[idx]):g} at index {list(idx)}; expected numbers between "
-                         f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}")
+        raise ValueError(
+            f"{what} holds {float(arr[idx]):g} at index {list(idx)}; expected numbers between "
+            f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}"
+        )
 
 
 def _shape(shape) -> str:
