@@ -33,11 +33,8 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
             return
         guard["busy"] = True
         try:
-            value = w._net[key]
-            value[row_idx] = change["new"]
-            params = dict(w.params)
-            params[key] = value.tolist()
-            w.params = params
+            # one entry, on top of the current weights (training may have moved the others)
+            w.set_entry(key, list(row_idx), change["new"], convention="row")
         finally:
             guard["busy"] = False
 

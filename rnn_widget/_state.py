@@ -1,16 +1,22 @@
 """The widget's state checks and the small helpers around them (no widget imports here)."""
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .core import Network
-from .core.validate import as_sequence, backward_options
+from .core import LIMITS, Network, Spec
+from .core.validate import NUMBER_LIMIT, _is_number, as_sequence, backward_options, short
+
+
+#: Exceptions a bad value can raise while a candidate state is checked: all become a TraitError
+#: (from Python) or `error` (from the page), and nothing is applied.
+REFUSALS = (ValueError, TypeError, KeyError, IndexError, OverflowError, np.linalg.LinAlgError)
+#: The longest message shown: a message never echoes a whole input.
+MESSAGE_LIMIT = 400
 
 
 def message(e: Exception) -> str:
-    return e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+    text = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "\u2026"
 
 
 #: Per-step gradient contributions are sent to the page only up to this many numbers in all.
@@ -19,12 +25,21 @@ PER_STEP_LIMIT = 20_000
 JACOBIAN_MAX_HIDDEN = 64
 
 
-class State(NamedTuple):
-    net: Network
-    inputs: np.ndarray   # the inputs as given (one-to-many ignores steps after the first)
-    trace: object
-    grads: object
-    bptt: dict
+class State:
+    """A checked state: the network, the inputs as given, its trace and gradients. `json` is the
+    `trace` trait, computed once on first use (a commit computes it before applying anything)."""
+
+    __slots__ = ("net", "inputs", "trace", "grads", "bptt", "_json")
+
+    def __init__(self, net: Network, inputs: np.ndarray, trace, grads, bptt: dict):
+        self.net, self.inputs, self.trace, self.grads, self.bptt = net, inputs, trace, grads, bptt
+        self._json = None
+
+    @property
+    def json(self) -> dict:
+        if self._json is None:
+            self._json = trace_json(self)
+        return self._json
 
 
 def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
@@ -34,9 +49,27 @@ def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
     X = as_sequence("inputs", X, net.spec.input_size)
     h0 = None if h0 is None or (isinstance(h0, list) and not h0) else h0
     c0 = None if c0 is None or (isinstance(c0, list) and not c0) else c0
+    check_size(net.spec, X.shape[0])
     trace, grads = run(net, X, h0, c0, targets, bptt)
     check_finite(trace, grads)
-    return State(net, X, trace, grads, bptt)
+    state = State(net, X, trace, grads, bptt)
+    state.json  # everything that can fail is computed before anything is applied
+    return state
+
+
+def check_size(spec, T: int) -> None:
+    """Refuse a network whose state would not travel to the page in one message: the params and
+    the trace of every edit go in one websocket message, and a big one makes every edit slow.
+    See LIMITS (core/spec.py) and the README's "Limits"."""
+    n_params = sum(int(np.prod(s)) for s in spec.param_shapes().values())
+    if n_params > LIMITS["max_params"]:
+        raise ValueError(f"this network has {n_params:,} parameters; at most {LIMITS['max_params']:,} can be shown "
+                         "and edited (make it smaller: fewer hidden units, inputs or layers)")
+    per_step = {"rnn": 4, "gru": 14, "lstm": 13}[spec.cell]
+    n_trace = T * sum(spec.hidden_sizes) * per_step
+    if n_trace > LIMITS["max_trace"]:
+        raise ValueError(f"{T} steps of this network make a trace of about {n_trace:,} numbers; at most "
+                         f"{LIMITS['max_trace']:,} can be shown (use fewer steps, hidden units or layers)")
 
 
 def run(net: Network, X, h0, c0, targets, bptt: dict):
@@ -78,11 +111,22 @@ def trace_json(state: State) -> dict:
         shapes = net.param_shapes
         size = trace.T * sum(int(np.prod(s)) for s in shapes.values())
         g["per_step"] = ({k: grads.per_step(k).tolist() for k in shapes} if size <= PER_STEP_LIMIT else None)
-        g["jacobian_norms"] = [
-            net.jacobian_norms(trace, layer).tolist() if lt.h.shape[1] <= JACOBIAN_MAX_HIDDEN else None
-            for layer, lt in enumerate(trace.layers)]
+        g["jacobian_norms"] = [jacobian_norms(net, trace, layer) for layer in range(len(trace.layers))]
         g["truncate"] = grads.truncate
     return out
+
+
+def jacobian_norms(net: Network, trace, layer: int):
+    """||dh_T/dh_k|| for the page, or None when the layer is too wide, or when the numbers are
+    beyond what an SVD can take (it raises LinAlgError on them): a chart is never worth a refusal."""
+    if trace.layers[layer].h.shape[1] > JACOBIAN_MAX_HIDDEN:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            norms = net.jacobian_norms(trace, layer)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    return norms.tolist() if np.isfinite(norms).all() else None
 
 
 def slide_count(trace) -> int:
@@ -121,17 +165,31 @@ def fit(arr, shape):
     return out
 
 
-def retime_targets(targets, old_T, new_T, mode):
+def blank_targets(T: int, width: int, loss: str) -> np.ndarray:
+    """Targets for T steps that a person then edits: zeros, or class 0 (a one-hot row) for
+    cross-entropy, whose targets must be probability rows."""
+    out = np.zeros((T, width))
+    if loss == "cross_entropy":
+        out[:, 0] = 1.0
+    return out
+
+
+def retime_targets(targets, old_T, new_T, spec):
     """Targets after the sequence grew or shrank: many-to-one keeps the last step's target on
-    the new last step; otherwise rows are cut or padded with zeros."""
-    arr = np.asarray(targets, dtype=float)
-    if arr.ndim != 2 or arr.shape[0] != old_T:
+    the new last step; otherwise rows are cut or padded (with zeros, or class 0 for cross-entropy)."""
+    try:
+        arr = np.asarray(targets, dtype=float)
+    except (TypeError, ValueError, OverflowError):
         return targets
-    if mode == "many-to-one":
-        out = np.zeros((new_T, arr.shape[1]))
+    if arr.ndim != 2 or arr.shape[0] != old_T or new_T < 1:
+        return targets
+    out = blank_targets(new_T, arr.shape[1], spec.loss)
+    if spec.mode == "many-to-one":
         out[-1] = arr[-1]
-        return out.tolist()
-    return fit(arr, (new_T, arr.shape[1])).tolist()
+    else:
+        n = min(old_T, new_T)
+        out[:n] = arr[:n]
+    return out
 
 
 def pad_layers(states, spec):
@@ -195,3 +253,144 @@ def pack_arrays(value, _widget=None):
                 return value
         return [pack_arrays(v) for v in value]
     return value
+
+
+class Draft:
+    """A state being edited: start from the current `State` (or defaults), apply edits, then
+    `check()` computes and checks everything at once. Nothing here touches the widget, so a
+    refused edit leaves no trace; the current network is copied before its first change."""
+
+    def __init__(self, net: Network, inputs, h0=None, c0=None, targets=None, bptt=None):
+        self.net, self.inputs, self.h0, self.c0, self.targets = net, inputs, h0, c0, targets
+        self.bptt = dict(bptt or {"clip_norm": None, "truncate": None})
+        self._own_net = False
+
+    @classmethod
+    def of(cls, state: State) -> "Draft":
+        layers = state.trace.layers
+        lstm = state.net.spec.cell == "lstm"
+        targets = state.trace.targets
+        return cls(state.net, state.inputs, [lt.h0 for lt in layers], [lt.c0 for lt in layers] if lstm else None,
+                   None if targets is None else targets.copy(), state.bptt)
+
+    def _net(self) -> Network:
+        if not self._own_net:
+            self.net, self._own_net = self.net.copy(), True
+        return self.net
+
+    # -- whole values (trait assignments) -------------------------------------------------
+    def set_spec(self, value) -> None:
+        spec = Spec.from_dict(value)
+        T = _steps(self.inputs)
+        self.net, self._own_net = self.net.with_spec(spec), True
+        self.inputs = fit(self.inputs, (T, spec.input_size))
+        self.h0 = [fit(h, (n,)) for h, n in zip(pad_layers(self.h0, spec), spec.hidden_sizes)]
+        self.c0 = ([fit(c, (n,)) for c, n in zip(pad_layers(self.c0, spec), spec.hidden_sizes)]
+                   if spec.cell == "lstm" else None)
+        if self.targets is not None and spec.output_size is not None:
+            self.targets = fit_targets(self.targets, spec)
+        else:
+            self.targets = None
+
+    def set_params(self, value) -> None:
+        if not isinstance(value, dict):
+            raise TypeError(f"params must be a dict of name -> values, got {type(value).__name__}")
+        missing = set(self.net.param_shapes) - set(value)
+        if missing:
+            raise ValueError(f"params is missing {sorted(missing)}; expected every parameter of the network")
+        self._net().set_params(value)
+
+    def set_inputs(self, value) -> None:
+        old_T = _steps(self.inputs)
+        if self.targets is not None and isinstance(value, (list, np.ndarray)) and len(value) != old_T:
+            self.targets = retime_targets(self.targets, old_T, len(value), self.net.spec)
+        self.inputs = value
+
+    def set(self, name: str, value) -> None:
+        """A whole trait: spec, params, inputs, h0, c0, targets or bptt."""
+        if name == "spec":
+            self.set_spec(value)
+        elif name == "params":
+            self.set_params(value)
+        elif name == "inputs":
+            self.set_inputs(value)
+        elif name == "bptt":
+            self.bptt = value
+        else:
+            setattr(self, name, value)
+
+    # -- entries (the page's edit messages, sliders) ---------------------------------------
+    def edit(self, edit) -> str:
+        """Apply one entry edit (docs/protocol.md, "Edits carry what changed"); returns the field
+        it was about (a parameter name, "inputs", "h0", "c0" or "targets")."""
+        if not isinstance(edit, dict):
+            raise TypeError(f"an edit must be a dict such as {{'field': 'params', 'name': 'W_hh', 'index': [0, 1], "
+                            f"'value': 2.0}}, got {short(edit)}")
+        field = edit.get("field")
+        if field == "inputs" and "steps" in edit:
+            n = edit["steps"]
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= LIMITS["max_steps"]:
+                raise ValueError(f"steps must be a whole number from 1 to {LIMITS['max_steps']}, got {short(n)}")
+            X = as_sequence("inputs", self.inputs, self.net.spec.input_size)
+            self.set_inputs(fit(X, (n, X.shape[1])))
+            return "inputs"
+        if field == "targets" and "on" in edit:
+            spec = self.net.spec
+            if spec.output_size is None:
+                raise ValueError("this network has no readout (output_size is None), so it takes no targets")
+            self.targets = blank_targets(_steps(self.inputs), spec.output_size, spec.loss) if edit["on"] is True else None
+            return "targets"
+        value = edit.get("value")
+        if not _is_number(value) or abs(value) > NUMBER_LIMIT:
+            raise ValueError(f"{field}: {short(value)} is not a number the page can take; expected a finite number "
+                             f"between -{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}")
+        value = float(value)
+        index = edit.get("index")
+        if field == "params":
+            key = self.net.canonical(edit.get("name"))
+            arr = self.net[key]
+            arr[_index(key, index, arr.shape)] = value
+            self._net().set_params({key: arr})
+            return key
+        if field in ("inputs", "targets"):
+            if field == "targets" and self.targets is None:
+                raise ValueError("there are no targets to edit; add targets first")
+            arr = np.array(self.inputs if field == "inputs" else self.targets, dtype=float)
+            if arr.ndim == 1:
+                arr = arr.reshape(-1, 1)
+            arr[_index(field, index, arr.shape)] = value
+            if field == "inputs":
+                self.inputs = arr
+            else:
+                self.targets = arr
+            return field
+        if field in ("h0", "c0"):
+            spec = self.net.spec
+            if field == "c0" and spec.cell != "lstm":
+                raise ValueError(f"c0 is the LSTM cell state; this is a {spec.cell} network")
+            states = [np.zeros(n) if v is None else np.array(v, dtype=float)
+                      for v, n in zip(pad_layers(getattr(self, field), spec), spec.hidden_sizes)]
+            if not isinstance(index, list) or len(index) != 2:
+                raise ValueError(f"{field} index must be [layer, entry], got {short(index)}")
+            layer = _index(f"{field} layer", index[:1], (len(states),))[0]
+            states[layer][_index(f"{field}[{layer}]", index[1:], states[layer].shape)] = value
+            setattr(self, field, states)
+            return field
+        raise ValueError(f"unknown edit field {short(field)}; expected 'params', 'inputs', 'h0', 'c0' or 'targets'")
+
+    def check(self) -> State:
+        return check(self.net, self.inputs, self.h0, self.c0, self.targets, self.bptt)
+
+
+def _steps(X) -> int:
+    return len(X) if isinstance(X, (list, np.ndarray)) else 0
+
+
+def _index(what: str, index, shape) -> tuple:
+    """A checked index into an array of `shape`: whole numbers, one per axis, within range."""
+    if (not isinstance(index, (list, tuple)) or len(index) != len(shape)
+            or any(isinstance(i, bool) or not isinstance(i, int) for i in index)):
+        raise ValueError(f"{what}: index {short(index)} must be {len(shape)} whole number(s)")
+    if any(not 0 <= i < n for i, n in zip(index, shape)):
+        raise IndexError(f"{what}: index {list(index)} is outside its shape {tuple(shape)}")
+    return tuple(index)

@@ -66,7 +66,13 @@ class TrainingMixin:
         self._stop_requested = False
         self._task = None
         self._generation = 0          # a new training or a reset ends any older background run
-        self.on_msg(self._on_custom_msg)
+        self._publish_gap = PUBLISH_EVERY
+        self._last_publish = 0.0
+
+    def _forget_training(self):
+        """The network changed shape: the weights to reset to and the momentum no longer fit it."""
+        self._initial_params = None
+        self._optimizer = None
 
     # -- public ---------------------------------------------------------------------------
     def train(self, steps: int | None = None, *, lr: float | None = None, momentum: float | None = None,
@@ -108,15 +114,19 @@ class TrainingMixin:
         self._stop_requested = True
 
     def reset_training(self) -> None:
-        """Put back the weights from before the first training step and clear the loss history."""
+        """Put back the weights from before the first training step and clear the loss history.
+
+        Ends a running training first. After a change of the network's shape there is nothing to
+        go back to (the weights from before would not fit): then only the history is cleared."""
         self.stop()
         self._generation += 1
-        if self._initial_params is not None:
-            params = {k: v.tolist() for k, v in self._initial_params.items() if k in self.params}
-            if set(params) == set(self.params):
-                self.params = params
-        self._initial_params = None
+        initial, self._initial_params = self._initial_params, None
         self._optimizer = None
+        if self.training.get("running"):
+            self._finish("stopped")
+        if initial is not None:
+            # applied like any edit, and always published (assigning equal params would fire nothing)
+            self.edit([{"field": "params", "name": k, "index": None, "whole": v} for k, v in initial.items()])
         self.loss_history = []
         self.training = {"running": False, "step": 0, "total": 0, "lr": self.train_options.get("lr", 0.01),
                          "momentum": self.train_options.get("momentum", 0.0), "message": ""}
@@ -131,59 +141,68 @@ class TrainingMixin:
             self._finish(f"training stopped: {e}")
 
     def _run_chunks(self, opts, deadline):
-        """Run steps until done, stopped, or past `deadline` (None: to the end)."""
+        """Run steps until done, stopped, or past `deadline` (None: to the end).
+
+        Each step starts from the current state, so an edit from the page or from Python that
+        arrived between two chunks is trained on, never undone."""
         done = self._done
         history = self._history if done else list(self.loss_history)
         self._history = history
-        net = self._net
         while done < opts["steps"] and not self._stop_requested:
             state = self._state
-            if state.net is not net:             # an edit from the page replaced the network
-                net = state.net
+            net = state.net
             trace, grads = state.trace, state.grads
             if grads is None:
+                self._publish(history, done)
                 self._finish("training stopped: the targets were removed")
                 return
             if opts["clip_norm"] is not None and grads.norm > opts["clip_norm"]:
                 grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
             history.append(trace.loss)
-            before = dict(net._params)             # SGD replaces arrays, never writes into them
+            before = net.params
             try:
+                if self._optimizer is None:          # the network changed shape while training ran
+                    self._optimizer = SGD(opts["lr"], opts["momentum"])
                 self._optimizer.step(net, grads)     # in place: the current network learns
                 self._advance(net)
             except (FloatingPointError, ValueError) as e:
-                net._params, net._packed = before, None
-                self.loss_history = history
+                history.pop()
+                net.set_params(before)               # the last good weights, which `state` was computed with
+                self._publish(history, done)
                 self._finish(f"training stopped at step {done + 1}: {e}")
                 return
             done += 1
             now = time.perf_counter()
-            if now - self._last_publish >= PUBLISH_EVERY:
+            if now - self._last_publish >= self._publish_gap:
                 self._publish(history, done)
             if deadline is not None and now >= deadline:
                 break
         finished = done >= opts["steps"] or self._stop_requested
-        if finished or time.perf_counter() - self._last_publish >= PUBLISH_EVERY:
+        if finished or time.perf_counter() - self._last_publish >= self._publish_gap:
             self._publish(history, done)
         self._done = done                         # the next chunk goes on from here
         if finished:
             self._finish("stopped" if self._stop_requested and done < opts["steps"] else "")
 
     def _publish(self, history, done):
-        self._last_publish = time.perf_counter()
+        """Send the current state to the page. The next one waits at least PUBLISH_EVERY, and at
+        least four times as long as this one took, so publishing never takes more than a fifth of
+        the time, however big the network."""
+        start = time.perf_counter()
         with self.hold_sync():
             self._commit(self._state)
             self.loss_history = list(history)
             self.training = dict(self.training, step=done)
+        end = time.perf_counter()
+        self._last_publish = end
+        self._publish_gap = max(PUBLISH_EVERY, 4 * (end - start))
 
     def _finish(self, message):
         self._stop_requested = False
         self.training = dict(self.training, running=False, message=message)
 
     # -- requests from the page -----------------------------------------------------------
-    def _on_custom_msg(self, _widget, content, _buffers):
-        if not isinstance(content, dict):
-            return
+    def _on_training_msg(self, content):
         kind = content.get("type")
         try:
             if kind == "train":

@@ -14,10 +14,15 @@ import re
 import anywidget
 import numpy as np
 import traitlets as t
+
+# Private to ipywidgets, and no public way exists: a widget that applies the page's state itself
+# (set_state below) must confirm it with an echo_update, or ipywidgets 8's front end ignores the
+# kernel's next values of those traits. tests/test_ipywidgets_private.py fails loudly if an
+# ipywidgets upgrade moves them.
 from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
-from ._state import (State, changed_param, check, fit, fit_targets, message, model_traits, pack_arrays,
-                     pad_layers, param_order, retime_targets, run, slide_count, trace_json)
+from ._state import (REFUSALS, Draft, State, changed_param, message, model_traits, pack_arrays, param_order,
+                     run, slide_count)
 from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
@@ -26,6 +31,8 @@ from .core.validate import as_array
 _STATIC = pathlib.Path(__file__).parent / "static"
 #: Traits that change the model, in the order a combined edit applies them.
 _EDITABLE = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt")
+#: Traits only Python writes: a write from the page is refused and the page put back.
+_READ_ONLY = ("trace", "limits", "training", "param_order", "loss_curve", "error", "error_field", "names_convention")
 
 
 class RNNWidget(TrainingMixin, anywidget.AnyWidget):
@@ -40,12 +47,12 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     _css = _STATIC / "widget.css"
 
     spec = t.Dict(help="The architecture: cell, activation, sizes, readout, mode, loss (see docs/protocol.md).").tag(sync=True)
-    params = t.Dict(help="Every parameter by name, row convention, as nested lists.").tag(sync=True)
+    params = t.Dict(help="Every parameter by name, row convention, as nested lists.").tag(sync=True, to_json=pack_arrays)
     param_order = t.List(t.Unicode(), help="Parameter names in display order (read-only).").tag(sync=True)
-    inputs = t.List(help="The input sequence, one row of input_size numbers per time step.").tag(sync=True)
+    inputs = t.List(help="The input sequence, one row of input_size numbers per time step.").tag(sync=True, to_json=pack_arrays)
     h0 = t.List(help="The initial hidden state of each layer.").tag(sync=True)
     c0 = t.List(help="LSTM: the initial cell state of each layer (empty for other cells).").tag(sync=True)
-    targets = t.Any(None, allow_none=True, help="Targets (T, output size) or one row per scored step, or None.").tag(sync=True)
+    targets = t.Any(None, allow_none=True, help="Targets (T, output size) or one row per scored step, or None.").tag(sync=True, to_json=pack_arrays)
     convention = t.Enum(("row", "column"), "row", help="Show h_t = phi(x W_xh + h W_hh) ('row') or phi(A h + B x) ('column').").tag(sync=True)
     display_names = t.Dict(t.Unicode(), help="Shown names per canonical name, e.g. {'W_hh': 'A'}.").tag(sync=True)
     names_convention = t.Enum(("row", "column"), "row", help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.").tag(sync=True)
@@ -70,15 +77,26 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         net = network if network is not None else Network(Spec())
         if not isinstance(net, Network):
             raise TypeError(f"network must be an rnn_widget Network, got {type(net).__name__}")
-        X = np.zeros((3, net.spec.input_size)) if inputs is None else inputs
-        self._net = net.copy()
+        # Every model trait given here is applied at once, spec first, so any consistent set works.
+        given = {k: kwargs.pop(k) for k in ("spec", "params", "bptt") if k in kwargs}
+        given.update({k: v for k, v in (("inputs", inputs), ("h0", h0), ("c0", c0), ("targets", targets))
+                      if v is not None})
+        draft = Draft(net.copy(), np.zeros((3, net.spec.input_size)))
+        try:
+            for name in _EDITABLE:
+                if name in given:
+                    draft.set(name, given[name])
+            state = draft.check()
+        except REFUSALS as e:
+            raise t.TraitError(message(e)) from None
+        self._net = state.net
+        self._state = state
         self._pending = None
         self._committing = False
-        state = check(self._net, X, h0, c0, targets, kwargs.get("bptt"))
-        self._state = state
         super().__init__(**kwargs)
         self.limits = dict(LIMITS)
         self._init_training()
+        self.on_msg(self._on_page_msg)
         self._commit(state)
 
     # -- construction ---------------------------------------------------------------------
@@ -140,11 +158,28 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
                 arr = as_array(name, value, shape[::-1]).T     # checked in the form it was given
             else:
                 arr = as_array(name, value, shape)
-        except (TypeError, ValueError) as e:
-            raise t.TraitError(str(e)) from None
-        params = dict(self.params)
-        params[key] = arr.tolist()
-        self.params = params
+        except REFUSALS as e:
+            raise t.TraitError(message(e)) from None
+        self.edit([{"field": "params", "name": key, "index": None, "whole": arr}])
+
+    def set_entry(self, name: str, index, value, convention: str | None = None) -> None:
+        """Assign one entry of a parameter, e.g. ``w.set_entry("A", (0, 1), 2.0)`` (`index` in
+        `convention`, default the widget's). Only that entry changes, on top of the current weights,
+        even while training runs; raises a TraitError on bad input, and nothing changes then."""
+        key = self.canonical(name)
+        idx = [index] if np.isscalar(index) else list(index)
+        if (convention or self.convention) == "column" and len(idx) == 2:
+            idx = idx[::-1]
+        self.edit([{"field": "params", "name": key, "index": idx, "value": value}])
+
+    def edit(self, edits: list) -> None:
+        """Apply entry edits together (docs/protocol.md, "Edits carry what changed"), on top of the
+        current state; raises a TraitError naming what is wrong, and nothing changes then."""
+        try:
+            state = self._apply_edits(edits)[0]
+        except REFUSALS as e:
+            raise t.TraitError(self._shown(message(e))) from None
+        self._commit(state)
 
     def slider(self, name: str, index=(0, 0), *, min: float = -5.0, max: float = 5.0, step: float = 0.1,
                convention: str | None = None, **kwargs):
@@ -157,37 +192,27 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         return linked_slider(self, name, index, lo=min, hi=max, step=step, convention=convention, **kwargs)
 
     # -- validation: every editable trait goes through _check before it is applied --------
-    def _candidate(self, edits: dict) -> "State":
-        """The state after `edits` (trait name -> value, applied in the order of _EDITABLE)."""
-        net = self._net
-        X, h0, c0, targets = self._state.inputs, self.h0, self.c0, self.targets
-        bptt = edits.get("bptt", self.bptt)
-        if "spec" in edits:
-            spec = Spec.from_dict(edits["spec"])
-            net = net.with_spec(spec)
-            X = fit(X, (X.shape[0], spec.input_size))
-            h0 = [fit(np.asarray(h), (n,)).tolist() for h, n in zip(pad_layers(h0, spec), spec.hidden_sizes)]
-            c0 = ([fit(np.asarray(c), (n,)).tolist() for c, n in zip(pad_layers(c0, spec), spec.hidden_sizes)]
-                  if spec.cell == "lstm" else None)
-            targets = None if targets is None or spec.output_size is None else fit_targets(targets, spec)
-        if "params" in edits:
-            value = edits["params"]
-            if not isinstance(value, dict):
-                raise TypeError(f"params must be a dict of name -> values, got {type(value).__name__}")
-            missing = set(net.params) - set(value)
-            if missing:
-                raise ValueError(f"params is missing {sorted(missing)}; expected every parameter of the network")
-            net = net.copy()
-            net.set_params(value)
-        if "inputs" in edits:
-            value = edits["inputs"]
-            if targets is not None and "targets" not in edits and isinstance(value, list) and len(value) != len(X):
-                targets = retime_targets(targets, len(X), len(value), net.spec.mode)
-            X = value
-        h0 = edits.get("h0", h0)
-        c0 = edits.get("c0", c0)
-        targets = edits.get("targets", targets)
-        return check(net, X, h0, c0, targets, bptt)
+    def _candidate(self, edits: dict) -> State:
+        """The state after whole-trait `edits` (trait name -> value, applied in the order of _EDITABLE)."""
+        draft = Draft.of(self._state)
+        for name in _EDITABLE:
+            if name in edits:
+                draft.set(name, edits[name])
+        return draft.check()
+
+    def _apply_edits(self, edits) -> tuple[State, str]:
+        """The state after entry edits, and the field the first one was about."""
+        if not isinstance(edits, list) or not edits:
+            raise ValueError(f"edits must be a non-empty list of edits, got {str(edits)[:60]}")
+        draft = Draft.of(self._state)
+        fields = []
+        for e in edits:
+            if isinstance(e, dict) and "whole" in e:      # set(): a whole parameter, already checked
+                draft._net().set_params({e["name"]: e["whole"]})
+                fields.append(e["name"])
+            else:
+                fields.append(draft.edit(e))
+        return draft.check(), fields[0]
 
     @t.validate(*_EDITABLE)
     def _validate_editable(self, proposal):
@@ -196,7 +221,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             return value
         try:
             state = self._candidate({name: value})
-        except (ValueError, TypeError, KeyError) as e:
+        except REFUSALS as e:
             raise t.TraitError(self._shown(message(e))) from None
         self._pending = state
         return model_traits(state, [name])[name]
@@ -242,35 +267,49 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         shapes = self._net.param_shapes
         for key, shown in self.display_names.items():
             if key != shown and key in shapes:
-                message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", f"{shown} ({key})", message)
+                named = f"{shown} ({key})"      # a function, not a template: "\\phi" stays as typed
+                message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", lambda _m, s=named: s, message)
         return message
 
     @t.observe(*_EDITABLE)
     def _on_editable(self, change):
-        if self._committing or self._pending is None:
+        if self._committing:
             return
         state, self._pending = self._pending, None
+        if state is None:
+            # traitlets skips validators for None on an allow_none trait (w.targets = None)
+            state = self._candidate({change["name"]: change["new"]})
         self._commit(state)
 
     def _advance(self, net: Network) -> None:
         """Recompute the state for a new network without publishing (training's inner loop).
 
         The inputs, states and targets were checked when they were set; only the new numbers can
-        go wrong, and with a loss an overflow anywhere shows in the loss or the gradient norm."""
+        go wrong. A trace holding an infinity or NaN anywhere is refused here, before it could be
+        published: every value of a layer follows from its pre-activations and states, so their
+        sums (one reduction each) show any overflow."""
         st = self._state
         layers = st.trace.layers
         trace, grads = run(net, st.inputs, [lt.h0 for lt in layers],
                            [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None,
                            st.trace.targets, st.bptt)
-        if not (np.isfinite(trace.loss) and np.isfinite(grads.norm)):
-            raise ValueError("the loss or the gradients overflow to infinity or NaN with these weights; "
+        total = trace.loss + grads.norm + sum(v.sum() for lt in trace.layers for v in lt.values.values())
+        if trace.y_pre is not None:
+            total += trace.y_pre.sum()
+        if not np.isfinite(total):
+            raise ValueError("the loss, the gradients or a state overflow to infinity or NaN with these weights; "
                              "expected numbers small enough to compute (lower the learning rate or clip)")
         self._state = State(net, st.inputs, trace, grads, st.bptt)
         self._net = net
 
     def _commit(self, state: State):
-        """Make `state` current and publish every trait the page reads, in one message."""
+        """Make `state` current and publish every trait the page reads, in one message.
+        `state.json` was computed when the state was checked (or is computed here first, for a
+        training step), so nothing below can fail half-way."""
         net, trace = state.net, state.trace
+        trace_json = state.json
+        if net.param_shapes != self._state.net.param_shapes:
+            self._forget_training()      # old weights and momentum no longer fit this network
         self._net, self._state = net, state
         self._committing = True
         try:
@@ -285,7 +324,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
                 self.bptt_step = min(self.bptt_step, trace.T - 1)
                 self.error = ""
                 self.error_field = ""
-                self.trace = trace_json(state)
+                self.trace = trace_json
         finally:
             self._committing = False
 
@@ -293,27 +332,66 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     def set_state(self, sync_data):
         """State from the page. Edits to the model traits are checked together and applied at once
         (a spec change and its new params arrive in one message); a refused edit puts the page
-        back and says why."""
+        back and says why. Read-only traits are refused."""
+        self._echo(sync_data)
+        read_only = [k for k in sync_data if k in _READ_ONLY]
         edits = {k: sync_data[k] for k in _EDITABLE if k in sync_data}
-        rest = {k: v for k, v in sync_data.items() if k not in edits}
+        rest = {k: v for k, v in sync_data.items() if k not in edits and k not in read_only and k in self.keys}
+        if read_only:
+            self._refuse({k: None for k in read_only},
+                         f"{', '.join(read_only)} {'is' if len(read_only) == 1 else 'are'} computed in Python "
+                         "and cannot be set from the page")
         if edits:
-            self._echo(edits)
             try:
                 state = self._candidate(edits)
-            except (ValueError, TypeError, KeyError) as e:
+            except REFUSALS as e:
                 self._refuse(edits, self._shown(message(e)))
             else:
-                with self._lock_property(**edits):
-                    self._commit(state)
+                self._commit(state)
+                # the page shows Python's value, also where Python normalised what it sent
+                self.send_state(list(edits))
         if rest:
             try:
-                super().set_state(rest)
+                with self.hold_sync():
+                    for name, value in rest.items():
+                        self.set_trait(name, value)
+                    if self.error and not read_only and not edits:
+                        self.error, self.error_field = "", ""
             except t.TraitError as e:
                 self._refuse(rest, str(e))
 
+    def _on_page_msg(self, _widget, content, _buffers):
+        """Custom messages from the page: entry edits and pings (the rest is training's)."""
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "edit":
+            self._on_edit_msg(content)
+        elif kind == "ping":
+            self.send({"type": "pong", "id": content.get("id")})
+        else:
+            self._on_training_msg(content)
+
+    def _on_edit_msg(self, content):
+        edits = content.get("edits")
+        ack = {"type": "ack", "id": content.get("id"), "ok": True}
+        try:
+            state, field = self._apply_edits(edits)
+        except REFUSALS as e:
+            text = self._shown(message(e))
+            first = edits[0] if isinstance(edits, list) and edits and isinstance(edits[0], dict) else {}
+            field = first.get("name") if first.get("field") == "params" else first.get("field")
+            with self.hold_sync():
+                self.error = text
+                self.error_field = field if isinstance(field, str) and field in (*self._net.param_shapes, *_EDITABLE) else ""
+            ack.update(ok=False, error=text)
+        else:
+            self._commit(state)
+        self.send(ack)                 # after the traits: the page then holds the edit's effect
+
     def _echo(self, edits):
         """ipywidgets 8 confirms every state the page sends with an echo_update message."""
-        if JUPYTER_WIDGETS_ECHO:
+        if JUPYTER_WIDGETS_ECHO and edits:
             state, paths, buffers = _remove_buffers(edits)
             self._send({"method": "echo_update", "state": state, "buffer_paths": paths}, buffers=buffers)
 
@@ -326,5 +404,3 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             self.send_state([k for k in data if k in self.keys])   # the page shows Python's values again
             self.error = text
             self.error_field = field
-
-

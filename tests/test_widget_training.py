@@ -114,14 +114,14 @@ def test_page_messages_train_step_reset(w):
 
 
 def page_messages(w):
-    w._on_custom_msg(w, {"type": "step"}, [])
+    w._on_page_msg(w, {"type": "step"}, [])
     assert len(w.loss_history) == 1
-    w._on_custom_msg(w, {"type": "train", "steps": 4}, [])
+    w._on_page_msg(w, {"type": "train", "steps": 4}, [])
     assert len(w.loss_history) == 5
-    w._on_custom_msg(w, {"type": "reset"}, [])
+    w._on_page_msg(w, {"type": "reset"}, [])
     assert w.loss_history == []
     w2 = RNNWidget.from_preset("tom_yeh")
-    w2._on_custom_msg(w2, {"type": "train", "steps": 3}, [])
+    w2._on_page_msg(w2, {"type": "train", "steps": 3}, [])
     assert "targets" in w2.error and w2.error_field == "training"
 
 
@@ -136,7 +136,7 @@ def test_background_training_can_be_stopped_and_edits_go_through(w):
         w.set_state({"params": params})
         assert w.error == ""
         await asyncio.sleep(0.05)
-        w._on_custom_msg(w, {"type": "stop"}, [])
+        w._on_page_msg(w, {"type": "stop"}, [])
         for _ in range(100):
             if not w.training["running"]:
                 break
@@ -162,9 +162,13 @@ def test_divergence_is_reported_not_raised(w):
 
 def test_overflowing_values_are_refused_not_sent():
     w = RNNWidget.from_preset("tom_yeh")
+    w.inputs = [[1.0]] * 60                    # 60 steps of A = 1e6: (2e6)^60 overflows float64
     before = w.trace
     with pytest.raises(traitlets.TraitError, match="overflows"):
-        w.set("A", [[1e200, 1e200], [1e200, 1e200]])
+        w.set("A", [[1e6, 1e6], [1e6, 1e6]])
+    assert w.trace == before
+    with pytest.raises(traitlets.TraitError, match=r"expected numbers between -1e\+06 and 1e\+06"):
+        w.set("A", [[1e200, 1e200], [1e200, 1e200]])   # the page's limit on a number, in Python too
     assert w.trace == before
 
 

@@ -29,7 +29,16 @@ GRU_VARIANTS = ("torch", "cho")
 GATES = {"rnn": ("h",), "lstm": ("i", "f", "c", "o"), "gru": ("r", "z", "n")}
 
 #: Documented size limits. Teaching happens far below them; they keep a typo from freezing a page.
-LIMITS = {"max_hidden": 256, "max_input": 256, "max_output": 256, "max_steps": 1000, "max_layers": 8}
+LIMITS = {
+    "max_hidden": 256,
+    "max_input": 256,
+    "max_output": 256,
+    "max_steps": 1000,
+    "max_layers": 8,
+    # what one edit can carry to the page in time (README "Limits"): parameters, and numbers in the trace
+    "max_params": 300_000,
+    "max_trace": 1_500_000,
+}
 
 
 def layer_suffix(layer: int) -> str:
