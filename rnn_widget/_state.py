@@ -21,8 +21,10 @@ def message(e: Exception) -> str:
 
 #: Per-step gradient contributions are sent to the page only up to this many numbers in all.
 PER_STEP_LIMIT = 20_000
-#: ||dh_T/dh_k|| is computed for the page only up to this hidden size.
+#: ||dh_T/dh_k|| is computed for the page only up to this hidden size, and only while T * hidden^2
+#: stays within JACOBIAN_BUDGET (one SVD per step: beyond it an edit would wait for the chart).
 JACOBIAN_MAX_HIDDEN = 64
+JACOBIAN_BUDGET = 100_000
 
 
 class State:
@@ -119,7 +121,8 @@ def trace_json(state: State) -> dict:
 def jacobian_norms(net: Network, trace, layer: int):
     """||dh_T/dh_k|| for the page, or None when the layer is too wide, or when the numbers are
     beyond what an SVD can take (it raises LinAlgError on them): a chart is never worth a refusal."""
-    if trace.layers[layer].h.shape[1] > JACOBIAN_MAX_HIDDEN:
+    T, h = trace.layers[layer].h.shape
+    if h > JACOBIAN_MAX_HIDDEN or T * h * h > JACOBIAN_BUDGET:
         return None
     try:
         with np.errstate(all="ignore"):
