@@ -36,8 +36,8 @@ LIMITS = {
     "max_steps": 1000,
     "max_layers": 8,
     # what one edit can carry to the page in time (README "Limits"): parameters, and numbers in the trace
-    "max_params": 300_000,
-    "max_trace": 1_500_000,
+    "max_params": 100_000,
+    "max_trace": 150_000,
 }
 
 
