@@ -1,13 +1,14 @@
 """The math of rnn-widget: numpy only, no widget or plotting imports.
 
 `Spec` says what the network is, `Network` holds its parameters and computes the forward
-`Trace` and the BPTT `Gradients`; `train` runs SGD; `from_torch`/`to_torch` convert PyTorch
+`Trace` and the BPTT `Gradients`; `train` runs SGD, whose `SGD.step` changes a network only
+through `Network.subtract` and can be undone (`Network.snapshot`/`restore`, a `ParamSnapshot`); `from_torch`/`to_torch` convert PyTorch
 modules (importing torch only when called).
 """
 
 from .convention import column_form, row_form
 from .gradcheck import numerical_gradients
-from .network import Network
+from .network import Network, ParamSnapshot
 from .spec import LIMITS, Spec
 from .torch_interop import from_torch, to_torch
 from .trace import Gradients, Trace
@@ -17,6 +18,7 @@ __all__ = [
     "LIMITS",
     "Spec",
     "Network",
+    "ParamSnapshot",
     "Trace",
     "Gradients",
     "SGD",

@@ -18,11 +18,12 @@ def numerical_gradients(net: Network, X, targets, h0=None, c0=None, eps: float =
             for sign in (1.0, -1.0):
                 w = value.copy()
                 w[idx] += sign * eps
-                probe._params[name] = w
-                probe._packed = None
-                losses.append(probe.forward(X, h0, c0, targets).loss)
+                probe.set_params({name: w})
+                loss = probe.forward(X, h0, c0, targets).loss
+                if loss is None:
+                    raise ValueError("numerical_gradients needs targets: the loss is what it differentiates")
+                losses.append(loss)
             g[idx] = (losses[0] - losses[1]) / (2 * eps)
-        probe._params[name] = value
-        probe._packed = None
+        probe.set_params({name: value})
         out[name] = g
     return out

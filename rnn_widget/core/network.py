@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +16,7 @@ from .losses import loss_and_grad
 from .losses import ones as _ones
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
-from .validate import as_array, as_sequence, backward_options, short
+from .validate import NUMBER_LIMIT, as_array, as_sequence, backward_options, short
 
 _CELLS = {"rnn": cell_rnn, "lstm": cell_lstm, "gru": cell_gru}
 _F64 = np.dtype(np.float64)
@@ -45,6 +48,29 @@ def _mask(T: int) -> np.ndarray:
     return _TRUE[:T].copy() if T <= _TRUE.shape[0] else np.ones(T, dtype=bool)
 
 
+class ParamSnapshot:
+    """The parameter values of a `Network` at one moment, from `Network.snapshot()`.
+
+    Opaque and immutable: it holds the network's own parameter arrays, which are read-only and
+    never written in place (every change installs new arrays), so taking one copies nothing.
+    Give it back to `Network.restore` to undo whatever happened to the values since.
+    """
+
+    __slots__ = ("_spec", "_values")
+
+    def __init__(self, spec: Spec, values: Mapping[str, np.ndarray]):
+        self._spec = spec
+        self._values = MappingProxyType(dict(values))
+
+    @property
+    def spec(self) -> Spec:
+        """The spec of the network it was taken from: it restores onto a network of this spec."""
+        return self._spec
+
+    def __repr__(self) -> str:
+        return f"ParamSnapshot({list(self._values)})"
+
+
 class Network:
     """A small recurrent network, row-vector convention (``h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h)``).
 
@@ -56,6 +82,11 @@ class Network:
 
     Parameters not given start from PyTorch's default initialisation, U(-1/sqrt(h), 1/sqrt(h)),
     drawn from ``numpy.random.default_rng(seed)``.
+
+    Every parameter a network holds is a finite float64 array of its shape with entries within
+    +-NUMBER_LIMIT, and is read-only: a change installs new arrays (`set_params`, `subtract`,
+    `restore`), never writes into old ones. So snapshots and copies share arrays safely, and the
+    packed weights the cells compute with are rebuilt exactly when a value changed.
     """
 
     def __init__(self, spec: Spec | None = None, params: dict | None = None, *, seed: int = 0, **spec_fields):
@@ -66,9 +97,11 @@ class Network:
         if not isinstance(spec, Spec):
             raise TypeError(f"spec must be a rnn_widget Spec, got {type(spec).__name__}")
         self._spec = spec
-        self._params = _init_params(spec, seed)
-        self._packed = None
-        self._grad_plan = None  # where each gradient block goes in the flat buffer (backward)
+        self._params: dict[str, np.ndarray] = {}
+        self._packed: list[dict[str, Any]] | None = None
+        #: where each gradient block goes in the flat buffer (backward)
+        self._grad_plan: tuple[list, list, int] | None = None
+        self._install(_init_params(spec, seed))
         if params:
             self.set_params(params)
 
@@ -109,36 +142,83 @@ class Network:
         for name, value in dict(updates).items():
             key = self.canonical(name)
             checked[key] = as_array(name, value, shapes[key])
-        self._params.update(checked)
+        self._install(checked)
+
+    def subtract(self, deltas: Mapping[str, np.ndarray]) -> None:
+        """``p -= deltas[name]`` for the named parameters (an SGD step), all or none.
+
+        ``deltas`` maps parameter names to arrays of the parameters' shapes. Raises
+        FloatingPointError naming the parameters that would become non-finite or leave
+        +-NUMBER_LIMIT (the range every number of the widget stays in); nothing changes then.
+        """
+        params = self._params
+        new = {}
+        for name, delta in deltas.items():
+            key = name if name in params else self.canonical(name)
+            value = params[key] - delta
+            if value.shape != params[key].shape:
+                raise ValueError(f"the step for {name} has shape {np.shape(delta)}; expected {params[key].shape}")
+            new[key] = value
+        # one check of every entry (NaN fails it too); names only when it fails
+        if new and not np.abs(np.concatenate([v.ravel() for v in new.values()])).max() <= NUMBER_LIMIT:
+            bad = [k for k, v in new.items() if not np.abs(v).max() <= NUMBER_LIMIT]
+            raise FloatingPointError(f"the step would make {bad} non-finite or larger than {NUMBER_LIMIT:g}")
+        self._install(new)
+
+    def snapshot(self) -> ParamSnapshot:
+        """The current parameter values, to `restore` later (e.g. when a training step that was
+        already applied turns out to be refused). Cheap: it shares the read-only arrays."""
+        return ParamSnapshot(self._spec, self._params)
+
+    def restore(self, snapshot: ParamSnapshot) -> None:
+        """Put back every parameter value of `snapshot` (taken of this network or of another one
+        with the same spec). Raises TypeError/ValueError, and changes nothing, otherwise."""
+        if not isinstance(snapshot, ParamSnapshot):
+            raise TypeError(f"restore takes a ParamSnapshot from Network.snapshot(), got {type(snapshot).__name__}")
+        if snapshot.spec != self._spec:
+            raise ValueError("this snapshot was taken of a network of another shape; it cannot be restored here")
+        self._install(snapshot._values)
+
+    def _install(self, arrays: Mapping[str, np.ndarray]) -> None:
+        """The one place parameter values change: the arrays (checked by the caller, owned by
+        this network from now on) become read-only and the packed weights are rebuilt lazily."""
+        for value in arrays.values():
+            value.flags.writeable = False
+        self._params.update(arrays)
         self._packed = None
 
     def copy(self) -> Network:
-        """An independent network with the same spec and values (no re-validation needed)."""
+        """An independent network with the same spec and values (no re-validation needed; the
+        read-only parameter arrays are shared)."""
         new = object.__new__(Network)
         new.__dict__.update(self.__dict__)
-        new._params = {k: v.copy() for k, v in self._params.items()}
+        new._params = dict(self._params)
         new._packed = None
         return new
 
     def with_spec(self, spec: Spec, *, seed: int = 0) -> Network:
         """A network of another shape that keeps every value this one has where the shapes overlap."""
         new = Network(spec, seed=seed)
+        kept = {}
         for name, new_value in new._params.items():
             old = self._params.get(name)
             if old is not None:
+                value = new_value.copy()
                 block = tuple(slice(0, min(a, b)) for a, b in zip(old.shape, new_value.shape))
-                new_value[block] = old[block]
+                value[block] = old[block]
+                kept[name] = value
+        new._install(kept)
         return new
 
-    def _pack(self) -> list:
+    def _pack(self) -> list[dict[str, Any]]:
         """Per layer: the gate weights side by side, as the cells compute with them."""
         if self._packed is None:
             spec, p = self._spec, self._params
-            packed = []
+            packed: list[dict[str, Any]] = []
             for layer in range(spec.num_layers):
                 sfx, h = layer_suffix(layer), spec.hidden_sizes[layer]
                 gates = GATES[spec.cell]
-                P = {
+                P: dict[str, Any] = {
                     "Wx": np.ascontiguousarray(np.hstack([p[f"W_x{g}{sfx}"] for g in gates])),
                     "Wh": np.ascontiguousarray(np.hstack([p[f"W_h{g}{sfx}"] for g in gates])),
                     "b": None,

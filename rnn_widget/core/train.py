@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .network import Network
+from .trace import Gradients
 from .validate import sgd_options
 
 
@@ -15,25 +16,46 @@ class SGD:
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0):
         self.lr, self.momentum = sgd_options(lr, momentum)
-        self._velocity: dict = {}
+        self._velocity: dict[str, np.ndarray] = {}
 
-    def step(self, net: Network, grads) -> None:
-        new = {}
+    def step(self, net: Network, grads: Gradients) -> Callable[[], None]:
+        """One update of `net` in place, all or nothing; returns a function that undoes it.
+
+        Raises FloatingPointError when the update would make a weight non-finite or larger than
+        the widget's number limit (training diverged); then neither the network nor the
+        momentum changed. Call the returned function to put back the weights and the momentum
+        from before this step, e.g. when what comes after the step refuses the new weights::
+
+            undo = opt.step(net, grads)
+            try:
+                check(net)
+            except ValueError:
+                undo()
+        """
+        velocity: dict[str, np.ndarray] = {}
+        deltas = {}
         for name, g in grads.params.items():
             if self.momentum:
                 v = self._velocity.get(name)
                 v = g.copy() if v is None else self.momentum * v + g
-                self._velocity[name] = v
+                velocity[name] = v
                 g = v
-            new[name] = net._params[name] - self.lr * g
-        bad = [k for k, v in new.items() if not np.isfinite(v).all()]
-        if bad:
+            deltas[name] = self.lr * g
+        before = net.snapshot()
+        try:
+            net.subtract(deltas)
+        except FloatingPointError as e:
             raise FloatingPointError(
-                f"the update made {bad} non-finite (training diverged); the weights were kept as "
-                f"they were: lower the learning rate or set clip_norm"
-            )
-        net._params.update(new)
-        net._packed = None
+                f"{e} (training diverged); the weights were kept as they were: lower the learning rate or set clip_norm"
+            ) from None
+        old_velocity = dict(self._velocity)
+        self._velocity.update(velocity)
+
+        def undo() -> None:
+            net.restore(before)
+            self._velocity = old_velocity
+
+        return undo
 
 
 def train(
