@@ -11,26 +11,21 @@ export function displayParam(value, convention) {
   return col ? transpose(value) : value.map((r) => r.slice());
 }
 
-/** Return a copy of a parameter with the displayed cell (r, c) set to v. */
-export function editParam(value, convention, r, c, v) {
-  const next = clone(value);
+/** Row-convention index of the displayed cell (r, c) of a parameter: a bias is a row in the row view, a column in the column view. */
+export function paramIndex(value, convention, r, c) {
   const col = convention === "column";
-  if (!Array.isArray(next[0])) next[col ? r : c] = v;
-  else if (col) next[c][r] = v;
-  else next[r][c] = v;
-  return next;
+  if (!Array.isArray(value[0])) return [col ? r : c];
+  return col ? [c, r] : [r, c];
+}
+
+/** [step, entry] of the displayed cell (r, c) of a (T, n) sequence (inputs, targets). */
+export function sequenceIndex(convention, r, c) {
+  return convention === "column" ? [c, r] : [r, c];
 }
 
 /** A (T, n) sequence (inputs, targets) as displayed: one column per step in the column view. */
 export function displaySequence(seq, convention) {
   return convention === "column" ? transpose(seq) : seq.map((r) => r.slice());
-}
-
-export function editSequence(seq, convention, r, c, v) {
-  const next = clone(seq);
-  if (convention === "column") next[c][r] = v;
-  else next[r][c] = v;
-  return next;
 }
 
 /** Shape text of a displayed matrix: "2\u00d71". */

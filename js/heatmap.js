@@ -181,7 +181,7 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
         clearInvalid();
         closeEditor(false);
         canvas.focus();
-      } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !input.readOnly) {
         e.preventDefault();
         const s = step * modifier(e);
         const v = roundTo(editing.value + (e.key === "ArrowUp" ? s : -s), s);

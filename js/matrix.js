@@ -98,7 +98,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
         input.dataset.editing = "";
         clearInvalid(cell);
         input.select();
-      } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !input.readOnly) {
         e.preventDefault();
         const s = step * modifier(e);
         const v = roundTo(cell.value + (e.key === "ArrowUp" ? s : -s), s);

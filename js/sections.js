@@ -4,7 +4,7 @@ import { h, setChildren } from "./dom.js";
 import { createMatrixEditor } from "./matrix.js";
 import { paramSymbol, stateBase, isBias } from "./names.js";
 import { ref } from "./links.js";
-import { displayParam, editParam, displaySequence, editSequence, shapeText } from "./editors.js";
+import { displayParam, paramIndex, displaySequence, sequenceIndex, shapeText } from "./editors.js";
 import { createGradMatrix } from "./gradmatrix.js";
 import { createHeatmapEditor } from "./heatmap.js";
 import { isLargeMatrix } from "./heatgeom.js";
@@ -40,7 +40,11 @@ const paramKey = (name, convention, isVector) => (r, c) => {
 const ariaFor = (name, display, isVector) => (r, c) =>
   isVector ? `${name} entry ${(display.length === 1 ? c : r) + 1}` : `${name} row ${r + 1} column ${c + 1}`;
 
-export function createParamEditors({ current, send }) {
+/**
+ * @param {{current: (field: string) => any, edit: (edits: import("./edits.js").Edit[]) => void}} opts
+ *   current: a trait as the page shows it; edit: send changed entries (edit_channel.js)
+ */
+export function createParamEditors({ current, edit }) {
   const el = h("div", { class: "rnnw-mrow" });
   const editors = new Map();
   const groups = new Map(); // name -> {el, grad}: the editor with its dL/dW beside it
@@ -53,9 +57,9 @@ export function createParamEditors({ current, send }) {
     if (!editors.has(name)) {
       editors.set(name, createAutoEditor({
         dataRef: ref.p(name),
-        onEdit: (r, c, v, phase) => {
-          const params = current("params") || {};
-          send({ params: { ...params, [name]: editParam(params[name], state.convention, r, c, v) } }, phase);
+        onEdit: (r, c, v) => {
+          const value = (current("params") || {})[name];
+          if (value !== undefined) edit([{ field: "params", name, index: paramIndex(value, state.convention, r, c), value: v }]);
         },
       }));
     }
@@ -127,16 +131,19 @@ export function createParamEditors({ current, send }) {
     editors.clear();
     groups.clear();
   }
-  return { el, update, updateGrads, destroy };
+  /** Forget what the editors show, so the next update redraws them all (an edit that was not sent). */
+  const invalidate = () => drawn.clear();
+  return { el, update, updateGrads, destroy, invalidate };
 }
 
-export function createSequenceEditors({ current, send }) {
+/** @param {{current: (field: string) => any, edit: (edits: import("./edits.js").Edit[]) => void}} opts */
+export function createSequenceEditors({ current, edit }) {
   let state = { convention: "row", spec: {}, limits: {} };
   const inputs = createAutoEditor({
-    onEdit: (r, c, v, phase) => send({ inputs: editSequence(current("inputs"), state.convention, r, c, v) }, phase),
+    onEdit: (r, c, v) => edit([{ field: "inputs", index: sequenceIndex(state.convention, r, c), value: v }]),
   });
   const targets = createAutoEditor({
-    onEdit: (r, c, v, phase) => send({ targets: editSequence(current("targets"), state.convention, r, c, v) }, phase),
+    onEdit: (r, c, v) => edit([{ field: "targets", index: sequenceIndex(state.convention, r, c), value: v }]),
   });
   const h0s = [];
   const addStep = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-step" }, ["+ step"]);
@@ -144,18 +151,15 @@ export function createSequenceEditors({ current, send }) {
   const addTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-targets" }, ["+ targets"]);
   const removeTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-targets" }, ["remove targets"]);
   addStep.addEventListener("click", () => {
-    const seq = current("inputs") || [];
-    send({ inputs: [...seq.map((r) => r.slice()), Array(state.spec.input_size ?? seq[0]?.length ?? 1).fill(0)] });
+    const T = (current("inputs") || []).length;
+    if (T < (state.limits.max_steps ?? Infinity)) edit([{ field: "inputs", steps: T + 1 }]);
   });
   removeStep.addEventListener("click", () => {
-    const seq = current("inputs") || [];
-    if (seq.length > 1) send({ inputs: seq.slice(0, -1).map((r) => r.slice()) });
-  });
-  addTargets.addEventListener("click", () => {
     const T = (current("inputs") || []).length;
-    send({ targets: Array.from({ length: T }, () => Array(state.spec.output_size ?? 1).fill(0)) });
+    if (T > 1) edit([{ field: "inputs", steps: T - 1 }]);
   });
-  removeTargets.addEventListener("click", () => send({ targets: null }));
+  addTargets.addEventListener("click", () => edit([{ field: "targets", on: true }]));
+  removeTargets.addEventListener("click", () => edit([{ field: "targets", on: false }]));
 
   const h0Box = h("div", { class: "rnnw-mrow" });
   const targetBox = h("div", { class: "rnnw-targets" });
@@ -198,11 +202,7 @@ export function createSequenceEditors({ current, send }) {
       const l = h0s.length;
       h0s.push(createAutoEditor({
         dataRef: ref.h(l, -1),
-        onEdit: (r, c, v, phase) => {
-          const all = (current("h0") || []).map((row) => row.slice());
-          all[l][state.convention === "column" ? r : c] = v;
-          send({ h0: all }, phase);
-        },
+        onEdit: (r, c, v) => edit([{ field: "h0", index: [l, state.convention === "column" ? r : c], value: v }]),
       }));
     }
     h0.forEach((vecL, l) => {

@@ -1,5 +1,6 @@
 // rnn-widget's view: anywidget render entry. All state comes from the model's synced traits
-// (see docs/protocol.md); the page formats and draws the trace and edits by setting traits.
+// (see docs/protocol.md); the page formats and draws the trace. It edits numbers by sending the
+// changed entries (edit_channel.js) and view traits (spec, reveal, ...) by setting them.
 import { h, setChildren } from "./dom.js";
 import { createControls } from "./controls.js";
 import { createStepBar, renderFormula, renderLoss } from "./panels.js";
@@ -8,7 +9,8 @@ import { stepFormula } from "./formula.js";
 import { diagramLayout } from "./layout.js";
 import { buildDiagram, emptyDiagram } from "./diagram.js";
 import { buildCompactDiagram } from "./diagram_canvas.js";
-import { createSaver } from "./scrub.js";
+import { createEditChannel } from "./edit_channel.js";
+import { EDIT_FIELDS } from "./edits.js";
 import { createSequenceEditors, createParamEditors } from "./sections.js";
 import { related } from "./links.js";
 import { stateBase } from "./names.js";
@@ -88,15 +90,39 @@ export function mount(model, el) {
     return namesCache.value;
   };
   const decode = unpacker();
-  const get = (k) => (k === "display_names" ? names() : k === "trace" ? decode(model.get(k)) : model.get(k));
-  const saver = createSaver(model, typeof window === "undefined" ? globalThis : window);
+  // params, inputs and targets may arrive packed like the trace (docs/protocol.md)
+  const raw = (k) => decode(model.get(k));
+  const channel = createEditChannel(model, {
+    onOverlay: (fields) => fields.forEach((f) => changed[f]?.()),
+    onStatus: (status) => showLink(status),
+    isDisconnected: () => Boolean(el.closest?.(".jupyter-widgets-disconnected")),
+    sizes: () => ({ inputSize: model.get("spec")?.input_size, outputSize: model.get("spec")?.output_size }),
+  });
+  const get = (k) => {
+    if (k === "display_names") return names();
+    if (k === "trace") return raw(k);
+    // the traits with this view's edits that Python has not acknowledged yet on top
+    if (EDIT_FIELDS.includes(k)) return channel.overlaid(raw)[k];
+    return model.get(k);
+  };
+  /** @type {Record<string, () => void>} trait name -> its change handler (below) */
+  const changed = {};
   const listeners = [];
   let disposed = false;
   let hoverRef = null;
 
-  // ---- edits: every edit sends a fresh value; nothing is mutated in place ----
-  const send = (changes, phase = "commit") => (phase === "preview" ? saver.schedule(changes) : saver.commit(changes));
-  const current = (k) => saver.current(k);
+  // ---- edits: numbers go as changed entries; view traits (spec, reveal, ...) are set ----
+  const edit = (edits) => {
+    if (channel.edit(edits)) return;
+    paramEditors.invalidate(); // not connected: put the cells back
+    redrawAll();
+  };
+  const send = (changes) => {
+    if (channel.status === "dead") return redrawAll();
+    for (const [k, v] of Object.entries(changes)) model.set(k, v);
+    model.save_changes();
+  };
+  const current = (k) => get(k);
 
   // ---- layout ----
   const title = h("h2", { class: "rnnw-title" });
@@ -105,6 +131,7 @@ export function mount(model, el) {
     onConvention: (convention) => send({ convention }),
   });
   const errorBox = h("div", { class: "rnnw-error", role: "alert", hidden: true });
+  const linkBox = h("div", { class: "rnnw-link", role: "status", "aria-live": "polite", hidden: true });
   const steps = createStepBar({
     getReveal: () => current("reveal"),
     onReveal: (n) => {
@@ -113,8 +140,8 @@ export function mount(model, el) {
       send(t === null ? { reveal: n } : { reveal: n, focus_step: t });
     },
   });
-  const paramEditors = createParamEditors({ current, send });
-  const seqEditors = createSequenceEditors({ current, send });
+  const paramEditors = createParamEditors({ current, edit });
+  const seqEditors = createSequenceEditors({ current, edit });
   const gradBar = createGradBar({
     getStep: () => current("bptt_step") ?? -1,
     onShow: (on) => send({ show_grads: on }),
@@ -146,6 +173,7 @@ export function mount(model, el) {
   let diagramKey = null;
   const root = h("div", { class: "rnnw", tabindex: -1, "data-trace-rev": 0 }, [
     h("div", { class: "rnnw-head" }, [title, controls.el]),
+    linkBox,
     errorBox,
     steps.el,
     gradBar.el,
@@ -364,6 +392,38 @@ export function mount(model, el) {
     }
   });
 
+  // ---- the kernel link: say when edits get no answer; a dead view is read-only ----
+  const LINK_TEXT = {
+    waiting: "Waiting for the kernel\u2026",
+    dead: "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
+  };
+  function showLink(status) {
+    if (disposed) return;
+    linkBox.hidden = status === "ok";
+    linkBox.textContent = LINK_TEXT[status] ?? "";
+    linkBox.dataset.status = status;
+    const readOnly = status === "dead";
+    root.classList.toggle("is-readonly", readOnly);
+    if (readOnly) lockControls();
+    else if (root.querySelector("[data-locked]")) {
+      root.querySelectorAll("[data-locked]").forEach((n) => {
+        n.removeAttribute("data-locked");
+        if (n.tagName === "INPUT") n.readOnly = false;
+        else n.disabled = false;
+      });
+      redrawAll(); // buttons that should stay disabled (limits, running training) say so again
+    }
+  }
+  // Number cells readonly, buttons and menus disabled; the gate-form menu is this view's own.
+  function lockControls() {
+    root.querySelectorAll("input, button, select, textarea").forEach((n) => {
+      if (n.getAttribute("data-control") === "gate-form" || n.hasAttribute("data-locked")) return;
+      n.setAttribute("data-locked", "");
+      if (n.tagName === "INPUT") n.readOnly = true;
+      else n.disabled = true;
+    });
+  }
+
   // ---- model changes: redraw only the affected parts, once per burst ----
   const seen = {};
   const dirty = new Set();
@@ -379,7 +439,18 @@ export function mount(model, el) {
       root.setAttribute("data-trace-rev", String(++traceRev));
     }
     if (hoverRef || lit) highlight();
+    if (channel.status === "dead") lockControls(); // cells and buttons drawn anew
   };
+  const schedule = () => {
+    if (!queued) {
+      queued = true;
+      queueMicrotask(flushDraw);
+    }
+  };
+  function redrawAll() {
+    ALL_PARTS.forEach((p) => dirty.add(p));
+    schedule();
+  }
   // The trace is large (hundreds of kB for a big LSTM) and only ever replaced whole: compare by
   // identity, not by serialising it. Every other trait is small: compare by value.
   const same = (name, value) => (name === "trace" ? seen.trace === value : seen[name] === JSON.stringify(value ?? null));
@@ -388,29 +459,27 @@ export function mount(model, el) {
   };
   for (const name of TRAITS) {
     const cb = () => {
-      // Echo guard: a value equal to what this view already drew (our own save coming back,
+      // Echo guard: a value equal to what this view already drew (our own edit coming back,
       // or an unchanged trait in a multi-trait message) redraws nothing.
       const value = get(name);
       if (same(name, value)) return;
       remember(name, value);
       if (name === "trace") traceChanged = true;
       PARTS[name].forEach((p) => dirty.add(p));
-      if (!queued) {
-        queued = true;
-        queueMicrotask(flushDraw);
-      }
+      schedule();
     };
+    changed[name] = cb;
     remember(name, get(name));
     model.on(`change:${name}`, cb);
     listeners.push([`change:${name}`, cb]);
   }
   ALL_PARTS.forEach((p) => dirty.add(p));
   flushDraw();
+  channel.start();
 
   return () => {
     disposed = true;
-    saver.flush(); // a drag in progress still lands
-    saver.dispose();
+    channel.dispose(); // a drag in progress still lands; timers stop
     for (const [event, cb] of listeners) model.off(event, cb);
     listeners.length = 0;
     paramEditors.destroy();

@@ -1,20 +1,29 @@
 // A stand-in for anywidget's model, for looking at the view without Jupyter (harness.html).
 // It holds the traits, fires change events, and for plain RNNs recomputes the trace the way the
 // Python side does (dev only: the widget itself never computes). With targets it adds the
-// gradients (fake_grads.js) and answers the training requests with plain SGD.
+// gradients (fake_grads.js) and answers the training requests with plain SGD. It applies "edit"
+// messages and answers them (and pings) the way the kernel does: trait updates first, then the
+// ack, after `latency` ms; `answer: false` plays a dead kernel that never answers.
 import { fakeTrace } from "./fake_grads.js";
+import { applyEdits, EDIT_FIELDS } from "../edits.js";
+
+const LIMIT = 1e6;
 
 export class FakeModel {
-  constructor(state, { recompute = true, latency = 0 } = {}) {
+  constructor(state, { recompute = true, latency = 0, answer = true } = {}) {
     this.state = structuredClone(state);
     this.handlers = new Map();
     this.recompute = recompute;
     this.latency = latency;
+    this.answer = answer;
     this.saves = 0;
     this.sent = [];
   }
   get(k) { return this.state[k]; }
-  set(k, v) {
+  /** What the page calls (tests spy on it: the page must never set the edit fields). */
+  set(k, v) { this.publish(k, v); }
+  /** What the (fake) kernel calls to publish a trait. */
+  publish(k, v) {
     this.state[k] = v;
     this.emit(`change:${k}`, v);
   }
@@ -31,14 +40,65 @@ export class FakeModel {
   listenerCount() { return [...this.handlers.values()].reduce((n, s) => n + s.size, 0); }
   send(msg) {
     this.sent.push(msg);
+    if (msg?.type === "edit" || msg?.type === "ping") {
+      if (!this.answer) return;
+      const run = () => (msg.type === "ping" ? this.receive({ type: "pong", id: msg.id }) : this.applyEdit(msg));
+      if (this.latency) setTimeout(run, this.latency); else run();
+      return;
+    }
     if (this.recompute) this.train(msg);
+  }
+  /** A custom message from the kernel (ack, pong): what anywidget hands to msg:custom listeners. */
+  receive(msg, buffers = []) {
+    [...(this.handlers.get("msg:custom") ?? [])].forEach((cb) => cb(msg, buffers));
+  }
+  /** Edit messages sent so far (what the page asked Python to change). */
+  edits() { return this.sent.filter((m) => m.type === "edit"); }
+
+  /** Apply one edit message as Python does: all or nothing, then publish, then ack. */
+  applyEdit({ id, edits }) {
+    const problem = (edits || []).map((e) => this.refusal(e)).find(Boolean);
+    if (problem) {
+      this.publish("error", problem.message);
+      this.publish("error_field", problem.field);
+      this.receive({ type: "ack", id, ok: false, error: problem.message });
+      return;
+    }
+    const before = Object.fromEntries(EDIT_FIELDS.map((f) => [f, this.state[f]]));
+    const after = applyEdits(before, edits, { inputSize: this.state.spec?.input_size, outputSize: this.state.spec?.output_size });
+    for (const f of EDIT_FIELDS) if (after[f] !== before[f]) this.publish(f, after[f]);
+    if (this.state.error) {
+      this.publish("error", "");
+      this.publish("error_field", "");
+    }
+    if (this.recompute) {
+      const trace = fakeTrace(this.state) ?? rnnTrace(this.state);
+      if (trace) this.publish("trace", trace);
+    }
+    this.receive({ type: "ack", id, ok: true });
+  }
+  /** Why Python would refuse one edit entry, or null. */
+  refusal(e) {
+    const field = e.field === "params" ? e.name : e.field;
+    if (e.steps !== undefined) return Number.isInteger(e.steps) && e.steps >= 1 ? null : { field, message: `steps must be a whole number >= 1, not ${e.steps}` };
+    if (e.on !== undefined) return typeof e.on === "boolean" ? null : { field, message: "on must be true or false" };
+    if (typeof e.value !== "number" || !Number.isFinite(e.value) || Math.abs(e.value) > LIMIT) return { field, message: `${String(e.value).slice(0, 24)} is not a finite number` };
+    const target = e.field === "params" ? this.state.params?.[e.name] : this.state[e.field];
+    if (target === undefined || target === null) return { field, message: `${field} is not editable here` };
+    let at = target;
+    for (const i of e.index || []) {
+      if (!Array.isArray(at) || !Number.isInteger(i) || i < 0 || i >= at.length) return { field, message: `index ${JSON.stringify(e.index)} is out of range` };
+      at = at[i];
+    }
+    if (typeof at !== "number") return { field, message: `index ${JSON.stringify(e.index)} does not name one number` };
+    return this.check?.(e) ?? null;
   }
   save_changes() {
     this.saves++;
     if (!this.recompute) return;
     const run = () => {
       const trace = fakeTrace(this.state) ?? rnnTrace(this.state);
-      if (trace) this.set("trace", trace);
+      if (trace) this.publish("trace", trace);
     };
     if (this.latency) setTimeout(run, this.latency); else run();
   }
@@ -46,7 +106,7 @@ export class FakeModel {
   /** Training requests (protocol: train, step, stop, reset), SGD with momentum, in chunks. */
   train(msg) {
     const opts = { lr: 0.01, momentum: 0, ...(this.state.train_options || {}) };
-    const status = (extra) => this.set("training", { running: false, step: 0, total: 0, lr: opts.lr, momentum: opts.momentum, message: "", ...this.state.training, ...extra });
+    const status = (extra) => this.publish("training", { running: false, step: 0, total: 0, lr: opts.lr, momentum: opts.momentum, message: "", ...this.state.training, ...extra });
     const sgd = () => {
       const st = { ...this.state, bptt: { ...(this.state.bptt || {}), clip_norm: opts.clip_norm ?? null } };
       const trace = fakeTrace(st);
@@ -64,10 +124,10 @@ export class FakeModel {
       return true;
     };
     const publish = () => {
-      this.set("params", this.state.params);
+      this.publish("params", this.state.params);
       const h = this.state.loss_history || [];
-      this.set("loss_curve", { step: h.map((_, i) => i + 1), loss: h });
-      this.set("trace", fakeTrace(this.state));
+      this.publish("loss_curve", { step: h.map((_, i) => i + 1), loss: h });
+      this.publish("trace", fakeTrace(this.state));
     };
     if (msg.type === "step") {
       if (sgd()) publish();

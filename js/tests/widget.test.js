@@ -2,25 +2,36 @@ import { describe, it, expect, vi, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
 import { tomYehState, tomYehTrace } from "./tomyeh.js";
+import { EDIT_FIELDS } from "../edits.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];
 
-function setup(overrides = {}) {
-  const model = new FakeModel({ ...tomYehState(), ...overrides }, { recompute: false });
+const models = [];
+function setup(overrides = {}, options = {}) {
+  const model = new FakeModel({ ...tomYehState(), ...overrides }, { recompute: false, ...options });
   const el = document.createElement("div");
   document.body.appendChild(el);
+  vi.spyOn(model, "set");
   const cleanup = widget.render({ model, el });
   mounted.push(cleanup);
-  vi.spyOn(model, "set");
+  models.push(model);
   vi.spyOn(model, "save_changes");
   return { model, el, cleanup };
 }
+// entries of every edit message sent so far, in order
+const sentEdits = (model) => model.edits().flatMap((m) => m.edits);
 
 afterEach(() => {
   mounted.splice(0).forEach((c) => c());
+  // The page never writes the edited traits whole (protocol: "Edits carry what changed").
+  for (const model of models.splice(0)) {
+    const whole = model.set.mock.calls.filter(([k]) => EDIT_FIELDS.includes(k));
+    expect(whole).toEqual([]);
+  }
   document.body.innerHTML = "";
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 const cell = (el, label) => el.querySelector(`input[aria-label="${label}"]`);
@@ -50,42 +61,49 @@ describe("rendering Tom Yeh's exercise", () => {
     expect(el.querySelector(".rnnw-title").textContent).toBe("RNN by hand (Tom Yeh)");
   });
 
-  it("typing a value sets params at the row-convention index (column view)", () => {
+  it("typing a value sends only that entry, at the row-convention index (column view)", () => {
     const { el, model } = setup();
     type(cell(el, "A row 1 column 2"), "5");
-    expect(model.set).toHaveBeenCalledTimes(1);
-    const [name, params] = model.set.mock.calls[0];
-    expect(name).toBe("params");
-    expect(params.W_hh).toEqual([[1, 1], [5, 1]]); // A = W_hh^T: A[0][1] is W_hh[1][0]
-    expect(params.W_xh).toEqual([[1, 2]]);
-    expect(model.save_changes).toHaveBeenCalledTimes(1);
+    expect(model.edits()).toHaveLength(1);
+    const msg = model.edits()[0];
+    expect(Object.keys(msg).sort()).toEqual(["edits", "id", "type"]);
+    // A = W_hh^T: A[0][1] is W_hh[1][0]
+    expect(msg.edits).toEqual([{ field: "params", name: "W_hh", index: [1, 0], value: 5 }]);
+    expect(model.save_changes).not.toHaveBeenCalled();
+    expect(model.get("params").W_hh).toEqual([[1, 1], [5, 1]]); // the (fake) kernel applied it
+    expect(model.get("params").W_xh).toEqual([[1, 2]]);
     expect(tomYehState().params.W_hh).toEqual([[1, 1], [-1, 1]]);
   });
 
-  it("typing a value sets params at the same index in the row view", async () => {
+  it("typing a value sends the same index in the row view", async () => {
     const { el, model } = setup({ convention: "row", display_names: {} });
     type(cell(el, "W_hh row 1 column 2"), "-2.5");
-    expect(model.set.mock.calls[0][1].W_hh).toEqual([[1, -2.5], [-1, 1]]);
     type(cell(el, "W_xh row 1 column 2"), "\u22123");
-    expect(model.set.mock.calls[1][1].W_xh).toEqual([[1, -3]]);
+    expect(sentEdits(model)).toEqual([
+      { field: "params", name: "W_hh", index: [0, 1], value: -2.5 },
+      { field: "params", name: "W_xh", index: [0, 1], value: -3 },
+    ]);
+    expect(model.get("params").W_hh).toEqual([[1, -2.5], [-1, 1]]);
   });
 
   it("edits inputs and h0 at the right place, blur commits too", () => {
     const { el, model } = setup();
     type(cell(el, "x2 entry 1"), "7");
-    expect(model.set).toHaveBeenLastCalledWith("inputs", [[3], [7], [5], [6]]);
+    expect(sentEdits(model)).toEqual([{ field: "inputs", index: [1, 0], value: 7 }]);
+    expect(model.get("inputs")).toEqual([[3], [7], [5], [6]]);
     const h0 = cell(el, "h0 entry 2");
     type(h0, "1", null);
     h0.dispatchEvent(new FocusEvent("blur"));
-    expect(model.set).toHaveBeenLastCalledWith("h0", [[0, 1]]);
+    expect(sentEdits(model).at(-1)).toEqual({ field: "h0", index: [0, 1], value: 1 });
+    expect(model.get("h0")).toEqual([[0, 1]]);
   });
 
   it("garbage shows a message, marks the cell and sends nothing", () => {
     const { el, model } = setup();
     const input = cell(el, "A row 1 column 2");
     type(input, "abc");
+    expect(model.edits()).toEqual([]);
     expect(model.set).not.toHaveBeenCalled();
-    expect(model.save_changes).not.toHaveBeenCalled();
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(input.value).toBe("-1"); // the previous value, as editable text while focused
     input.blur();
@@ -104,7 +122,7 @@ describe("rendering Tom Yeh's exercise", () => {
     type(input, "9", "Escape");
     expect(input.value).toBe("1");
     input.dispatchEvent(new FocusEvent("blur"));
-    expect(model.set).not.toHaveBeenCalled();
+    expect(model.edits()).toEqual([]);
   });
 
   it("arrow keys nudge by the matrix step and commit on keyup", () => {
@@ -113,11 +131,12 @@ describe("rendering Tom Yeh's exercise", () => {
     input.focus();
     input.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowUp", bubbles: true }));
     input.dispatchEvent(new KeyboardEvent("keyup", { key: "ArrowUp", bubbles: true }));
-    expect(model.set).toHaveBeenLastCalledWith("params", expect.objectContaining({ W_xh: [[1, 3]] }));
+    expect(sentEdits(model).at(-1)).toEqual({ field: "params", name: "W_xh", index: [0, 1], value: 3 });
+    expect(model.get("params").W_xh).toEqual([[1, 3]]);
     expect(input.value).toBe("3");
   });
 
-  it("scrubbing redraws the cell at once and saves once on release", () => {
+  it("scrubbing redraws the cell at once and sends the entry; the release lands", () => {
     const { el, model } = setup();
     const input = cell(el, "A row 1 column 1");
     pointer(input, "pointerdown", 100);
@@ -125,9 +144,9 @@ describe("rendering Tom Yeh's exercise", () => {
     pointer(input, "pointermove", 124);
     pointer(input, "pointermove", 136);
     expect(input.value).toBe("7"); // 36 px at 6 px per step of 1
-    expect(model.save_changes).not.toHaveBeenCalled(); // coalesced to the next frame
     pointer(input, "pointerup", 136);
-    expect(model.save_changes).toHaveBeenCalledTimes(1);
+    expect(sentEdits(model).every((e) => e.name === "W_hh" && e.index.join() === "0,0")).toBe(true);
+    expect(sentEdits(model).at(-1).value).toBe(7);
     expect(model.get("params").W_hh[0][0]).toBe(7);
   });
 
@@ -151,7 +170,7 @@ describe("rendering Tom Yeh's exercise", () => {
     model.set("trace", JSON.parse(JSON.stringify(trace)));
     await tick();
     expect(el.querySelector(".rnnw-diagram")).toBe(before);
-    model.set("params", { ...model.get("params"), W_xh: [[4, 2]] });
+    model.publish("params", { ...model.get("params"), W_xh: [[4, 2]] }); // from Python
     await tick();
     expect(cell(el, "B row 1 column 1").value).toBe("4");
   });
@@ -214,7 +233,7 @@ describe("rendering Tom Yeh's exercise", () => {
     expect(el.querySelector(".rnnw-formula .is-src[data-ref='h:0:0']")).not.toBeNull();
   });
 
-  it("controls send a whole new spec; step buttons send new inputs", () => {
+  it("controls send a whole new spec; step and target buttons send resizes", () => {
     const { el, model } = setup();
     const select = el.querySelector("select[data-control=cell]");
     select.value = "lstm";
@@ -225,8 +244,10 @@ describe("rendering Tom Yeh's exercise", () => {
     layers.dispatchEvent(new Event("change"));
     expect(model.get("spec").hidden_sizes).toEqual([2, 2]);
     el.querySelector("[data-action=add-step]").click();
+    expect(sentEdits(model)).toEqual([{ field: "inputs", steps: 5 }]);
     expect(model.get("inputs")).toEqual([[3], [4], [5], [6], [0]]);
     el.querySelector("[data-action=add-targets]").click();
+    expect(sentEdits(model).at(-1)).toEqual({ field: "targets", on: true });
     expect(model.get("targets")).toEqual([[0], [0], [0], [0], [0]]);
     const conv = el.querySelector("select[data-control=convention]");
     conv.value = "row";
@@ -270,7 +291,7 @@ describe("rendering Tom Yeh's exercise", () => {
     cleanup();
     expect(model.listenerCount()).toBe(0);
     expect(el.children.length).toBe(0);
-    expect(model.get("params").W_hh[0][0]).toBe(6); // flushed, not lost
+    expect(model.get("params").W_hh[0][0]).toBe(6); // sent, not lost
     const added = addWin.mock.calls.length + addDoc.mock.calls.length;
     const removed = remWin.mock.calls.length + remDoc.mock.calls.length;
     expect(added).toBe(removed);

@@ -1,0 +1,188 @@
+// The page's line to the kernel for edits (docs/protocol.md, "Edits carry what changed"):
+// {"type": "edit"} messages with only the changed entries, at most one in flight per view, newer
+// changes merged while it waits and sent when its ack comes; the entries not acknowledged yet are
+// laid over the traits so a scrub never jumps back. It also watches the kernel: an edit or ping
+// without an answer turns the status to "waiting", then "dead" (the view says so and stops editing).
+import { applyEdits, EDIT_FIELDS, fieldsOf, mergeEdit } from "./edits.js";
+
+/** No answer for this long: "Waiting for the kernel". */
+export const WAIT_MS = 2000;
+/** No answer for this long: not connected, read-only until an answer arrives. */
+export const DEAD_MS = 10000;
+
+/** @typedef {import("./edits.js").Edit} Edit */
+/** @typedef {"ok" | "waiting" | "dead"} LinkStatus */
+
+let views = 0;
+const newViewId = () => `v${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}${++views}`;
+
+/**
+ * @param {import("@anywidget/types").AnyModel} model
+ * @param {{
+ *   viewId?: string,
+ *   onOverlay?: (fields: Set<string>) => void,
+ *   onStatus?: (status: LinkStatus) => void,
+ *   isDisconnected?: () => boolean,
+ *   sizes?: () => {inputSize?: number, outputSize?: number},
+ *   timers?: {setTimeout: typeof setTimeout, clearTimeout: typeof clearTimeout},
+ * }} [opts]
+ */
+export function createEditChannel(model, opts = {}) {
+  const {
+    viewId = newViewId(), onOverlay = () => {}, onStatus = () => {}, isDisconnected = () => false,
+    sizes = () => ({}), timers = globalThis,
+  } = opts;
+  let count = 0;
+  /** @type {Map<string, Edit>} */
+  let pending = new Map(); // not sent yet, newest per entry
+  /** @type {{id: string, edits: Edit[]} | null} */
+  let inflight = null;
+  const outstanding = new Set(); // ids of edits and pings without an answer
+  /** @type {LinkStatus} */
+  let status = "ok";
+  /** @type {ReturnType<typeof setTimeout> | 0} */
+  let waitTimer = 0;
+  /** @type {ReturnType<typeof setTimeout> | 0} */
+  let deadTimer = 0;
+  let version = 0;
+  let disposed = false;
+  /** @type {{version: number, raws: unknown[], value: Record<string, any>} | null} */
+  let cache = null;
+
+  const setStatus = (/** @type {LinkStatus} */ next) => {
+    if (next === status || disposed) return;
+    status = next;
+    onStatus(status);
+  };
+  const clearTimers = () => {
+    if (waitTimer) timers.clearTimeout(waitTimer);
+    if (deadTimer) timers.clearTimeout(deadTimer);
+    waitTimer = 0;
+    deadTimer = 0;
+  };
+  // Timers run from the oldest unanswered request.
+  const arm = () => {
+    if (waitTimer || deadTimer || disposed) return;
+    waitTimer = timers.setTimeout(() => {
+      waitTimer = 0;
+      if (status === "ok") setStatus("waiting");
+    }, WAIT_MS);
+    deadTimer = timers.setTimeout(() => {
+      deadTimer = 0;
+      setStatus("dead");
+    }, DEAD_MS);
+  };
+
+  /** @param {{type: string, id: string, edits?: Edit[]}} msg */
+  const request = (msg) => {
+    outstanding.add(msg.id);
+    arm();
+    try {
+      model.send(msg);
+    } catch {
+      // a closed comm throws: this view has no kernel any more
+      setStatus("dead");
+    }
+  };
+
+  const nextId = () => `${viewId}:${++count}`;
+
+  const pump = () => {
+    if (inflight || !pending.size || disposed) return;
+    const edits = [...pending.values()];
+    pending = new Map();
+    inflight = { id: nextId(), edits };
+    request({ type: "edit", id: inflight.id, edits });
+  };
+
+  /** @param {any} msg */
+  const onMessage = (msg) => {
+    if (!msg || typeof msg !== "object" || (msg.type !== "ack" && msg.type !== "pong")) return;
+    if (!outstanding.has(msg.id)) return; // another view's answer
+    outstanding.delete(msg.id);
+    clearTimers();
+    setStatus("ok");
+    if (outstanding.size) arm();
+    if (msg.type === "ack" && inflight?.id === msg.id) {
+      // The traits already hold the effect (or, refused, the old value): drop this overlay.
+      const done = inflight;
+      inflight = null;
+      version++;
+      onOverlay(fieldsOf(done.edits));
+      pump();
+    }
+  };
+
+  const onLive = () => {
+    // ipywidgets fires comm_live_update when the comm closes (kernel restart, shutdown); the
+    // view's element then carries jupyter-widgets-disconnected. Anything else: ask.
+    queueMicrotask(() => {
+      if (disposed) return;
+      if (isDisconnected()) setStatus("dead");
+      else ping();
+    });
+  };
+
+  const ping = () => request({ type: "ping", id: nextId() });
+
+  model.on("msg:custom", onMessage);
+  model.on("comm_live_update", onLive);
+
+  return {
+    /**
+     * Queue edits (newest value per entry) and send them as soon as nothing is in flight.
+     * Returns false, sending nothing, when the view is not connected.
+     * @param {Edit[]} edits
+     */
+    edit(edits) {
+      if (status === "dead" || disposed) return false;
+      for (const e of edits) mergeEdit(pending, e);
+      version++;
+      onOverlay(fieldsOf(edits));
+      pump();
+      return true;
+    },
+    ping,
+    /** Start watching: ping now (a saved notebook reopened with another kernel has a dead comm). */
+    start() {
+      if (isDisconnected()) setStatus("dead");
+      ping();
+    },
+    get status() {
+      return status;
+    },
+    /** Edits not acknowledged yet, in the order Python applies them. */
+    unacknowledged() {
+      return [...(inflight ? inflight.edits : []), ...pending.values()];
+    },
+    /**
+     * The edit fields as the page shows them: the traits with the unacknowledged entries on top.
+     * @param {(field: string) => any} read the trait values (decoded)
+     * @returns {Record<string, any>}
+     */
+    overlaid(read) {
+      const raws = EDIT_FIELDS.map(read);
+      if (cache && cache.version === version && raws.every((r, i) => r === cache?.raws[i])) return cache.value;
+      const base = Object.fromEntries(EDIT_FIELDS.map((f, i) => [f, raws[i]]));
+      const value = applyEdits(base, this.unacknowledged(), sizes());
+      cache = { version, raws, value };
+      return value;
+    },
+    /** The view goes: what was not sent yet still goes (a drag in progress lands), timers stop. */
+    dispose() {
+      if (disposed) return;
+      if (pending.size && status !== "dead") {
+        try {
+          model.send({ type: "edit", id: nextId(), edits: [...pending.values()] });
+        } catch {
+          // nothing to send it on
+        }
+      }
+      disposed = true;
+      pending = new Map();
+      clearTimers();
+      model.off("msg:custom", onMessage);
+      model.off("comm_live_update", onLive);
+    },
+  };
+}
