@@ -65,7 +65,7 @@ def _load_jupyter_server_extension(serverapp):
     from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
     # the handler class actually in use can be configured; patch that one (and the stock one)
-    classes = {KernelWebsocketHandler}
+    classes: set[type] = {KernelWebsocketHandler}
     configured = getattr(serverapp, "kernel_websocket_handler_class", None)  # not in every version
     if isinstance(configured, type):
         classes.add(configured)

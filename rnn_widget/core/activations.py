@@ -6,7 +6,13 @@ Each entry maps a name to ``(f, df)`` where ``df(a, y)`` is the derivative at pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+Activation = Callable[[np.ndarray], np.ndarray]
+#: df(a, y): the derivative at pre-activation a, whose output is y
+Derivative = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
@@ -39,7 +45,7 @@ def _d_identity(a, y):
     return np.ones_like(a, dtype=float)
 
 
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, tuple[Activation, Derivative]] = {
     "tanh": (np.tanh, _d_tanh),
     "relu": (relu, _d_relu),
     "sigmoid": (sigmoid, _d_sigmoid),

@@ -14,7 +14,9 @@ def cut_at(t: int, truncate: int | None) -> bool:
     The gradient does not flow from step t back to step t-1 when t (0-based) is a positive
     multiple of `truncate`; the first chunk still reaches h0.
     """
-    return bool(truncate) and t > 0 and t % truncate == 0
+    if not truncate:
+        return False
+    return t > 0 and t % truncate == 0
 
 
 def cut_flags(T: int, truncate: int | None):
@@ -22,6 +24,11 @@ def cut_flags(T: int, truncate: int | None):
     if not truncate:
         return repeat(False)
     return [t % truncate == 0 for t in range(T - 1, 0, -1)]
+
+
+#: A gradient block: (parameter names without the layer suffix, left or None for biases, right),
+#: see `LayerGrad.blocks`.
+Block = tuple[tuple[str, ...], np.ndarray | None, np.ndarray]
 
 
 @dataclass
@@ -35,4 +42,4 @@ class LayerGrad:
     #: side by side have total gradient left.T @ right, and step t contributes
     #: outer(left[t], right[t]); left None means biases (total right.sum(0), step t right[t]).
     #: right is (T, len(names) * h): each name owns h consecutive columns.
-    blocks: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import cell_gru, cell_lstm, cell_rnn
 from .activations import ACTIVATIONS
-from .layer_grad import LayerGrad
+from .layer_grad import Block, LayerGrad
 from .losses import loss_and_grad
 from .losses import ones as _ones
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
@@ -343,7 +343,8 @@ class Network:
         ``torch.nn.utils.clip_grad_norm_``). ``truncate``: detach the state every `truncate`
         steps (truncated BPTT as PyTorch training loops do it).
         """
-        if trace.loss is None:
+        dy = trace._dy
+        if trace.loss is None or dy is None:
             raise ValueError("backward needs a loss: call forward(..., targets=...) first")
         spec = self._spec
         if trace.spec is not spec and trace.spec != spec:
@@ -351,11 +352,11 @@ class Network:
         clip_norm, truncate = backward_options(clip_norm, truncate)
         packed = trace._packed if trace._packed is not None else self._pack()
         params = self._params
-        blocks = []  # (gate names, left, right), see LayerGrad
-        dy = trace._dy
-        if spec.output_size is not None:
+        blocks: list[Block] = []  # (gate names, left, right), see LayerGrad
+        y_pre, y = trace.y_pre, trace.y
+        if y_pre is not None and y is not None:  # a readout: spec.output_size is set
             if spec.loss != "cross_entropy" and spec.output_activation != "identity":
-                dy = dy * ACTIVATIONS[spec.output_activation][1](trace.y_pre, trace.y)
+                dy = dy * ACTIVATIONS[spec.output_activation][1](y_pre, y)
             blocks.append((("W_hy",), trace.h, dy))
             if "b_y" in params:
                 blocks.append((("b_y",), None, dy))
@@ -364,7 +365,11 @@ class Network:
             dh_in = dy
         cell, option = _CELLS[spec.cell], self._cell_option()
         L = len(packed)
-        dh, dc, dh0, direct = [None] * L, [None] * L, [None] * L, [None] * L
+        # per layer, filled from the top layer down
+        dh: list[np.ndarray | None] = [None] * L
+        dc: list[np.ndarray | None] = [None] * L
+        dh0: list[np.ndarray | None] = [None] * L
+        direct: list[np.ndarray | None] = [None] * L
         dy_top = dh_in if spec.output_size is None else dy
         layers = trace.layers
         first_block = [0] * L  # where each layer's blocks start
@@ -388,7 +393,7 @@ class Network:
         flat = np.empty(size)
         ones = _ones(dy.shape[0])
         dot = np.dot
-        block_totals = []
+        block_totals: list[np.ndarray | None] = []
         for (_, left, right), (off, end, shape, absent) in zip(blocks, entries):
             if shape is None:  # no parameter in this block
                 block_totals.append(None)
@@ -472,7 +477,9 @@ def _grad_plan(blocks, first_block, params):
         stop = first_block[layer - 1] if layer else len(blocks)
         for i in range(start, stop):
             sfx_of_block[i] = layer_suffix(layer)
-    entries, where, off = [], {}, 0
+    entries: list[tuple[int, int, tuple[int, ...] | None, list[tuple[int, int]]]] = []
+    where: dict[str, tuple[int, int, int, bool]] = {}
+    off = 0
     for i, ((names, left, right), sfx) in enumerate(zip(blocks, sfx_of_block)):
         cols = right.shape[1]
         width = cols // len(names)
@@ -480,7 +487,7 @@ def _grad_plan(blocks, first_block, params):
         if not any(present):
             entries.append((off, off, None, []))
             continue
-        shape = (cols,) if left is None else (left.shape[1], cols)
+        shape: tuple[int, ...] = (cols,) if left is None else (left.shape[1], cols)
         size = int(np.prod(shape))
         absent = [(k * width, (k + 1) * width) for k, p in enumerate(present) if not p]
         entries.append((off, off + size, shape, absent))

@@ -213,5 +213,5 @@ def _choice(what: str, value, options: Iterable[str]) -> None:
 def _size(what: str, value, limit: int) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{what} must be a whole number from 1 to {limit}, got {value!r}")
-    if not 1 <= value <= limit:
+    if not 1 <= int(value) <= limit:
         raise ValueError(f"{what} = {value} is out of range; expected 1 to {limit}")

@@ -123,6 +123,8 @@ class Gradients:
     @property
     def dh_future(self) -> list:
         """Per layer: dL/dh_{t+1} dh_{t+1}/dh_t, what flows back into step t from the future."""
+        if self.dh_direct is None:
+            raise ValueError("these gradients were made without the direct part of dL/dh_t")
         return [total - direct for total, direct in zip(self.dh, self.dh_direct)]
 
     def dpre(self, layer: int = -1) -> dict:
