@@ -17,6 +17,7 @@ performance.now() and a MutationObserver:
 * first paint of an LSTM with hidden 64 and length 200 (first_paint.ipynb): from the keypress that
   executes the display cell to the diagram's SVG on the page.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
 
-from jupyter_harness import (NODELAY_EXTENSION, Server, cell_input, find_chromium,  # noqa: E402
-                             heat_cell_center, launch_browser, open_notebook, py_value, run_all,
-                             wait_until)
+from jupyter_harness import (  # noqa: E402
+    NODELAY_EXTENSION,
+    Server,
+    cell_input,
+    find_chromium,
+    heat_cell_center,
+    launch_browser,
+    open_notebook,
+    py_value,
+    run_all,
+    wait_until,
+)
 
 # ---- in-page measurement -------------------------------------------------------------------------
 
@@ -159,8 +169,9 @@ def round_trips(page, case, n):
     else:
         _, label, pair, watch, _ = CASES[case]
         values = [pair[i % 2] for i in range(n)]
-        times = page.evaluate(EDIT_LOOP_JS, {"rootIndex": 0, "label": label, "values": values, "watch": watch,
-                                             "heat": HEAT.get(case)})
+        times = page.evaluate(
+            EDIT_LOOP_JS, {"rootIndex": 0, "label": label, "values": values, "watch": watch, "heat": HEAT.get(case)}
+        )
     lost = sum(t is None for t in times)
     ok = [t for t in times if t is not None]
     return {"p50": pct(ok, 0.5), "p95": pct(ok, 0.95), "lost": lost}
@@ -192,7 +203,7 @@ def scrub(page, root_index, label, watch, py_expr, seconds, heat=None):
         if delay > 0:
             time.sleep(delay)
     page.mouse.up()
-    time.sleep(3.0)                                   # anything still queued lands in this time
+    time.sleep(3.0)  # anything still queued lands in this time
     rec = page.evaluate("() => window.__benchRecorder.stop()")
     truth = py_value(page, py_expr)
     release = rec["release"]
@@ -201,25 +212,30 @@ def scrub(page, root_index, label, watch, py_expr, seconds, heat=None):
     final = root.locator(f'.rnnw-diagram g.rnnw-node[data-ref="{watch}"]').get_attribute("data-value")
     equal = _close(json.loads(final) or [], truth)
     settle = (after[-1][0] - release) if after else 0.0
-    return {"moves": rec["moves"], "redraws_during": len(during), "after_release": len(after),
-            "settle_ms": settle if equal else math.nan, "equal": equal,
-            "scrub_seconds": seconds, "mouse_moves_sent": sent}
+    return {
+        "moves": rec["moves"],
+        "redraws_during": len(during),
+        "after_release": len(after),
+        "settle_ms": settle if equal else math.nan,
+        "equal": equal,
+        "scrub_seconds": seconds,
+        "mouse_moves_sent": sent,
+    }
 
 
 def _close(page_vals, truth, rel=1e-3):
-    return len(page_vals) == len(truth) and all(
-        abs(a - b) <= rel * max(1.0, abs(b)) for a, b in zip(page_vals, truth))
+    return len(page_vals) == len(truth) and all(abs(a - b) <= rel * max(1.0, abs(b)) for a, b in zip(page_vals, truth))
 
 
 def first_paint(page, repeats):
     times = []
     cells = page.locator(".jp-Notebook .jp-Cell")
     cells.nth(1).locator(".jp-InputPrompt").click()
-    page.keyboard.press("Control+Enter")               # setup cell
+    page.keyboard.press("Control+Enter")  # setup cell
     wait_until(lambda: "[1]" in cells.nth(1).locator(".jp-InputPrompt").inner_text(), timeout=60)
     for _ in range(repeats):
         cells.nth(2).locator(".jp-InputPrompt").click()
-        page.evaluate(FIRST_PAINT_JS)                   # arms the observer, returns at once
+        page.evaluate(FIRST_PAINT_JS)  # arms the observer, returns at once
         page.keyboard.press("Control+Enter")
         result = page.evaluate("() => window.__benchPaint")
         if result:
@@ -243,11 +259,13 @@ def run_server(mode, args, chromium, tmp, playwright):
             open_notebook(page, server, notebook)
             run_all(page, ".rnnw", count=1)
             page.wait_for_selector(".bench-reference > .widget-label")
-            for kind in ("slider", case):              # a warm-up pass, then the measured one
-                round_trips(page, kind, 6)               # (even: the measured pass starts with a change)
+            for kind in ("slider", case):  # a warm-up pass, then the measured one
+                round_trips(page, kind, 6)  # (even: the measured pass starts with a change)
                 out[(case, kind)] = r = round_trips(page, kind, args.edits)
-                print(f"  [{mode}] {case}/{kind}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, lost {r['lost']}",
-                      file=sys.stderr)
+                print(
+                    f"  [{mode}] {case}/{kind}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, lost {r['lost']}",
+                    file=sys.stderr,
+                )
             out[("scrub", case)] = r = scrub(page, 0, *SCRUBS[case], args.scrub_seconds, heat=SCRUB_HEAT.get(case))
             print(f"  [{mode}] {case} scrub: {r}", file=sys.stderr)
             page.close()
@@ -265,13 +283,18 @@ def run_server(mode, args, chromium, tmp, playwright):
 def table(results):
     modes = list(results)
     label = {"stock": "stock server", "nodelay": "server + rnn_widget.nodelay"}
-    lines = ["## Edit in the page -> recomputed value in the DOM (rapid edits)", "",
-             "| case | " + " | ".join(f"{label[m]} p50 / p95 ms" for m in modes) + " | ratio to slider (p50) |",
-             "|---|" + "---|" * len(modes) + "---|"]
-    rows = [(("tom_yeh", "slider"), "ipywidgets FloatSlider -> observe -> Label (reference), Tom Yeh notebook"),
-            (("tom_yeh", "tom_yeh"), "rnn-widget, Tom Yeh preset (2 hidden, 4 steps)"),
-            (("lstm", "slider"), "ipywidgets FloatSlider -> observe -> Label (reference), LSTM notebook"),
-            (("lstm", "lstm"), "rnn-widget, LSTM hidden 32, length 64")]
+    lines = [
+        "## Edit in the page -> recomputed value in the DOM (rapid edits)",
+        "",
+        "| case | " + " | ".join(f"{label[m]} p50 / p95 ms" for m in modes) + " | ratio to slider (p50) |",
+        "|---|" + "---|" * len(modes) + "---|",
+    ]
+    rows = [
+        (("tom_yeh", "slider"), "ipywidgets FloatSlider -> observe -> Label (reference), Tom Yeh notebook"),
+        (("tom_yeh", "tom_yeh"), "rnn-widget, Tom Yeh preset (2 hidden, 4 steps)"),
+        (("lstm", "slider"), "ipywidgets FloatSlider -> observe -> Label (reference), LSTM notebook"),
+        (("lstm", "lstm"), "rnn-widget, LSTM hidden 32, length 64"),
+    ]
     for key, name in rows:
         cells = []
         for m in modes:
@@ -280,17 +303,29 @@ def table(results):
         ref = (key[0], "slider")
         ratios = ", ".join(f"{results[m][key]['p50'] / results[m][ref]['p50']:.2f}x" for m in modes)
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratios} |")
-    lines += ["", "## Scrubbing with the mouse, then release", "",
-              "| case | server | scrub (moves sent) | trace updates while scrubbing | updates after release | "
-              "release -> page equals Python |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Scrubbing with the mouse, then release",
+        "",
+        "| case | server | scrub (moves sent) | trace updates while scrubbing | updates after release | "
+        "release -> page equals Python |",
+        "|---|---|---|---|---|---|",
+    ]
     for case, name in (("tom_yeh", "Tom Yeh, B[1]"), ("lstm", "LSTM 32x64, x1")):
         for m in modes:
             s = results[m][("scrub", case)]
             settle = f"{s['settle_ms']:.0f} ms" if s["equal"] else "NEVER (page != Python)"
-            lines.append(f"| {name} | {label[m]} | {s['scrub_seconds']:.0f} s ({s['mouse_moves_sent']}) | "
-                         f"{s['redraws_during']} | {s['after_release']} | {settle} |")
-    lines += ["", "## First paint: LSTM hidden 64, length 200 (execute the display cell -> SVG present)", "",
-              "| server | runs | median ms | min ms | max ms |", "|---|---|---|---|---|"]
+            lines.append(
+                f"| {name} | {label[m]} | {s['scrub_seconds']:.0f} s ({s['mouse_moves_sent']}) | "
+                f"{s['redraws_during']} | {s['after_release']} | {settle} |"
+            )
+    lines += [
+        "",
+        "## First paint: LSTM hidden 64, length 200 (execute the display cell -> SVG present)",
+        "",
+        "| server | runs | median ms | min ms | max ms |",
+        "|---|---|---|---|---|",
+    ]
     for m in modes:
         fp = results[m]["first_paint"]
         if fp:

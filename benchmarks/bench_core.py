@@ -26,6 +26,7 @@ script sets OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS itself (it
 OPENBLAS_CORETYPE). At these sizes a second thread only adds synchronisation: on a busy 2-core
 machine numpy with 2 BLAS threads was 2-9x slower at hidden 128 than with one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(THREADS)
 
 import numpy as np  # noqa: E402  (after the thread settings)
-
 import torch  # noqa: E402
 
 from rnn_widget import presets  # noqa: E402
@@ -73,8 +73,10 @@ def blas_info():
         return n, f"numpy BLAS threads assumed {n} (install threadpoolctl to read them)"
     for lib in threadpool_info():
         if lib.get("user_api") == "blas" and "numpy" in lib.get("filepath", ""):
-            return lib["num_threads"], (f"{lib['internal_api']} {lib['version']}, kernel "
-                                        f"{lib.get('architecture')}, {lib['num_threads']} threads")
+            return lib["num_threads"], (
+                f"{lib['internal_api']} {lib['version']}, kernel "
+                f"{lib.get('architecture')}, {lib['num_threads']} threads"
+            )
     return os.cpu_count(), "numpy BLAS not found by threadpoolctl"
 
 
@@ -105,8 +107,11 @@ def grid_cases(hiddens=HIDDEN, lengths=LENGTHS):
                 spec = Spec(cell=cell, input_size=INPUT_SIZE, hidden_sizes=(h,), output_size=OUTPUT_SIZE)
                 net = Network(spec, seed=h + T)
                 rng = np.random.default_rng(T * 1000 + h)
-                out.append(Case(f"{cell} h={h} T={T}", net, rng.normal(size=(T, INPUT_SIZE)),
-                                rng.normal(size=(T, OUTPUT_SIZE))))
+                out.append(
+                    Case(
+                        f"{cell} h={h} T={T}", net, rng.normal(size=(T, INPUT_SIZE)), rng.normal(size=(T, OUTPUT_SIZE))
+                    )
+                )
     return out
 
 
@@ -134,7 +139,7 @@ def torch_model(net):
                 m.bias_ih_l0.copy_(torch.from_numpy(np.concatenate([p[f"b_{g}{sfx}"] for g in gates])))
                 b_hh = np.zeros(len(gates) * h)
                 if spec.cell == "gru":
-                    b_hh[2 * h:] = p[f"b_hn{sfx}"]
+                    b_hh[2 * h :] = p[f"b_hn{sfx}"]
                 m.bias_hh_l0.copy_(torch.from_numpy(b_hh))
         layers.append(m)
     linear = None
@@ -168,7 +173,7 @@ def torch_call(case):
     idx = torch.from_numpy(np.flatnonzero(scored))
     tg = tg[idx]
     states = []
-    for layer, h in enumerate(spec.hidden_sizes):
+    for _layer, h in enumerate(spec.hidden_sizes):
         h0 = torch.zeros(1, 1, h, dtype=torch.float64)
         states.append((h0, torch.zeros_like(h0)) if spec.cell == "lstm" else h0)
     loss_kind = spec.loss
@@ -225,8 +230,7 @@ def bare_rnn(X, Y, Wx, Wh, b, Wy, by):
     for t in range(T - 1, -1, -1):
         dA[t] = (dH[t] + dn) * (1.0 - H[t + 1] * H[t + 1])
         dn = dA[t] @ WhT
-    return loss, {"W_hh": H[:-1].T @ dA, "W_xh": X.T @ dA, "b_h": dA.sum(0),
-                  "W_hy": H[1:].T @ dy, "b_y": dy.sum(0)}
+    return loss, {"W_hh": H[:-1].T @ dA, "W_xh": X.T @ dA, "b_h": dA.sum(0), "W_hy": H[1:].T @ dy, "b_y": dy.sum(0)}
 
 
 def bare_lstm(X, Y, Wx, Wh, b, Wy, by):
@@ -238,11 +242,11 @@ def bare_lstm(X, Y, Wx, Wh, b, Wy, by):
     for t in range(T):
         z = base[t] + H[t] @ Wh
         g = G[t]
-        g[:2 * h] = _sig(z[:2 * h])
-        g[2 * h:3 * h] = np.tanh(z[2 * h:3 * h])
-        g[3 * h:] = _sig(z[3 * h:])
-        C[t + 1] = g[h:2 * h] * C[t] + g[:h] * g[2 * h:3 * h]
-        H[t + 1] = g[3 * h:] * np.tanh(C[t + 1])
+        g[: 2 * h] = _sig(z[: 2 * h])
+        g[2 * h : 3 * h] = np.tanh(z[2 * h : 3 * h])
+        g[3 * h :] = _sig(z[3 * h :])
+        C[t + 1] = g[h : 2 * h] * C[t] + g[:h] * g[2 * h : 3 * h]
+        H[t + 1] = g[3 * h :] * np.tanh(C[t + 1])
     dy = H[1:] @ Wy + by - Y
     loss = 0.5 * float((dy * dy).sum())
     dH = dy @ Wy.T
@@ -250,18 +254,17 @@ def bare_lstm(X, Y, Wx, Wh, b, Wy, by):
     dh_n, dc_n = np.zeros(h), np.zeros(h)
     WhT = Wh.T
     for t in range(T - 1, -1, -1):
-        i, f, c, o = G[t, :h], G[t, h:2 * h], G[t, 2 * h:3 * h], G[t, 3 * h:]
+        i, f, c, o = G[t, :h], G[t, h : 2 * h], G[t, 2 * h : 3 * h], G[t, 3 * h :]
         tc = np.tanh(C[t + 1])
         dh = dH[t] + dh_n
         dc = dh * o * (1 - tc * tc) + dc_n
         dZ[t, :h] = dc * c * i * (1 - i)
-        dZ[t, h:2 * h] = dc * C[t] * f * (1 - f)
-        dZ[t, 2 * h:3 * h] = dc * i * (1 - c * c)
-        dZ[t, 3 * h:] = dh * tc * o * (1 - o)
+        dZ[t, h : 2 * h] = dc * C[t] * f * (1 - f)
+        dZ[t, 2 * h : 3 * h] = dc * i * (1 - c * c)
+        dZ[t, 3 * h :] = dh * tc * o * (1 - o)
         dh_n = dZ[t] @ WhT
         dc_n = dc * f
-    return loss, {"W_hh": H[:-1].T @ dZ, "W_xh": X.T @ dZ, "b_h": dZ.sum(0),
-                  "W_hy": H[1:].T @ dy, "b_y": dy.sum(0)}
+    return loss, {"W_hh": H[:-1].T @ dZ, "W_xh": X.T @ dZ, "b_h": dZ.sum(0), "W_hy": H[1:].T @ dy, "b_y": dy.sum(0)}
 
 
 def bare_gru(X, Y, Wx, Wh, b, Wy, by, bhn):
@@ -271,10 +274,10 @@ def bare_gru(X, Y, Wx, Wh, b, Wy, by, bhn):
     base = X @ Wx + b
     for t in range(T):
         gh = H[t] @ Wh
-        rz = _sig(base[t, :2 * h] + gh[:2 * h])
+        rz = _sig(base[t, : 2 * h] + gh[: 2 * h])
         R[t], Z[t] = rz[:h], rz[h:]
-        NH[t] = gh[2 * h:] + bhn
-        N[t] = np.tanh(base[t, 2 * h:] + R[t] * NH[t])
+        NH[t] = gh[2 * h :] + bhn
+        N[t] = np.tanh(base[t, 2 * h :] + R[t] * NH[t])
         H[t + 1] = (1 - Z[t]) * N[t] + Z[t] * H[t]
     dy = H[1:] @ Wy + by - Y
     loss = 0.5 * float((dy * dy).sum())
@@ -287,24 +290,44 @@ def bare_gru(X, Y, Wx, Wh, b, Wy, by, bhn):
         dh = dH[t] + dn_
         dzn = dh * (1 - Z[t]) * (1 - N[t] * N[t])
         dGh[t, :h] = dGx[t, :h] = dzn * NH[t] * R[t] * (1 - R[t])
-        dGh[t, h:2 * h] = dGx[t, h:2 * h] = dh * (H[t] - N[t]) * Z[t] * (1 - Z[t])
-        dGx[t, 2 * h:] = dzn
-        dGh[t, 2 * h:] = dzn * R[t]
+        dGh[t, h : 2 * h] = dGx[t, h : 2 * h] = dh * (H[t] - N[t]) * Z[t] * (1 - Z[t])
+        dGx[t, 2 * h :] = dzn
+        dGh[t, 2 * h :] = dzn * R[t]
         dn_ = dh * Z[t] + dGh[t] @ WhT
-    return loss, {"W_hh": H[:-1].T @ dGh, "W_xh": X.T @ dGx, "b_h": dGx.sum(0),
-                  "W_hy": H[1:].T @ dy, "b_y": dy.sum(0), "b_hn": dGh[:, 2 * h:].sum(0)}
+    return loss, {
+        "W_hh": H[:-1].T @ dGh,
+        "W_xh": X.T @ dGx,
+        "b_h": dGx.sum(0),
+        "W_hy": H[1:].T @ dy,
+        "b_y": dy.sum(0),
+        "b_hn": dGh[:, 2 * h :].sum(0),
+    }
 
 
 def bare_call(case):
     net, spec = case.net, case.net.spec
-    if (spec.num_layers != 1 or spec.loss != "squared" or spec.mode != "many-to-many" or spec.bias is not True
-            or spec.output_size is None or not spec.output_bias or spec.output_activation != "identity"
-            or (spec.cell == "rnn" and spec.activation != "tanh") or (spec.cell == "gru" and spec.gru_variant != "torch")):
+    if (
+        spec.num_layers != 1
+        or spec.loss != "squared"
+        or spec.mode != "many-to-many"
+        or spec.bias is not True
+        or spec.output_size is None
+        or not spec.output_bias
+        or spec.output_activation != "identity"
+        or (spec.cell == "rnn" and spec.activation != "tanh")
+        or (spec.cell == "gru" and spec.gru_variant != "torch")
+    ):
         return None, None
     p, gates = net.params, GATES[spec.cell]
-    args = [np.ascontiguousarray(case.X), np.ascontiguousarray(case.targets),
-            np.hstack([p[f"W_x{g}"] for g in gates]), np.hstack([p[f"W_h{g}"] for g in gates]),
-            np.concatenate([p[f"b_{g}"] for g in gates]), p["W_hy"], p["b_y"]]
+    args = [
+        np.ascontiguousarray(case.X),
+        np.ascontiguousarray(case.targets),
+        np.hstack([p[f"W_x{g}"] for g in gates]),
+        np.hstack([p[f"W_h{g}"] for g in gates]),
+        np.concatenate([p[f"b_{g}"] for g in gates]),
+        p["W_hy"],
+        p["b_y"],
+    ]
     fn = {"rnn": bare_rnn, "lstm": bare_lstm, "gru": bare_gru}[spec.cell]
     if spec.cell == "gru":
         args.append(p["b_hn"])
@@ -372,17 +395,20 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=15, help="timed rounds per figure (default 15)")
     ap.add_argument("--quick", action="store_true", help="5 rounds, presets and hidden <= 8, length <= 20 only")
     ap.add_argument("--no-torch", action="store_true", help="skip PyTorch (ours and bare only)")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="BLAS threads for numpy and intra-op threads for torch (default 1)")
+    ap.add_argument(
+        "--threads", type=int, default=1, help="BLAS threads for numpy and intra-op threads for torch (default 1)"
+    )
     ap.add_argument("--filter", default="", help="run only cases whose name contains this text")
     args = ap.parse_args(argv)
     repeat = 5 if args.quick else args.repeat
 
     threads, blas = blas_info()
     torch.set_num_threads(threads)
-    print(f"python {platform.python_version()}, numpy {np.__version__} ({blas}), torch {torch.__version__} "
-          f"({torch.get_num_threads()} intra-op threads), {os.cpu_count()} cores, "
-          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__} ({blas}), torch {torch.__version__} "
+        f"({torch.get_num_threads()} intra-op threads), {os.cpu_count()} cores, "
+        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}"
+    )
     print(f"figures: microseconds per call, minimum over {repeat} interleaved rounds (median in brackets)\n")
 
     cases = preset_cases() + (grid_cases((2, 8), (5, 20)) if args.quick else grid_cases())

@@ -10,6 +10,7 @@
   typed in the page until the diagram shows it) and of a plain ipywidgets slider -> label round
   trip, p50/p95, beside the same edits with no training running.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,16 @@ sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
 sys.path.insert(0, str(HERE))
 
 from bench_browser import EDIT_LOOP_JS, SLIDER_LOOP_JS, pct  # noqa: E402
-from jupyter_harness import (NODELAY_EXTENSION, Server, find_chromium, launch_browser,  # noqa: E402
-                             open_notebook, run_all, run_cell, wait_until)
+from jupyter_harness import (  # noqa: E402
+    NODELAY_EXTENSION,
+    Server,
+    find_chromium,
+    launch_browser,
+    open_notebook,
+    run_all,
+    run_cell,
+    wait_until,
+)
 
 COST = """
 import time, statistics
@@ -83,13 +92,23 @@ def run(args, chromium, tmp, playwright):
         open_notebook(page, server, "training.ipynb")
         run_all(page, ".rnnw", count=1)
         page.wait_for_selector(".bench-reference > .widget-label")
-        bare, blocking = ast.literal_eval(run_cell(page, COST.format(n=args.repeats), timeout=300).strip().splitlines()[-1])
+        bare, blocking = ast.literal_eval(
+            run_cell(page, COST.format(n=args.repeats), timeout=300).strip().splitlines()[-1]
+        )
         out["bare"], out["blocking"] = bare, blocking
         backgrounds = []
         for _ in range(args.repeats):
             run_cell(page, BACKGROUND_START)
-            wait_until(lambda: "True" in run_cell(page, "print(len(_ends) > 0)"), timeout=120, what="background training")
-            backgrounds.append(float(run_cell(page, "print(_ends[0] - _t0); w.unobserve(_on_training, names='training')").strip().splitlines()[-1]))
+            wait_until(
+                lambda: "True" in run_cell(page, "print(len(_ends) > 0)"), timeout=120, what="background training"
+            )
+            backgrounds.append(
+                float(
+                    run_cell(page, "print(_ends[0] - _t0); w.unobserve(_on_training, names='training')")
+                    .strip()
+                    .splitlines()[-1]
+                )
+            )
         out["background"] = sorted(backgrounds)[len(backgrounds) // 2]
         for kind in ("slider", "widget"):
             edits(page, kind, 6)
@@ -124,10 +143,15 @@ def main(argv=None):
     print("| run | seconds | x core.train |\n|---|---|---|")
     print(f"| core.train, no widget | {r['bare']:.3f} | 1.00 |")
     print(f"| w.train(block=True), widget displayed | {r['blocking']:.3f} | {r['blocking'] / r['bare']:.2f} |")
-    print(f"| w.train() in the background, widget displayed | {r['background']:.3f} | {r['background'] / r['bare']:.2f} |")
+    print(
+        f"| w.train() in the background, widget displayed | {r['background']:.3f} | {r['background'] / r['bare']:.2f} |"
+    )
     print(f"\n### Edit -> repaint, {args.edits} edits (ms)\n")
     print("| | idle p50 / p95 | during training p50 / p95 |\n|---|---|---|")
-    for kind, name in (("slider", "ipywidgets slider -> label (reference)"), ("widget", "rnn-widget input x1 -> diagram")):
+    for kind, name in (
+        ("slider", "ipywidgets slider -> label (reference)"),
+        ("widget", "rnn-widget input x1 -> diagram"),
+    ):
         a, b = r[("idle", kind)], r[("training", kind)]
         print(f"| {name} | {a['p50']:.1f} / {a['p95']:.1f} | {b['p50']:.1f} / {b['p95']:.1f} (lost {b['lost']}) |")
     print(f"\n({r['steps_during_edits']} SGD steps ran while the edits were measured.)")

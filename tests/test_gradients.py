@@ -4,6 +4,7 @@ The reference is `_fd`, a central-difference loop written here that only uses th
 (set a parameter, run forward, read the loss); `core.numerical_gradients` is checked against it
 too, so no check rests on our helper alone.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -22,7 +23,7 @@ CELLS = {
 MODES = ("many-to-many", "many-to-one", "one-to-many", "one-to-one")
 LOSSES = ("squared", "mse", "cross_entropy")
 HIDDEN = (3, 2, 3)
-KINK = 1e-3          # ReLU pre-activations must be at least this far from 0 for finite differences
+KINK = 1e-3  # ReLU pre-activations must be at least this far from 0 for finite differences
 
 
 def _fd(net, X, targets, h0=None, c0=None, eps=1e-6):
@@ -55,15 +56,35 @@ def _kinks(net, trace):
     return min((np.abs(a).min() for a in pre), default=np.inf)
 
 
-def make_case(kind="rnn-tanh", loss="squared", mode="many-to-many", layers=1, seed=0, *, bias=True,
-              output_bias=True, output_size=2, output_activation="identity", T=4, states=False):
+def make_case(
+    kind="rnn-tanh",
+    loss="squared",
+    mode="many-to-many",
+    layers=1,
+    seed=0,
+    *,
+    bias=True,
+    output_bias=True,
+    output_size=2,
+    output_activation="identity",
+    T=4,
+    states=False,
+):
     """A random network, inputs, targets (and optionally random initial states), ReLU kinks avoided."""
     if loss == "cross_entropy":
         output_size = 3
     T = 1 if mode == "one-to-one" else T
-    spec = Spec(input_size=2, hidden_sizes=HIDDEN[:layers], output_size=output_size, bias=bias,
-                output_bias=output_bias, output_activation=output_activation, mode=mode, loss=loss,
-                **CELLS[kind])
+    spec = Spec(
+        input_size=2,
+        hidden_sizes=HIDDEN[:layers],
+        output_size=output_size,
+        bias=bias,
+        output_bias=output_bias,
+        output_activation=output_activation,
+        mode=mode,
+        loss=loss,
+        **CELLS[kind],
+    )
     for attempt in range(200):
         rng = np.random.default_rng(1000 * seed + attempt)
         net = Network(spec, seed=1000 * seed + attempt)
@@ -93,11 +114,12 @@ def assert_grads_match(net, X, targets, h0=None, c0=None, rtol=1e-5, atol=1e-7):
     for name, g in fd.items():
         assert grads.params[name].shape == net.param_shapes[name], name
         np.testing.assert_allclose(grads.params[name], g, rtol=rtol, atol=atol, err_msg=name)
-    assert any(np.abs(g).max() > 1e-3 for g in fd.values())       # the check is not vacuous
+    assert any(np.abs(g).max() > 1e-3 for g in fd.values())  # the check is not vacuous
     return grads
 
 
 # -- every cell x loss x mode -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("layers", [1, 2, 3])
 @pytest.mark.parametrize("mode", MODES)
@@ -109,22 +131,36 @@ def test_cell_loss_mode(kind, loss, mode, layers):
 
 # -- stacking, initial states, mixed hidden sizes ---------------------------------------------
 
+
 @pytest.mark.parametrize("layers", [1, 2, 3])
 @pytest.mark.parametrize("kind", CELLS)
 def test_layers_with_initial_states(kind, layers):
     assert_grads_match(*make_case(kind, "squared", "many-to-many", layers, seed=layers, states=True))
 
 
-
 # -- biases -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("output_bias", [True, False])
-@pytest.mark.parametrize("kind, bias", [
-    ("rnn-tanh", False), ("rnn-tanh", {"h"}), ("rnn-relu", False),
-    ("lstm", False), ("lstm", {"f"}), ("lstm", {"i", "o"}), ("lstm", {"c"}),
-    ("gru-torch", False), ("gru-torch", {"hn"}), ("gru-torch", {"r", "n"}), ("gru-torch", {"z", "hn"}),
-    ("gru-cho", False), ("gru-cho", {"z"}), ("gru-cho", {"r", "n"}),
-])
+@pytest.mark.parametrize(
+    "kind, bias",
+    [
+        ("rnn-tanh", False),
+        ("rnn-tanh", {"h"}),
+        ("rnn-relu", False),
+        ("lstm", False),
+        ("lstm", {"f"}),
+        ("lstm", {"i", "o"}),
+        ("lstm", {"c"}),
+        ("gru-torch", False),
+        ("gru-torch", {"hn"}),
+        ("gru-torch", {"r", "n"}),
+        ("gru-torch", {"z", "hn"}),
+        ("gru-cho", False),
+        ("gru-cho", {"z"}),
+        ("gru-cho", {"r", "n"}),
+    ],
+)
 def test_biases(kind, bias, output_bias):
     net, *rest = make_case(kind, "squared", "many-to-many", 2, seed=3, bias=bias, output_bias=output_bias)
     names = set(net.param_shapes)
@@ -143,6 +179,7 @@ def test_partial_bias_names():
 
 # -- output activations and no readout ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("loss", ["squared", "mse"])
 @pytest.mark.parametrize("output_activation", ["tanh", "relu", "sigmoid", "identity"])
 @pytest.mark.parametrize("kind", ["rnn-tanh", "lstm", "gru-cho"])
@@ -160,6 +197,7 @@ def test_no_readout(kind, mode):
 
 # -- our helper against the independent loop --------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", CELLS)
 def test_numerical_gradients_helper(kind):
     net, X, targets, h0, c0 = make_case(kind, "cross_entropy", "many-to-many", 2, seed=2, states=True)
@@ -172,11 +210,12 @@ def test_numerical_gradients_helper(kind):
     _, grads = net.run(X, targets, h0, c0)
     for name in ref:
         np.testing.assert_allclose(grads.params[name], ours[name], rtol=1e-5, atol=1e-7, err_msg=name)
-    for name, value in net.params.items():                 # the helper leaves the network alone
+    for name, value in net.params.items():  # the helper leaves the network alone
         np.testing.assert_array_equal(value, before[name])
 
 
 # -- per-step contributions ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("options", [{}, {"clip_norm": 0.01}, {"truncate": 2}])
 @pytest.mark.parametrize("mode", MODES)
@@ -209,6 +248,7 @@ def test_per_step_readout_by_hand():
 
 
 # -- dL/dh0 --------------------------------------------------------------------------------------
+
 
 def _fd_h0(net, X, targets, h0, c0, layer, eps=1e-6):
     g = np.zeros_like(h0[layer])
@@ -249,7 +289,7 @@ def test_dh_last_step_by_hand():
 def test_gradient_norm_is_global():
     net, X, targets, *_ = make_case("gru-torch", "squared", "many-to-many", 2, seed=10)
     _, grads = net.run(X, targets)
-    assert grads.norm == pytest.approx(np.sqrt(sum((g ** 2).sum() for g in grads.params.values())), rel=1e-12)
+    assert grads.norm == pytest.approx(np.sqrt(sum((g**2).sum() for g in grads.params.values())), rel=1e-12)
     assert grads.scale == 1.0 and not grads.clipped
     _, clipped = net.run(X, targets, clip_norm=grads.norm / 4)
     assert clipped.clipped and clipped.norm == pytest.approx(grads.norm, rel=1e-12)
@@ -259,6 +299,7 @@ def test_gradient_norm_is_global():
 
 # -- forward and gradient of forms torch has no module for: hand-written torch, autograd ------
 # (finite differences check BPTT against our own forward; these check the forward itself too)
+
 
 def _t(a):
     return torch.tensor(np.asarray(a, dtype=float), dtype=torch.float64)
@@ -300,8 +341,9 @@ def test_gru_cho_against_torch_formula():
 @pytest.mark.parametrize("activation", ["sigmoid", "identity", "tanh", "relu"])
 def test_rnn_activations_against_torch_formula(activation, output_activation):
     act = {"sigmoid": torch.sigmoid, "identity": lambda a: a, "tanh": torch.tanh, "relu": torch.relu}
-    net, X, targets, h0, _ = make_case(f"rnn-{activation}", "mse", "many-to-many", 2, seed=13, states=True,
-                                       output_activation=output_activation)
+    net, X, targets, h0, _ = make_case(
+        f"rnn-{activation}", "mse", "many-to-many", 2, seed=13, states=True, output_activation=output_activation
+    )
     trace, grads = net.run(X, targets, h0)
 
     def step(P, x, states):
@@ -319,6 +361,7 @@ def test_rnn_activations_against_torch_formula(activation, output_activation):
 
 
 # -- backward is a pure function of the trace ------------------------------------------------
+
 
 def _arrays(trace):
     out = {"x": trace.x, "y": trace.y, "y_pre": trace.y_pre, "targets": trace.targets}

@@ -1,4 +1,5 @@
 """The opt-in server extension sets TCP_NODELAY when a websocket opens and on every write."""
+
 from __future__ import annotations
 
 import socket
@@ -37,7 +38,7 @@ class Handler:
 
 def test_patch_sets_nodelay_on_open_and_write_and_keeps_behaviour():
     assert nodelay.patch(Handler) is True
-    assert nodelay.patch(Handler) is False            # idempotent
+    assert nodelay.patch(Handler) is False  # idempotent
     h = Handler()
     assert h.open() == "opened"
     assert h.write_message("hi") == "written" and h.written == ["hi"]
@@ -47,6 +48,7 @@ def test_patch_sets_nodelay_on_open_and_write_and_keeps_behaviour():
 def test_a_closed_or_missing_stream_is_left_alone():
     class Bare(Handler):
         pass
+
     nodelay.patch(Bare)
     h = Bare()
     h.ws_connection = None
@@ -60,10 +62,11 @@ def test_the_real_handler_class_is_patched_by_the_extension():
     class Log:
         def info(self, *a):
             self.line = a[0] % a[1:]
+
     app = ServerApp()
     app.log = Log()
     nodelay._load_jupyter_server_extension(app)
-    assert getattr(KernelWebsocketHandler, "_rnn_widget_nodelay") is True
+    assert KernelWebsocketHandler._rnn_widget_nodelay is True
     assert "TCP_NODELAY" in app.log.line
     assert nodelay._jupyter_server_extension_points() == [{"module": "rnn_widget.nodelay"}]
 
@@ -74,12 +77,14 @@ def test_set_nodelay_really_sets_the_socket_option():
     a = socket.create_connection(server.getsockname())
     b, _ = server.accept()
     try:
+
         class Stream:
             def closed(self):
                 return False
 
             def set_nodelay(self, value):
                 a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if value else 0)
+
         assert a.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
         h = Handler()
         h.ws_connection.stream = Stream()

@@ -1,4 +1,5 @@
 """Every notebook in notebooks/ runs top to bottom in a real kernel, so none can rot."""
+
 from __future__ import annotations
 
 import pathlib
@@ -20,8 +21,13 @@ def test_notebook_runs(path, tmp_path):
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, errors
-    widgets = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-               if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widgets = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert widgets, "the notebook shows no widget"
 
 
@@ -30,5 +36,5 @@ def test_tutorial_prints_the_seed_numbers():
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    assert "[ 0. 40.]" in text and "[ 3. 16. 28. 40.]" in text      # h4 and y1..y4 of seed 000
+    assert "[ 0. 40.]" in text and "[ 3. 16. 28. 40.]" in text  # h4 and y1..y4 of seed 000
     assert "correct!" in text

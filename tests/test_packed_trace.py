@@ -1,4 +1,5 @@
 """Large trace arrays travel as binary float64 buffers; decoding them gives back the exact numbers."""
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,15 @@ def put_buffers(state, paths, buffers):
 
 def test_a_large_lstm_trace_round_trips_exactly_through_buffers():
     X = np.random.default_rng(0).normal(size=(64, 1))
-    w = RNNWidget(Network(Spec(cell="lstm", input_size=1, hidden_sizes=(32,), output_size=1)), X,
-                  targets=np.zeros((64, 1)))
+    w = RNNWidget(
+        Network(Spec(cell="lstm", input_size=1, hidden_sizes=(32,), output_size=1)), X, targets=np.zeros((64, 1))
+    )
     state, paths, buffers = _remove_buffers({"trace": pack_arrays(w.trace)})
-    text = json.dumps(state)                       # what goes as JSON is small and has no floats of h
+    text = json.dumps(state)  # what goes as JSON is small and has no floats of h
     assert len(text) < 0.05 * len(json.dumps(w.trace))
     assert sum(len(b) for b in buffers) > 0
     received = put_buffers(json.loads(text), paths, [memoryview(bytes(b)) for b in buffers])
-    assert unpack(received["trace"]) == w.trace    # bit for bit
+    assert unpack(received["trace"]) == w.trace  # bit for bit
 
 
 def test_small_arrays_stay_plain_json():
@@ -50,4 +52,8 @@ def test_small_arrays_stay_plain_json():
     assert buffers == [] and state["trace"] == w.trace
     big = [[0.5] * 16] * (PACK_MIN // 16)
     assert "$packed" in pack_arrays({"a": big})["a"]
-    assert pack_arrays({"a": [[1.0, 2.0]], "b": ["x", "y"], "c": [True, False]}) == {"a": [[1.0, 2.0]], "b": ["x", "y"], "c": [True, False]}
+    assert pack_arrays({"a": [[1.0, 2.0]], "b": ["x", "y"], "c": [True, False]}) == {
+        "a": [[1.0, 2.0]],
+        "b": ["x", "y"],
+        "c": [True, False],
+    }

@@ -1,4 +1,5 @@
 """The matplotlib figures show the model's numbers, and importing rnn_widget does not import matplotlib."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,7 +16,9 @@ from rnn_widget import RNNWidget, plots, presets  # noqa: E402
 
 
 def test_import_is_light():
-    code = "import sys, rnn_widget; print('matplotlib' in sys.modules, 'anywidget' in sys.modules, 'torch' in sys.modules)"
+    code = (
+        "import sys, rnn_widget; print('matplotlib' in sys.modules, 'anywidget' in sys.modules, 'torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "False"]
 

@@ -3,6 +3,7 @@
 Expected values are typed in from the seed documents (the slides' own numbers and the "check"
 numbers recomputed with numpy), or computed here by an independent hand-written numpy reference.
 """
+
 import numpy as np
 import pytest
 
@@ -43,9 +44,9 @@ def test_tom_yeh_inputs_and_h0():
 
 def test_tom_yeh_column_view_is_the_slide():
     net = presets.tom_yeh().network
-    assert column_form(net["W_hh"]).tolist() == [[1, -1], [1, 1]]      # A
-    assert column_form(net["W_xh"]).tolist() == [[1], [2]]             # B
-    assert column_form(net["W_hy"]).tolist() == [[-1, 1]]              # C
+    assert column_form(net["W_hh"]).tolist() == [[1, -1], [1, 1]]  # A
+    assert column_form(net["W_xh"]).tolist() == [[1], [2]]  # B
+    assert column_form(net["W_hy"]).tolist() == [[-1, 1]]  # C
     for name in ("W_hh", "W_xh", "W_hy"):
         np.testing.assert_array_equal(row_form(column_form(net[name])), net[name])
 
@@ -98,6 +99,7 @@ def test_tom_yeh_records_source_and_names():
 
 # -- seed 001: tanh RNN, two steps, and the stacked layer k ----------------------------------
 
+
 def test_lecture_h1_preactivation_exact():
     trace = presets.lecture_tanh().forward()
     a = trace.layers[0].values["a"]
@@ -112,20 +114,26 @@ def test_lecture_h2_preactivation_to_slide_precision():
     assert abs(a2[2] - (-0.109)) < 1e-3
 
 
-@pytest.mark.parametrize("step, slide, check", [
-    (0, [-0.833, -0.98, 0.8], [-0.8337, -0.9801, 0.8005]),
-    (1, [-0.99, -0.97, -0.109], [-0.9905, -0.9701, -0.1093]),
-])
+@pytest.mark.parametrize(
+    "step, slide, check",
+    [
+        (0, [-0.833, -0.98, 0.8], [-0.8337, -0.9801, 0.8005]),
+        (1, [-0.99, -0.97, -0.109], [-0.9905, -0.9701, -0.1093]),
+    ],
+)
 def test_lecture_hidden_states(step, slide, check):
     h = presets.lecture_tanh().forward().h[step]
-    np.testing.assert_allclose(h, slide, rtol=0, atol=1e-2)        # the slide's 2-3 digits
-    assert np.round(h, 4).tolist() == check                       # the README's 4-digit check
+    np.testing.assert_allclose(h, slide, rtol=0, atol=1e-2)  # the slide's 2-3 digits
+    assert np.round(h, 4).tolist() == check  # the README's 4-digit check
 
 
-@pytest.mark.parametrize("step, slide, check", [
-    (0, [0.49, 0.407], [0.4952, 0.4077]),
-    (1, [0.84, 0.42], [0.8414, 0.4269]),
-])
+@pytest.mark.parametrize(
+    "step, slide, check",
+    [
+        (0, [0.49, 0.407], [0.4952, 0.4077]),
+        (1, [0.84, 0.42], [0.8414, 0.4269]),
+    ],
+)
 def test_stacked_k(step, slide, check):
     trace = presets.stacked().forward()
     assert len(trace.layers) == 2
@@ -158,10 +166,11 @@ def test_stacked_display_names():
     assert p.display_names["W_xh@2"] == "W_hk"
     assert p.display_names["W_hh@2"] == "W_kk"
     assert p.display_names["b_h@2"] == "b_k"
-    assert p.network["b_h@2"].shape == (2,)       # a 2-entry b_k, as the README argues
+    assert p.network["b_h@2"].shape == (2,)  # a 2-entry b_k, as the README argues
 
 
 # -- seed 004: handwritten notes -------------------------------------------------------------
+
 
 def test_handwritten_h1_and_y1():
     p = presets.handwritten_tanh()
@@ -171,12 +180,13 @@ def test_handwritten_h1_and_y1():
     assert np.round(trace.h[0], 4).tolist() == [0.4621, 0.0997]
     np.testing.assert_allclose(trace.h[0], [0.46, 0.09], rtol=0, atol=1e-2)
     assert round(float(trace.y[0, 0]), 4) == 0.3624
-    assert column_form(p.network["W_hh"]).tolist() == [[0.4, 0.2], [0.3, 0.7]]   # W_h
-    assert column_form(p.network["W_hy"]).tolist() == [[1.0, -1.0]]             # W_y
+    assert column_form(p.network["W_hh"]).tolist() == [[0.4, 0.2], [0.3, 0.7]]  # W_h
+    assert column_form(p.network["W_hy"]).tolist() == [[1.0, -1.0]]  # W_y
     assert p.convention == "column" and p.display_names["W_hh"] == "W_h"
 
 
 # -- seed 003: next number ---------------------------------------------------------------------
+
 
 def test_next_number_setup():
     p = presets.next_number()
@@ -191,6 +201,7 @@ def test_next_number_setup():
 
 
 # -- the LSTM preset against a hand-written LSTM --------------------------------------------
+
 
 def _numpy_lstm(net, X):
     """Seed 004's concatenated form: g_t = act(W_g [h_{t-1}, x_t] + b_g), column vectors."""
@@ -229,13 +240,19 @@ def test_lstm_by_hand_first_step_closed_form():
     assert values["c_tilde"][0, 0] == pytest.approx(np.tanh(1.0), rel=1e-14)
     assert values["c"][0, 0] == pytest.approx(c1, rel=1e-14)
     assert values["h"][0, 0] == pytest.approx(s1 * np.tanh(c1), rel=1e-14)
-    assert 0 < values["i"].min() and values["f"].max() < 1       # gates are numbers in (0, 1)
+    assert 0 < values["i"].min() and values["f"].max() < 1  # gates are numbers in (0, 1)
 
 
 # -- every preset records where it comes from -----------------------------------------------
 
-SEED_PRESETS = [("tom_yeh", "000"), ("lecture_tanh", "001"), ("stacked", "001"), ("next_number", "003"),
-                ("handwritten_tanh", "004"), ("lstm_by_hand", "004")]
+SEED_PRESETS = [
+    ("tom_yeh", "000"),
+    ("lecture_tanh", "001"),
+    ("stacked", "001"),
+    ("next_number", "003"),
+    ("handwritten_tanh", "004"),
+    ("lstm_by_hand", "004"),
+]
 
 
 @pytest.mark.parametrize("name, seed", SEED_PRESETS)
@@ -258,7 +275,7 @@ def test_preset_records_source_and_display_names(name):
         assert isinstance(shown, str) and shown
     if p.labels is not None:
         assert len(p.labels) == len(p.inputs)
-    trace = p.forward()     # every preset runs as stored
+    trace = p.forward()  # every preset runs as stored
     assert trace.T == len(p.inputs)
 
 

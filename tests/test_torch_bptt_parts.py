@@ -1,11 +1,12 @@
 """dL/dh_t split into the part arriving at step t and the part flowing back from t + 1, the
 pre-activation gradients and dL/dy, against torch autograd with retain_grad."""
+
 import numpy as np
 import pytest
 import torch
+from test_torch_parity import KINDS, H, T, layer_cells, make_data, make_torch, np_, t64
 
 from rnn_widget.core import from_torch
-from test_torch_parity import H, KINDS, T, layer_cells, make_data, make_torch, np_, t64
 
 
 def grad_of(pre):
@@ -48,10 +49,10 @@ def test_direct_future_and_preactivation_gradients(kind, layers, mode):
             else:
                 gi = x_t @ cell.weight_ih.T + cell.bias_ih
                 gh = h @ cell.weight_hh.T + cell.bias_hh
-                pre_rz = gi[:2 * H] + gh[:2 * H]
+                pre_rz = gi[: 2 * H] + gh[: 2 * H]
                 pre_rz.retain_grad()
                 r, z = torch.sigmoid(pre_rz[:H]), torch.sigmoid(pre_rz[H:])
-                pre_n = gi[2 * H:] + r * gh[2 * H:]
+                pre_n = gi[2 * H :] + r * gh[2 * H :]
                 pre_n.retain_grad()
                 n = torch.tanh(pre_n)
                 h = (1 - z) * n + z * h
@@ -76,7 +77,7 @@ def test_direct_future_and_preactivation_gradients(kind, layers, mode):
             direct = np_(y.grad) @ np_(linear.weight)
         else:
             above = np.array([grad_of(p) for p in pre_expected[l + 1]])
-            direct = above @ np_(cells[l + 1].weight_ih)      # the candidate's x-part has coefficient 1
+            direct = above @ np_(cells[l + 1].weight_ih)  # the candidate's x-part has coefficient 1
         np.testing.assert_allclose(grads.dh_direct[l], direct, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(grads.dh_future[l], total - direct, rtol=1e-9, atol=1e-12)
         pre = np.array([grad_of(p) for p in pre_expected[l]])

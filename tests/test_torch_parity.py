@@ -4,6 +4,7 @@ Per-step states of every layer and dL/dh_t come from unrolling torch's own cells
 nn.GRUCell, weights copied from the module; nn.LSTMCell's step written out, checked against the
 cell) with retain_grad on each state.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -12,8 +13,12 @@ from torch import nn
 from rnn_widget.core import Network, Spec, from_torch, to_torch, train
 
 F64 = torch.float64
-KINDS = {"rnn-tanh": (nn.RNN, {"nonlinearity": "tanh"}), "rnn-relu": (nn.RNN, {"nonlinearity": "relu"}),
-         "lstm": (nn.LSTM, {}), "gru": (nn.GRU, {})}
+KINDS = {
+    "rnn-tanh": (nn.RNN, {"nonlinearity": "tanh"}),
+    "rnn-relu": (nn.RNN, {"nonlinearity": "relu"}),
+    "lstm": (nn.LSTM, {}),
+    "gru": (nn.GRU, {}),
+}
 CELL_OF = {"RNN": nn.RNNCell, "LSTM": nn.LSTMCell, "GRU": nn.GRUCell}
 GATES = {"RNN": "h", "LSTM": "ifco", "GRU": "rzn"}
 D, H, OUT, T = 3, 4, 3, 6
@@ -32,7 +37,7 @@ def make_torch(kind, layers, seed=0, bias=True):
     cls, kw = KINDS[kind]
     module = cls(D, H, num_layers=layers, bias=bias, **kw).to(F64)
     linear = nn.Linear(H, OUT).to(F64)
-    with torch.no_grad():                      # larger weights than the default init: livelier numbers
+    with torch.no_grad():  # larger weights than the default init: livelier numbers
         for p in list(module.parameters()) + list(linear.parameters()):
             p.mul_(1.6)
     return module, linear
@@ -71,7 +76,7 @@ def run_module(module, linear, X, h0, c0, scored, loss, targets, truncate=None):
         for t in range(len(X)):
             if t > 0 and t % truncate == 0:
                 state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
-            o, state = module(t64(X[t:t + 1]), state)
+            o, state = module(t64(X[t : t + 1]), state)
             outs.append(o)
         out, last = torch.cat(outs), state
     y = linear(out)
@@ -188,6 +193,7 @@ def _torch_loss_steps(loss, y, targets, scored):
 
 # -- values and parameter gradients ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["many-to-many", "many-to-one", "one-to-many", "one-to-one"])
 @pytest.mark.parametrize("loss", ["squared", "mse", "cross_entropy"])
 @pytest.mark.parametrize("layers", [1, 2])
@@ -217,16 +223,19 @@ def test_values_and_gradients(kind, layers, loss, mode):
 
 # -- every state and dL/dh_t of every layer, via torch's cells --------------------------------
 
-@pytest.mark.parametrize("mode, loss", [("many-to-many", "squared"), ("many-to-one", "mse"),
-                                        ("many-to-many", "cross_entropy")])
+
+@pytest.mark.parametrize(
+    "mode, loss", [("many-to-many", "squared"), ("many-to-one", "mse"), ("many-to-many", "cross_entropy")]
+)
 @pytest.mark.parametrize("layers", [1, 2, 3])
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_state_and_dh(kind, layers, mode, loss):
     module, linear, X, scored, targets, h0, c0, net, trace, grads = _run_case(kind, layers, loss, mode, seed=1)
     hs, cs = unroll(layer_cells(module), X, h0, c0 if c0 is not None else np.zeros((layers, H)))
     top = torch.stack(hs[-1])
-    np.testing.assert_allclose(np_(top), np_(run_module(module, linear, X, h0, c0, scored, loss, targets)[0]),
-                               rtol=1e-12, atol=1e-14)        # the cells are the module
+    np.testing.assert_allclose(
+        np_(top), np_(run_module(module, linear, X, h0, c0, scored, loss, targets)[0]), rtol=1e-12, atol=1e-14
+    )  # the cells are the module
     y = linear(top)
     torch_loss(loss, y[torch.as_tensor(scored)], targets).backward()
     for l in range(layers):
@@ -238,10 +247,11 @@ def test_every_state_and_dh(kind, layers, mode, loss):
             dc = np.stack([np_(c.grad) for c in cs[l]])
             np.testing.assert_allclose(grads.dc[l], dc, rtol=1e-9, atol=1e-12, err_msg=f"dc layer {l}")
     if mode == "many-to-one":
-        assert np.abs(grads.dh[0][0]).max() > 0     # the gradient reaches the first step
+        assert np.abs(grads.dh[0][0]).max() > 0  # the gradient reaches the first step
 
 
 # -- round trips ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("layers", [1, 2])
@@ -283,6 +293,7 @@ def test_to_torch_without_readout():
 
 # -- clipping, truncation, Jacobians, SGD ----------------------------------------------------
 
+
 def trainable(module, linear):
     """torch tensors that are exactly our parameters: after to_torch, bias_hh holds only GRU's b_hn."""
     params = []
@@ -290,7 +301,7 @@ def trainable(module, linear):
         if name.startswith("bias_hh"):
             if isinstance(module, nn.GRU):
                 mask = torch.zeros_like(p)
-                mask[2 * H:] = 1.0
+                mask[2 * H :] = 1.0
                 p.register_hook(lambda g, m=mask: g * m)
             else:
                 assert torch.count_nonzero(p) == 0
@@ -377,6 +388,7 @@ def test_jacobian_norms(kind, layers, layer):
                 else:
                     h = cell(inputs[t], h)
             return h
+
         state = torch.cat([states_h[k], states_c[k]]) if kind == "lstm" else states_h[k]
         J = torch.autograd.functional.jacobian(h_T, state.detach())
         expected.append(torch.linalg.matrix_norm(J, ord=2).item())
@@ -403,8 +415,17 @@ def test_sgd_matches_torch(kind, momentum, clip):
         if clip is not None:
             nn.utils.clip_grad_norm_(params, clip)
         opt.step()
-    history = train(net, X, targets, steps=5, lr=0.1, momentum=momentum, clip_norm=clip, h0=list(h0),
-                    c0=None if c0 is None else list(c0))
+    history = train(
+        net,
+        X,
+        targets,
+        steps=5,
+        lr=0.1,
+        momentum=momentum,
+        clip_norm=clip,
+        h0=list(h0),
+        c0=None if c0 is None else list(c0),
+    )
     np.testing.assert_allclose(history, torch_history, rtol=1e-10)
     assert history[-1] < history[0]
     trained = from_torch(module, linear, mode="many-to-one", loss="mse")

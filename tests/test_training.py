@@ -1,4 +1,5 @@
 """SGD training in place: seed 003's next-number task, loss histories, early stopping."""
+
 import numpy as np
 import pytest
 
@@ -20,7 +21,7 @@ def test_next_number_recipe_learns_eleven():
     history = train(p.network, p.inputs, p.targets, **p.training)
     assert len(history) == p.training["steps"]
     assert history[0] == first
-    assert history[-1] < 1e-3 * history[0]                  # orders of magnitude lower
+    assert history[-1] < 1e-3 * history[0]  # orders of magnitude lower
     final = p.forward()
     assert final.loss < 1e-3 * first
     assert final.y[-1, 0] == pytest.approx(11.0, abs=0.05)
@@ -30,7 +31,7 @@ def test_next_number_recipe_learns_eleven():
 
 def test_next_number_starts_far_from_eleven():
     p = presets.next_number()
-    assert abs(p.forward().y[-1, 0] - 11.0) > 1.0          # there is something to learn
+    assert abs(p.forward().y[-1, 0] - 11.0) > 1.0  # there is something to learn
 
 
 @pytest.mark.parametrize("lr", [1e-4, 1e-3])
@@ -108,7 +109,9 @@ def test_training_uses_h0():
     assert first != presets.next_number().forward().loss
 
 
-@pytest.mark.parametrize("options", [{"clip_norm": 5.0, "lr": 0.05}, {"truncate": 2}, {"momentum": 0.9, "clip_norm": 5.0}])
+@pytest.mark.parametrize(
+    "options", [{"clip_norm": 5.0, "lr": 0.05}, {"truncate": 2}, {"momentum": 0.9, "clip_norm": 5.0}]
+)
 def test_training_options_still_learn(options):
     p = presets.next_number()
     history = train(p.network, p.inputs, p.targets, steps=150, **{"lr": 0.01, **options})

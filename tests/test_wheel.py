@@ -4,6 +4,7 @@ Only committed files count: the repository is cloned first (no node_modules, no 
 the hatch-jupyter-builder hook runs `npm install` + `npm run build` during `pip wheel`, and the
 wheel is installed into a fresh plain venv whose python then runs with a PATH that has no node.
 """
+
 import os
 import shutil
 import subprocess
@@ -21,8 +22,10 @@ STATIC = ("rnn_widget/static/widget.js", "rnn_widget/static/widget.css")
 
 def run(cmd, *, timeout=900, **kwargs):
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout, **kwargs)
-    assert proc.returncode == 0, (f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
-                                  f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}")
+    assert proc.returncode == 0, (
+        f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
+        f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
+    )
     return proc.stdout
 
 
@@ -48,7 +51,7 @@ def test_wheel_contains_the_bundle(built):
             assert path in names, sorted(names)
             assert zf.getinfo(path).file_size > 0, path
         js = zf.read(STATIC[0]).decode()
-    assert "export" in js                                     # an ES module anywidget can load
+    assert "export" in js  # an ES module anywidget can load
     assert "rnn_widget/__init__.py" in names and "rnn_widget/core/network.py" in names
     assert not any("node_modules" in n for n in names)
 
@@ -62,8 +65,9 @@ def test_wheel_installs_and_imports_without_node(built):
     assert "include-system-site-packages = false" in cfg
     run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel])
 
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "NODE_PATH")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PATH", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "NODE_PATH")
+    }
     env["PATH"] = str(bin_dir)
     assert shutil.which("node", path=env["PATH"]) is None
     assert shutil.which("npm", path=env["PATH"]) is None

@@ -1,13 +1,15 @@
 """Property-based: long random sequences of valid and invalid edits, from Python, from the page
 (set_state, as the front end sends them) and through linked sliders. After every edit the trace
 equals a fresh forward pass of the current state, and a refused edit changed nothing."""
+
 from __future__ import annotations
 
 import json
 
 import numpy as np
 import traitlets
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnn_widget import RNNWidget
 from rnn_widget.core import Network, Spec
@@ -33,8 +35,22 @@ def fresh_trace(w):
 @st.composite
 def edits(draw, w):
     """One edit as (kind, payload); about a third of them invalid."""
-    kind = draw(st.sampled_from(["param", "param_bad", "inputs", "inputs_bad", "h0", "spec", "spec_bad",
-                                 "slider", "python_param", "python_bad"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "param",
+                "param_bad",
+                "inputs",
+                "inputs_bad",
+                "h0",
+                "spec",
+                "spec_bad",
+                "slider",
+                "python_param",
+                "python_bad",
+            ]
+        )
+    )
     return kind, draw(st.randoms(use_true_random=False))
 
 
@@ -68,23 +84,44 @@ def apply(w, sliders, kind, rnd):
         w.set_state({"inputs": [[rnd.uniform(-2, 2) for _ in range(w.spec["input_size"])] for _ in range(T)]})
         return True
     if kind == "inputs_bad":
-        bad = rnd.choice([[], [[float("nan")] * w.spec["input_size"]], [["x"] * w.spec["input_size"]],
-                          [[1.0] * (w.spec["input_size"] + 1)], [[0.0] * w.spec["input_size"]] * 1001])
+        bad = rnd.choice(
+            [
+                [],
+                [[float("nan")] * w.spec["input_size"]],
+                [["x"] * w.spec["input_size"]],
+                [[1.0] * (w.spec["input_size"] + 1)],
+                [[0.0] * w.spec["input_size"]] * 1001,
+            ]
+        )
         w.set_state({"inputs": bad})
         return False
     if kind == "h0":
         w.set_state({"h0": [[rnd.uniform(-1, 1) for _ in range(n)] for n in w.spec["hidden_sizes"]]})
         return True
     if kind == "spec":
-        spec = dict(w.spec, cell=rnd.choice(["rnn", "lstm", "gru"]),
-                    activation=rnd.choice(["tanh", "relu", "sigmoid", "identity"]),
-                    hidden_sizes=[rnd.randint(1, 3) for _ in range(rnd.randint(1, 2))],
-                    mode=rnd.choice(["many-to-many", "many-to-one"]))
+        spec = dict(
+            w.spec,
+            cell=rnd.choice(["rnn", "lstm", "gru"]),
+            activation=rnd.choice(["tanh", "relu", "sigmoid", "identity"]),
+            hidden_sizes=[rnd.randint(1, 3) for _ in range(rnd.randint(1, 2))],
+            mode=rnd.choice(["many-to-many", "many-to-one"]),
+        )
         w.set_state({"spec": spec})
         return True
     if kind == "spec_bad":
-        spec = dict(w.spec, **rnd.choice([{"cell": "cnn"}, {"hidden_sizes": [0]}, {"hidden_sizes": [999]},
-                                          {"mode": "sideways"}, {"output_size": -1}, {"unknown": 1}]))
+        spec = dict(
+            w.spec,
+            **rnd.choice(
+                [
+                    {"cell": "cnn"},
+                    {"hidden_sizes": [0]},
+                    {"hidden_sizes": [999]},
+                    {"mode": "sideways"},
+                    {"output_size": -1},
+                    {"unknown": 1},
+                ]
+            ),
+        )
         w.set_state({"spec": spec})
         return False
     if kind == "slider":
@@ -112,12 +149,32 @@ def apply(w, sliders, kind, rnd):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(["param", "param_bad", "inputs", "inputs_bad", "h0", "spec", "spec_bad",
-                                           "slider", "python_param", "python_bad"]),
-                          st.randoms(use_true_random=False)), min_size=5, max_size=25))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "param",
+                    "param_bad",
+                    "inputs",
+                    "inputs_bad",
+                    "h0",
+                    "spec",
+                    "spec_bad",
+                    "slider",
+                    "python_param",
+                    "python_bad",
+                ]
+            ),
+            st.randoms(use_true_random=False),
+        ),
+        min_size=5,
+        max_size=25,
+    )
+)
 def test_random_edit_sequences_keep_trace_exact_and_refusals_harmless(steps):
     w = RNNWidget.from_preset("tom_yeh")
-    w._send = lambda msg, buffers=None: None           # no front end attached
+    w._send = lambda msg, buffers=None: None  # no front end attached
     sliders = {}
     for kind, rnd in steps:
         before = snapshot(w)
@@ -126,8 +183,8 @@ def test_random_edit_sequences_keep_trace_exact_and_refusals_harmless(steps):
             # an accepted edit clears the message (unless it changed nothing at all)
             assert w.error == "" or snapshot(w) == before, (kind, w.error)
         else:
-            assert snapshot(w) == before, kind            # nothing changed
+            assert snapshot(w) == before, kind  # nothing changed
             if kind not in ("python_bad",):
-                assert w.error, kind                      # and the page is told why
+                assert w.error, kind  # and the page is told why
         assert w.trace == fresh_trace(w), kind
         assert np.array_equal(w.hidden_states(), np.asarray(w.trace["layers"][-1]["values"]["h"]))

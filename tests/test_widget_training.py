@@ -1,4 +1,5 @@
 """Gradients, BPTT options and training through the widget (issue 4, Python side)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,9 @@ def in_thread(fn):
     def target():
         try:
             out["value"] = fn()
-        except BaseException as e:      # re-raised in the test's thread
+        except BaseException as e:  # re-raised in the test's thread
             out["error"] = e
+
     thread = threading.Thread(target=target)
     thread.start()
     thread.join(60)
@@ -57,6 +59,7 @@ def test_jacobian_norms_against_finite_differences(w):
         for t in range(k, len(X)):
             h = act(X[t] @ P["W_xh"] + h @ P["W_hh"] + P["b_h"])
         return h
+
     H = np.vstack([np.zeros(3), w.hidden_states()])
     for k in range(len(X) + 1):
         J = np.zeros((3, 3))
@@ -127,7 +130,7 @@ def page_messages(w):
 
 def test_background_training_can_be_stopped_and_edits_go_through(w):
     async def scenario():
-        w.train(100_000, lr=0.001)                  # runs on the loop in chunks
+        w.train(100_000, lr=0.001)  # runs on the loop in chunks
         assert w.training["running"]
         await asyncio.sleep(0.15)
         # an edit from the page while training is applied, not lost
@@ -142,6 +145,7 @@ def test_background_training_can_be_stopped_and_edits_go_through(w):
                 break
             await asyncio.sleep(0.01)
         return w.training
+
     status = in_thread(lambda: asyncio.run(scenario()))
     assert status["running"] is False and 0 < status["step"] < 100_000
     assert status["message"] == "stopped"
@@ -162,13 +166,13 @@ def test_divergence_is_reported_not_raised(w):
 
 def test_overflowing_values_are_refused_not_sent():
     w = RNNWidget.from_preset("tom_yeh")
-    w.inputs = [[1.0]] * 60                    # 60 steps of A = 1e6: (2e6)^60 overflows float64
+    w.inputs = [[1.0]] * 60  # 60 steps of A = 1e6: (2e6)^60 overflows float64
     before = w.trace
     with pytest.raises(traitlets.TraitError, match="overflows"):
         w.set("A", [[1e6, 1e6], [1e6, 1e6]])
     assert w.trace == before
     with pytest.raises(traitlets.TraitError, match=r"expected numbers between -1e\+06 and 1e\+06"):
-        w.set("A", [[1e200, 1e200], [1e200, 1e200]])   # the page's limit on a number, in Python too
+        w.set("A", [[1e200, 1e200], [1e200, 1e200]])  # the page's limit on a number, in Python too
     assert w.trace == before
 
 
@@ -176,15 +180,16 @@ def test_reset_ends_a_background_run_and_a_new_one_can_start(w):
     async def scenario():
         w.train(100_000, lr=1e-4)
         await asyncio.sleep(0.1)
-        w.reset_training()                     # ends the old run at once
+        w.reset_training()  # ends the old run at once
         assert not w.training["running"]
-        w.train(5, lr=0.01)                    # a new run is allowed straight away
+        w.train(5, lr=0.01)  # a new run is allowed straight away
         for _ in range(200):
             if not w.training["running"]:
                 break
             await asyncio.sleep(0.005)
-        await asyncio.sleep(0.05)              # the old task, if any, must not touch anything
+        await asyncio.sleep(0.05)  # the old task, if any, must not touch anything
         return w.training, list(w.loss_history)
+
     status, history = in_thread(lambda: asyncio.run(scenario()))
     assert status["step"] == 5 and status["running"] is False and len(history) == 5
 
@@ -194,7 +199,7 @@ def test_loss_curve_is_thinned_but_keeps_the_ends_and_spikes():
 
     assert thin_curve([3.0, 2.0, 1.0]) == {"step": [1, 2, 3], "loss": [3.0, 2.0, 1.0]}
     history = list(np.linspace(10, 1, 50_000))
-    history[12_345] = 99.0                                   # a spike
+    history[12_345] = 99.0  # a spike
     curve = thin_curve(history)
     assert len(curve["step"]) <= 1001
     assert curve["step"][0] == 1 and curve["step"][-1] == 50_000 and curve["loss"][-1] == 1.0
@@ -206,4 +211,4 @@ def test_loss_curve_is_thinned_but_keeps_the_ends_and_spikes():
 def test_widget_publishes_the_thinned_curve(w):
     w.train(30, lr=0.01, block=True)
     assert w.loss_curve["loss"] == w.loss_history and w.loss_curve["step"] == list(range(1, 31))
-    assert "loss_history" not in w.get_state()              # the full list stays in Python
+    assert "loss_history" not in w.get_state()  # the full list stays in Python

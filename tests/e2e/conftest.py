@@ -4,6 +4,7 @@ Debian's chromium driven by Playwright (see /work/shared/BROWSER_TESTING.md).
 Without chromium the tests skip locally with a loud reason, and fail when the CI variable is set.
 Screenshots land in test-artifacts/e2e/ on every run.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from jupyter_harness import REPO, Server, find_chromium, launch_browser, open_notebook, run_all
 
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
@@ -23,7 +23,7 @@ def _unavailable(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"CI is set but the browser tests cannot run: {reason}", pytrace=False)
     message = f"BROWSER TESTS SKIPPED: {reason}"
-    warnings.warn(message)
+    warnings.warn(message, stacklevel=2)
     pytest.skip(message)
 
 

@@ -4,6 +4,7 @@ Everything here follows /work/shared/BROWSER_TESTING.md: JupyterLab, Notebook 7 
 to 127.0.0.1 with isolated JUPYTER_* dirs, Debian's chromium driven by Playwright with a fresh
 user-data dir, every process started in its own process group and stopped by it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 NODELAY_EXTENSION = "--ServerApp.jpserver_extensions={'rnn_widget.nodelay': True}"
@@ -32,8 +38,12 @@ MINUS = "\u2212"
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and os.path.exists(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -49,8 +59,11 @@ def jupyter_env(state_dir: Path) -> dict:
     """Environment with every piece of Jupyter state under `state_dir` and the news toast off."""
     env = dict(os.environ)
     dirs = {
-        "JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "runtime",
-        "JUPYTERLAB_SETTINGS_DIR": "lab-settings", "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
         "IPYTHONDIR": "ipython",
     }
     for var, sub in dirs.items():
@@ -60,7 +73,8 @@ def jupyter_env(state_dir: Path) -> dict:
     notif = state_dir / "lab-settings" / "@jupyterlab" / "apputils-extension"
     notif.mkdir(parents=True, exist_ok=True)
     (notif / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("JUPYTER_PATH", None)
     env["PYTHONUNBUFFERED"] = "1"
@@ -70,27 +84,51 @@ def jupyter_env(state_dir: Path) -> dict:
 class Server:
     """A Jupyter server (lab, notebook or voila) in its own process group."""
 
-    def __init__(self, kind: str, root: Path, state_dir: Path, *, notebook: str | None = None,
-                 extra_args: tuple[str, ...] = (), log_path: Path | None = None):
+    def __init__(
+        self,
+        kind: str,
+        root: Path,
+        state_dir: Path,
+        *,
+        notebook: str | None = None,
+        extra_args: tuple[str, ...] = (),
+        log_path: Path | None = None,
+    ):
         self.kind, self.root, self.port = kind, Path(root), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = jupyter_env(Path(state_dir))
         root_flag = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
         if kind == "voila":
-            cmd = [str(BIN / "voila"), notebook, "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
-                   "--show_tracebacks=True"]
+            cmd = [
+                str(BIN / "voila"),
+                notebook,
+                "--no-browser",
+                f"--port={self.port}",
+                "--Voila.ip=127.0.0.1",
+                "--show_tracebacks=True",
+            ]
         else:
-            cmd = [str(BIN / "jupyter"), kind, "--no-browser", f"--ServerApp.port={self.port}",
-                   "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-                   f"--ServerApp.root_dir={self.root}", "--ServerApp.port_retries=0", *root_flag]
+            cmd = [
+                str(BIN / "jupyter"),
+                kind,
+                "--no-browser",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.ip=127.0.0.1",
+                "--IdentityProvider.token=",
+                "--ServerApp.password=",
+                f"--ServerApp.root_dir={self.root}",
+                "--ServerApp.port_retries=0",
+                *root_flag,
+            ]
         cmd += list(extra_args)
         self.log_path = log_path or Path(state_dir) / f"{kind}.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.cmd = cmd
 
-    def wait_ready(self, timeout: float = 60.0, path: str = "/api/status") -> "Server":
+    def wait_ready(self, timeout: float = 60.0, path: str = "/api/status") -> Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -141,12 +179,16 @@ class Server:
 def launch_browser(playwright, user_data_dir: Path, chromium: str):
     """A persistent context (fresh user-data dir) of the system chromium, per BROWSER_TESTING.md."""
     return playwright.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=chromium, headless=True, args=CHROMIUM_ARGS,
+        str(user_data_dir),
+        executable_path=chromium,
+        headless=True,
+        args=CHROMIUM_ARGS,
         viewport={"width": 1400, "height": 1000},
     )
 
 
 # ---- JupyterLab / Notebook 7 pages -------------------------------------------------------------
+
 
 def wait_kernel_ready(page, timeout: float = 60.0, steady: float = 1.0):
     """Idle plus a kernel name, unchanged for `steady` seconds (Lab 4.6 connects twice on open)."""
@@ -177,8 +219,10 @@ def wait_kernel_ready(page, timeout: float = 60.0, steady: float = 1.0):
 
 def open_notebook(page, server: Server, rel_path: str, timeout: float = 60.0):
     # ?reset: a fresh workspace, so only this notebook is open (Lab restores earlier tabs otherwise)
-    page.goto(f"{server.url}/{'lab/tree' if server.kind == 'lab' else 'notebooks'}/{rel_path}"
-              + ("?reset" if server.kind == "lab" else ""))
+    page.goto(
+        f"{server.url}/{'lab/tree' if server.kind == 'lab' else 'notebooks'}/{rel_path}"
+        + ("?reset" if server.kind == "lab" else "")
+    )
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
     return wait_kernel_ready(page, timeout)
 
@@ -187,7 +231,7 @@ def run_all(page, widget_selector: str = ".rnnw", count: int = 1, timeout: float
     """Run > Run All Cells from the menu bar, then wait until `count` widget roots are present."""
     started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
         .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
-    for attempt in range(3):
+    for _attempt in range(3):
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
         try:  # a click while the kernel is still (re)connecting silently does nothing: retry
@@ -243,6 +287,7 @@ def py_value(page, expr: str):
 
 
 # ---- reading the widget ------------------------------------------------------------------------
+
 
 def parse_vector(label: str) -> list[float]:
     """'h2 = [1, 17]' or 'y1 = [−3.5]' -> [1.0, 17.0]."""

@@ -1,10 +1,9 @@
 """The tutorial notebook in a real JupyterLab + Chromium: numbers on the page, edits by typing,
 scrubbing with the mouse, assignment from Python, refused garbage, two views of one widget."""
-import pytest
 
+import pytest
 import tom_yeh
-from jupyter_harness import (cell_input, cell_number, hidden_and_outputs, py_value, run_cell,
-                             type_into_cell, wait_until)
+from jupyter_harness import cell_input, cell_number, hidden_and_outputs, py_value, run_cell, type_into_cell, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -13,9 +12,11 @@ A_MATRIX = '.rnnw-matrix[data-ref="p:W_hh"]'
 
 def shows(root, hs, ys=None):
     """A predicate for wait_until: the widget root shows these hidden states (and outputs)."""
+
     def check():
         page_h, page_y = hidden_and_outputs(root)
         return tom_yeh.close(page_h, hs) and (ys is None or tom_yeh.close(page_y, ys))
+
     return check
 
 
@@ -59,20 +60,24 @@ def test_scrubbing_with_the_mouse_matches_python(widget, shot):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
-    for i in range(1, 11):                      # 40 px to the right, in 4 px moves
+    for i in range(1, 11):  # 40 px to the right, in 4 px moves
         page.mouse.move(x + 4 * i, y)
         page.wait_for_timeout(16)
     page.mouse.up()
+
     def settled():
         b = cell_number(root, "B row 1 column 1")
         return b != 1 and tom_yeh.close(hidden_and_outputs(root)[0], tom_yeh.forward(B=[[b], [2]])[0]) and b
+
     b = wait_until(settled, what="the scrubbed value's hidden states")
     assert b > 1, "dragging right increases the number"
+
     # the page equals the Python model once the last coalesced save has landed (an intermediate
     # value can be self-consistent on the page for a moment), and both equal numpy
     def agreed():
         b = cell_number(root, "B row 1 column 1")
         return py_value(page, 'w.get("B").tolist()') == [[b], [2.0]] and b
+
     b = wait_until(agreed, what="Python holding the value the cell shows")
     py_h = py_value(page, "w.hidden_states().tolist()")
     assert tom_yeh.close(hidden_and_outputs(root)[0], py_h)
@@ -101,7 +106,7 @@ def test_garbage_is_refused_and_nothing_changes(widget, garbage, shot):
         assert garbage in text, text
     assert cell_input(root, "A row 1 column 1").get_attribute("aria-invalid") == "true"
     page.keyboard.press("Escape")
-    page.wait_for_timeout(300)                # give any (wrong) round trip time to land
+    page.wait_for_timeout(300)  # give any (wrong) round trip time to land
     assert cell_number(root, "A row 1 column 1") == 1
     h, y = hidden_and_outputs(root)
     assert tom_yeh.close(h, tom_yeh.H) and tom_yeh.close(y, tom_yeh.Y), (h, y)
@@ -125,6 +130,8 @@ def test_two_views_of_one_widget_agree(widget, shot):
         assert cell_number(views.nth(i), "A row 2 column 2") == 1.5
     # the linked ipywidgets slider of cell 12 (range -2..2) follows too
     # (textContent: Lab may skip layout of cells scrolled far away, and innerText is then empty)
-    wait_until(lambda: page.locator(".widget-readout").first.text_content().strip() == "1.50",
-               what="slider A[2, 2] readout 1.50")
+    wait_until(
+        lambda: page.locator(".widget-readout").first.text_content().strip() == "1.50",
+        what="slider A[2, 2] readout 1.50",
+    )
     shot("lab-two-views", page.locator(".jp-Cell").last)

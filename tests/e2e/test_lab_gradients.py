@@ -1,10 +1,10 @@
 """Issue 4 in a real JupyterLab + Chromium: switch a widget to LSTM in the page and read the gate
 values against Python; open the gradient view and compare dL/dh_t; train from the page and see
 the loss curve fall."""
+
 import re
 
 import pytest
-
 from jupyter_harness import py_value, run_cell, wait_until
 
 pytestmark = pytest.mark.browser
@@ -99,8 +99,11 @@ def test_training_from_the_page_lowers_the_loss(lab_notebook, shot):
     steps.press("Enter")
     wait_until(lambda: py_value(page, 'tw.train_options["steps"]') == 150, what="steps = 150 from the page")
     root.locator('button[data-action="train"]').click()
-    wait_until(lambda: py_value(page, "len(tw.loss_history)") == 150 and not py_value(page, 'tw.training["running"]'),
-               timeout=60, what="150 training steps")
+    wait_until(
+        lambda: py_value(page, "len(tw.loss_history)") == 150 and not py_value(page, 'tw.training["running"]'),
+        timeout=60,
+        what="150 training steps",
+    )
     history = py_value(page, "tw.loss_history")
     assert history[-1] < first_loss / 100
     # the loss curve is drawn and the page's loss readout follows Python's final loss

@@ -1,11 +1,12 @@
 """Independent numpy reference for Tom Yeh's RNN by hand (column form): h_t = relu(A h + B x), y_t = C h."""
+
 import numpy as np
 
 A = [[1, -1], [1, 1]]
 B = [[1], [2]]
 C = [[-1, 1]]
 X = [3, 4, 5, 6]
-H = [[3, 6], [1, 17], [0, 28], [0, 40]]   # the slide's numbers
+H = [[3, 6], [1, 17], [0, 28], [0, 40]]  # the slide's numbers
 Y = [[3], [16], [28], [40]]
 
 
