@@ -28,7 +28,11 @@ export function createGradMatrix() {
   function update({ grad, perStep, step, symbol, convention, isVector, name }) {
     if (!grad) {
       el.hidden = true;
+      el.removeAttribute("aria-label");
       setChildren(el, []);
+      heat?.total.destroy?.();
+      heat?.part.destroy?.();
+      heat = null; // built anew (and put back in el) when gradients show again
       return;
     }
     el.hidden = false;

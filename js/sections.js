@@ -161,6 +161,8 @@ export function createSequenceEditors({ current, edit }) {
   addTargets.addEventListener("click", () => edit([{ field: "targets", on: true }]));
   removeTargets.addEventListener("click", () => edit([{ field: "targets", on: false }]));
 
+  // built once: building it in update() would move the button out of the shown row each time
+  const targetEditor = [targets.el, h("div", { class: "rnnw-btnrow" }, [removeTargets])];
   const h0Box = h("div", { class: "rnnw-mrow" });
   const targetBox = h("div", { class: "rnnw-targets" });
   const el = h("div", { class: "rnnw-mrow" }, [
@@ -232,7 +234,7 @@ export function createSequenceEditors({ current, edit }) {
           cellKey: (r, c) => (convention === "column" ? { name: "targets", r: c, c: r } : { name: "targets", r, c }),
           error: errorField === "targets" ? error : "",
         });
-        show(targetBox, "editor", [targets.el, h("div", { class: "rnnw-btnrow" }, [removeTargets])]);
+        show(targetBox, "editor", targetEditor);
       } else show(targetBox, "add", [addTargets]);
     } else show(targetBox, "none", []);
   }

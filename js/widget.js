@@ -21,17 +21,19 @@ import { bpttFocus } from "./bptt.js";
 import { jacobianChart, chartFigure } from "./charts.js";
 import { curveOf } from "./chartlayout.js";
 import { unpacker } from "./packed.js";
+import { batch, computed, effect, signal } from "@preact/signals-core";
 
 /**
  * Display names as the current view needs them. A preset's names describe its own convention
  * (`names_convention`: Tom Yeh's A = W_hh^T is a column-form name); in the other convention the
  * page shows the transpose of that matrix, so it is called "Aᵀ".
+ * @param {(trait: string) => any} get
  */
-export function shownNames(model) {
-  const names = model.get("display_names") || {};
-  const home = model.get("names_convention");
-  if (!home || home === model.get("convention")) return names;
-  const params = model.get("params") || {};
+export function shownNames(get) {
+  const names = get("display_names") || {};
+  const home = get("names_convention");
+  if (!home || home === get("convention")) return names;
+  const params = get("params") || {};
   const out = {};
   for (const [key, shown] of Object.entries(names)) {
     const value = params[key];
@@ -46,67 +48,47 @@ export const TRAITS = [
   "names_convention", "show_grads", "bptt", "bptt_step", "training", "train_options", "loss_curve",
 ];
 
-// Which parts of the view each trait affects.
-const PARTS = {
-  spec: ["controls", "steps", "seq", "formula", "loss", "diagram"],
-  params: ["params", "formula"],
-  param_order: ["params"],
-  inputs: ["seq"],
-  h0: ["seq"],
-  targets: ["seq", "diagram"],
-  convention: ["controls", "params", "seq", "diagram", "formula", "steps", "error"],
-  display_names: ["params", "seq", "diagram", "formula", "steps", "error"],
-  names_convention: ["params", "seq", "diagram", "formula", "steps", "error"],
-  labels: ["diagram"],
-  title: ["title"],
-  reveal: ["steps", "diagram", "formula"],
-  focus_step: ["diagram", "formula", "pgrads"],
-  error: ["error", "params", "seq"],
-  error_field: ["error", "params", "seq"],
-  limits: ["controls", "seq"],
-  trace: ["steps", "diagram", "formula", "loss", "pgrads", "gradbar", "charts", "training"],
-  show_grads: ["gradbar", "pgrads", "diagram", "formula", "charts"],
-  bptt: ["gradbar"],
-  bptt_step: ["gradbar", "diagram", "formula", "pgrads"],
-  training: ["training"],
-  train_options: ["training"],
-  loss_curve: ["training"],
-};
-const ALL_PARTS = [...new Set(Object.values(PARTS).flat()), "title"];
-
 /** What makes the diagram's structure (its SVG or canvas nodes): a change rebuilds, else values update in place. */
 export function diagramShapeKey(trace, { grads, labels, names }) {
   return JSON.stringify([trace.T, trace.x[0]?.length ?? 0, trace.layers.map((l) => l.size),
     Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0, trace.cell, Boolean(grads), labels || [], names || {}]);
 }
 
+/**
+ * Whether two values of a trait are the same for drawing: the trace (large, always replaced whole)
+ * by identity, every other trait by value.
+ */
+export function sameValue(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && sameValue(a[k], b[k]));
+}
+
 export function mount(model, el) {
-  // display names as shown, one object per distinct value (editors skip redraws by identity)
-  let namesCache = { key: null, value: null };
-  const names = () => {
-    const value = shownNames(model);
-    const key = JSON.stringify(value);
-    if (key !== namesCache.key) namesCache = { key, value };
-    return namesCache.value;
-  };
   const decode = unpacker();
   // params, inputs and targets may arrive packed like the trace (docs/protocol.md)
   const raw = (k) => decode(model.get(k));
   const channel = createEditChannel(model, {
-    onOverlay: (fields) => fields.forEach((f) => changed[f]?.()),
+    onOverlay: (fields) => fields.forEach((f) => changed(f)),
     onStatus: (status) => showLink(status),
     isDisconnected: () => Boolean(el.closest?.(".jupyter-widgets-disconnected")),
     sizes: () => ({ inputSize: model.get("spec")?.input_size, outputSize: model.get("spec")?.output_size }),
   });
-  const get = (k) => {
-    if (k === "display_names") return names();
+  // A trait as the view shows it now: decoded, with this view's unacknowledged edits on top.
+  const read = (k) => {
     if (k === "trace") return raw(k);
-    // the traits with this view's edits that Python has not acknowledged yet on top
     if (EDIT_FIELDS.includes(k)) return channel.overlaid(raw)[k];
     return model.get(k);
   };
-  /** @type {Record<string, () => void>} trait name -> its change handler (below) */
-  const changed = {};
+  // What the parts draw from: one signal per trait. A part reads them through get(), so it
+  // re-runs exactly when a trait it read changed (no table of who reads what).
+  const traits = Object.fromEntries(TRAITS.map((k) => [k, signal(read(k))]));
+  // display names as shown; a new object only when they change (a weight edit leaves them be)
+  const names = computed(() => shownNames((k) => traits[k].value));
+  const get = (k) => (k === "display_names" ? names.value : traits[k].value);
   const listeners = [];
   let disposed = false;
   let hoverRef = null;
@@ -122,7 +104,8 @@ export function mount(model, el) {
     for (const [k, v] of Object.entries(changes)) model.set(k, v);
     model.save_changes();
   };
-  const current = (k) => get(k);
+  // event handlers read the newest values, drawn or not yet
+  const current = (k) => (k === "display_names" ? shownNames(read) : read(k));
 
   // ---- layout ----
   const title = h("h2", { class: "rnnw-title" });
@@ -154,13 +137,12 @@ export function mount(model, el) {
     getOptions: () => current("train_options"),
     onOptions: (o) => send({ train_options: o }),
   });
-  let gateForm = "both"; // how the formula panel writes gates: a choice of this view only
+  const gateForm = signal("both"); // how the formula panel writes gates: a choice of this view only
   const gateFormSelect = h("select", { class: "rnnw-select rnnw-select-small", "aria-label": "Gate equations", "data-control": "gate-form" }, [
     h("option", { value: "both" }, ["both forms"]), h("option", { value: "separate" }, ["x W_x + h W_h"]), h("option", { value: "concat" }, ["W [h, x]"]),
   ]);
   const onGateForm = () => {
-    gateForm = gateFormSelect.value;
-    draw.formula();
+    gateForm.value = gateFormSelect.value;
   };
   gateFormSelect.addEventListener("change", onGateForm);
   const diagramBox = h("div", { class: "rnnw-diagram-box" });
@@ -190,7 +172,8 @@ export function mount(model, el) {
   el.appendChild(root);
 
   // ---- drawing ----
-  const slidesOf = () => buildSlides(get("trace"), get("spec")?.mode);
+  const slides = computed(() => buildSlides(get("trace"), get("spec")?.mode));
+  const slidesOf = () => slides.value;
   const visOf = (slides) => visibility(slides, get("reveal"));
   const gradsShown = () => (get("show_grads") && get("trace")?.grads) || null;
   // The step whose per-step gradient and chain rule are shown: the backward step, else focus_step.
@@ -273,16 +256,13 @@ export function mount(model, el) {
         bpttStep: get("bptt_step") ?? -1, targets: get("targets"),
       });
     },
-    pgrads() {
-      paramEditors.updateGrads({ grads: gradsShown(), step: gradStep() });
-    },
     formula() {
       const trace = get("trace");
       if (!trace) return setChildren(formulaBox, []);
       const t = Math.max(0, Math.min(trace.T - 1, get("focus_step") ?? 0));
       const f = stepFormula(trace, {
         t, convention: get("convention"), displayNames: get("display_names") || {}, params: get("params") || {},
-        spec: get("spec") || {}, vis: visOf(slidesOf()), gateForm,
+        spec: get("spec") || {}, vis: visOf(slidesOf()), gateForm: gateForm.value,
       });
       const gated = trace.cell === "lstm" || trace.cell === "gru";
       renderFormula(formulaBox, f, { heading: `Step ${t + 1}`, tools: gated ? gateFormSelect : null });
@@ -424,20 +404,31 @@ export function mount(model, el) {
     });
   }
 
-  // ---- model changes: redraw only the affected parts, once per burst ----
-  const seen = {};
-  const dirty = new Set();
+  // ---- model changes: the parts that read a changed trait re-run, once per burst ----
+  // Every part is an effect: it re-runs when a signal it read last time changes. `epoch` is read by
+  // all of them: bumping it redraws everything (after the view was read-only).
+  const epoch = signal(0);
+  const pending = new Set();
   let queued = false;
-  let traceChanged = false;
+  let redrawEverything = false;
   const flushDraw = () => {
     queued = false;
     if (disposed) return;
-    for (const part of ALL_PARTS) if (dirty.has(part)) draw[part]();
-    dirty.clear();
-    if (traceChanged) {
-      traceChanged = false;
-      root.setAttribute("data-trace-rev", String(++traceRev));
-    }
+    let traceChanged = false;
+    batch(() => {
+      for (const k of pending) {
+        const value = read(k);
+        // Echo guard: a value equal to what this view already drew (our own edit coming back,
+        // or an unchanged trait in a multi-trait message) redraws nothing.
+        if (k === "trace" ? value === traits.trace.peek() : sameValue(value, traits[k].peek())) continue;
+        traits[k].value = value;
+        if (k === "trace") traceChanged = true;
+      }
+      pending.clear();
+      if (redrawEverything) epoch.value++;
+      redrawEverything = false;
+    });
+    if (traceChanged) root.setAttribute("data-trace-rev", String(++traceRev));
     if (hoverRef || lit) highlight();
     if (channel.status === "dead") lockControls(); // cells and buttons drawn anew
   };
@@ -447,38 +438,30 @@ export function mount(model, el) {
       queueMicrotask(flushDraw);
     }
   };
-  function redrawAll() {
-    ALL_PARTS.forEach((p) => dirty.add(p));
+  function changed(name) {
+    if (!(name in traits)) return;
+    pending.add(name);
     schedule();
   }
-  // The trace is large (hundreds of kB for a big LSTM) and only ever replaced whole: compare by
-  // identity, not by serialising it. Every other trait is small: compare by value.
-  const same = (name, value) => (name === "trace" ? seen.trace === value : seen[name] === JSON.stringify(value ?? null));
-  const remember = (name, value) => {
-    seen[name] = name === "trace" ? value : JSON.stringify(value ?? null);
-  };
+  function redrawAll() {
+    redrawEverything = true;
+    schedule();
+  }
   for (const name of TRAITS) {
-    const cb = () => {
-      // Echo guard: a value equal to what this view already drew (our own edit coming back,
-      // or an unchanged trait in a multi-trait message) redraws nothing.
-      const value = get(name);
-      if (same(name, value)) return;
-      remember(name, value);
-      if (name === "trace") traceChanged = true;
-      PARTS[name].forEach((p) => dirty.add(p));
-      schedule();
-    };
-    changed[name] = cb;
-    remember(name, get(name));
+    const cb = () => changed(name);
     model.on(`change:${name}`, cb);
     listeners.push([`change:${name}`, cb]);
   }
-  ALL_PARTS.forEach((p) => dirty.add(p));
-  flushDraw();
+  /** The parts of the view, in drawing order; each re-runs when what it read changes. */
+  const stops = Object.entries(draw).map(([, part]) => effect(() => {
+    epoch.value;
+    part();
+  }));
   channel.start();
 
   return () => {
     disposed = true;
+    stops.forEach((stop) => stop());
     channel.dispose(); // a drag in progress still lands; timers stop
     for (const [event, cb] of listeners) model.off(event, cb);
     listeners.length = 0;

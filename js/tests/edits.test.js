@@ -189,6 +189,37 @@ describe("one edit message in flight", () => {
   });
 });
 
+describe("packed traits", () => {
+  const packedOf = (shape, values) => {
+    const view = new DataView(new ArrayBuffer(values.length * 8));
+    values.forEach((v, i) => view.setFloat64(i * 8, v, true));
+    return { $packed: shape, data: view };
+  };
+  it("params, inputs and targets arriving packed are shown and edited like plain ones", async () => {
+    const st = tomYehState();
+    const { model, el } = setup({}, {
+      ...st,
+      params: { ...st.params, W_hh: packedOf([2, 2], [1, 1, -1, 1]) },
+      inputs: packedOf([4, 1], [3, 4, 5, 6]),
+      targets: packedOf([4, 1], [1, 2, 3, 4]),
+    });
+    expect(cell(el, "A row 1 column 2").value).toBe("\u22121");
+    expect(cell(el, "x3 entry 1").value).toBe("5");
+    expect(cell(el, "target 4 entry 1").value).toBe("4");
+    model.answer = false;
+    type(cell(el, "A row 1 column 2"), "2");
+    expect(model.edits()[0].edits).toEqual([{ field: "params", name: "W_hh", index: [1, 0], value: 2 }]);
+    await flush();
+    expect(cell(el, "A row 2 column 2").value).toBe("1");
+    // Python publishes packed again: the overlay stays on top until the ack
+    model.publish("params", { ...st.params, W_hh: packedOf([2, 2], [1, 1, -1, 3]) });
+    await flush();
+    expect(cell(el, "A row 2 column 2").value).toBe("3");
+    cell(el, "A row 1 column 2").blur();
+    expect(cell(el, "A row 1 column 2").value).toBe("2");
+  });
+});
+
 describe("a view that gets no answer says so", () => {
   it("pings on render; waiting after 2 s, read-only after 10 s, live again when an answer arrives", async () => {
     vi.useFakeTimers();

@@ -1,0 +1,103 @@
+// The view tracks what it reads (issue 9): after any trait changes, a view that was already on
+// the page shows exactly what a view mounted fresh on the same state shows. A part that read a
+// trait but was not redrawn when it changed (the old hand-kept table forgot that the gradient
+// chart reads display_names) makes the two differ.
+import { describe, it, expect, afterEach } from "vitest";
+import widget, { TRAITS } from "../widget.js";
+import { FakeModel } from "../dev/fake_model.js";
+import { nextNumber } from "../dev/examples.js";
+
+const mounted = [];
+afterEach(() => {
+  mounted.splice(0).forEach((c) => c());
+  document.body.innerHTML = "";
+});
+
+function base() {
+  return {
+    ...nextNumber({ trained: 5 }),
+    show_grads: true,
+    error: "not a number",
+    error_field: "W_xh",
+    names_convention: "row",
+    limits: { max_hidden: 64, max_input: 64, max_output: 64, max_steps: 100, max_layers: 4 },
+  };
+}
+
+// One change per trait, each to a value that shows differently somewhere.
+const CHANGES = {
+  spec: (s) => ({ ...s.spec, activation: "relu" }),
+  params: (s) => ({ ...s.params, W_hh: s.params.W_hh.map((r, i) => (i ? r : [9, ...r.slice(1)])) }),
+  param_order: (s) => [...s.param_order].reverse(),
+  inputs: (s) => s.inputs.map((r, t) => (t === 1 ? [8] : r)),
+  h0: () => [[0.5, 0, 0]],
+  targets: (s) => s.targets.map((r, t) => (t === 4 ? [12] : r)),
+  convention: () => "column",
+  display_names: () => ({ h: "q", W_hh: "A" }),
+  names_convention: () => "column",
+  labels: () => ["a", "b", "c", "d", "e"],
+  title: () => "Another title",
+  reveal: () => 3,
+  focus_step: () => 2,
+  error: () => "something else is wrong",
+  error_field: () => "W_hh",
+  limits: (s) => ({ ...s.limits, max_steps: 5 }),
+  trace: (s) => ({ ...s.trace, loss: 123.5, y: s.trace.y.map((r) => r.map((v) => v + 1)) }),
+  show_grads: () => false,
+  bptt: () => ({ clip_norm: 1, truncate: 2 }),
+  bptt_step: () => 1,
+  training: (s) => ({ ...s.training, running: true, step: 3, total: 10, message: "training" }),
+  train_options: (s) => ({ ...s.train_options, lr: 0.5 }),
+  loss_curve: () => ({ step: [1, 2, 3], loss: [3, 2, 1] }),
+};
+
+const render = (model) => {
+  const el = document.createElement("div");
+  document.body.appendChild(el);
+  mounted.push(widget.render({ model, el }));
+  return el;
+};
+// The DOM as a person meets it: tags, attributes (sorted; class tokens sorted), text, and the
+// values of inputs and menus (properties, not in innerHTML). Generated marker ids and the trace
+// revision counter differ between two views by design.
+function snapshot(node) {
+  if (node.nodeType === 3) return node.textContent;
+  if (node.nodeType !== 1) return "";
+  const attrs = [...node.attributes]
+    .filter((a) => a.name !== "data-trace-rev")
+    .map((a) => `${a.name}="${a.name === "class" ? a.value.split(/\s+/).sort().join(" ") : a.value}"`)
+    .sort();
+  if ("value" in node && (node.tagName === "INPUT" || node.tagName === "SELECT")) attrs.push(`value=${node.value}`, `disabled=${node.disabled}`, `readonly=${node.readOnly}`);
+  const inner = [...node.childNodes].map(snapshot).join("");
+  return `<${node.tagName.toLowerCase()} ${attrs.join(" ")}>${inner}</>`.replace(/rnnw-arrow-\d+/g, "rnnw-arrow-N");
+}
+// where two snapshots first differ, with some context (a whole-page diff is unreadable)
+function firstDifference(a, b) {
+  if (a === b) return null;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return { live: a.slice(Math.max(0, i - 150), i + 150), fresh: b.slice(Math.max(0, i - 150), i + 150) };
+}
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("every part that reads a trait is redrawn when it changes", () => {
+  it("has a change for every synced trait the view reads", () => {
+    expect(Object.keys(CHANGES).sort()).toEqual([...TRAITS].sort());
+  });
+
+  for (const name of Object.keys(CHANGES)) {
+    it(`${name}: a live view shows what a fresh view shows`, async () => {
+      const state = base();
+      const model = new FakeModel(state, { recompute: false });
+      const live = render(model);
+      await settle();
+      const before = snapshot(live);
+      model.publish(name, CHANGES[name](state));
+      await settle();
+      const fresh = render(model);
+      await settle();
+      expect(snapshot(live)).not.toBe(before); // the change shows somewhere
+      expect(firstDifference(snapshot(live), snapshot(fresh))).toBe(null);
+    });
+  }
+});
