@@ -71,7 +71,7 @@ def test_restore_onto_a_copy_and_refusals():
     with pytest.raises(ValueError, match="another shape"):
         Network(Spec(input_size=2, hidden_sizes=(4,))).restore(snap)
     with pytest.raises(TypeError, match="ParamSnapshot"):
-        net.restore(net.params)  # type: ignore[arg-type]  # a dict of values is not a snapshot
+        net.restore(net.params)  # a dict of values is not a snapshot
     assert isinstance(snap, ParamSnapshot) and snap.spec == net.spec
 
 
