@@ -155,11 +155,11 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         shape = self._net.param_shapes[key]
         try:
             if (convention or self.convention) == "column" and len(shape) == 2:
-                arr = as_array(name, value, shape[::-1]).T     # checked in the form it was given
+                arr = as_array(key, value, shape[::-1]).T     # checked in the form it was given
             else:
-                arr = as_array(name, value, shape)
+                arr = as_array(key, value, shape)
         except REFUSALS as e:
-            raise t.TraitError(message(e)) from None
+            raise t.TraitError(self._shown(message(e))) from None
         self.edit([{"field": "params", "name": key, "index": None, "whole": arr}])
 
     def set_entry(self, name: str, index, value, convention: str | None = None) -> None:

@@ -70,7 +70,7 @@ def test_python_edit_recomputes_everything(w):
     ([[1, "x"], [1, 1]], ["A", "numbers", "'x'"]),
     ([[1, float("nan")], [1, 1]], ["A", "nan", "finite"]),
     ([[1, float("inf")], [1, 1]], ["inf", "finite"]),
-    ([[1, 2, 3], [1, 1, 1]], ["A has shape (2, 3)", "expected (2, 2)"]),
+    ([[1, 2, 3], [1, 1, 1]], ["A (W_hh) has shape (2, 3)", "expected (2, 2)"]),
     ("abc", ["text", "'abc'"]),
 ])
 def test_python_bad_parameter_raises_and_changes_nothing(w, bad, words):
