@@ -1,4 +1,5 @@
 """ipywidgets sliders linked both ways to one weight of an RNNWidget."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +25,16 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
     label = f"{shown}[{', '.join(str(i + 1) for i in idx)}]"
     current = float(w._net[key][row_idx])
     lo, hi = min(lo, current), max(hi, current)
-    s = ipywidgets.FloatSlider(value=current, min=lo, max=hi, step=step, description=label,
-                               continuous_update=True, readout_format=".3g", **kwargs)
+    s = ipywidgets.FloatSlider(
+        value=current,
+        min=lo,
+        max=hi,
+        step=step,
+        description=label,
+        continuous_update=True,
+        readout_format=".3g",
+        **kwargs,
+    )
     guard = {"busy": False}
 
     def from_slider(change):
@@ -42,7 +51,7 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
         if guard["busy"]:
             return
         if key not in w._net.param_shapes or w._net.param_shapes[key] != shape:
-            s.disabled = True      # the parameter is gone or changed shape
+            s.disabled = True  # the parameter is gone or changed shape
             return
         guard["busy"] = True
         try:
@@ -59,4 +68,3 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
     s.observe(from_slider, names="value")
     w.observe(from_widget, names="params")
     return s
-

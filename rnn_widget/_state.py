@@ -1,11 +1,13 @@
 """The widget's state checks and the small helpers around them (no widget imports here)."""
+
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
 from .core import LIMITS, Network, Spec
 from .core.validate import NUMBER_LIMIT, _is_number, as_sequence, backward_options, short
-
 
 #: Exceptions a bad value can raise while a candidate state is checked: all become a TraitError
 #: (from Python) or `error` (from the page), and nothing is applied.
@@ -35,7 +37,7 @@ class State:
 
     def __init__(self, net: Network, inputs: np.ndarray, trace, grads, bptt: dict):
         self.net, self.inputs, self.trace, self.grads, self.bptt = net, inputs, trace, grads, bptt
-        self._json = None
+        self._json: dict | None = None
 
     @property
     def json(self) -> dict:
@@ -55,7 +57,7 @@ def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
     trace, grads = run(net, X, h0, c0, targets, bptt)
     check_finite(trace, grads)
     state = State(net, X, trace, grads, bptt)
-    state.json  # everything that can fail is computed before anything is applied
+    _ = state.json  # everything that can fail is computed before anything is applied
     return state
 
 
@@ -65,13 +67,17 @@ def check_size(spec, T: int) -> None:
     See LIMITS (core/spec.py) and the README's "Limits"."""
     n_params = sum(int(np.prod(s)) for s in spec.param_shapes().values())
     if n_params > LIMITS["max_params"]:
-        raise ValueError(f"this network has {n_params:,} parameters; at most {LIMITS['max_params']:,} can be shown "
-                         "and edited (make it smaller: fewer hidden units, inputs or layers)")
+        raise ValueError(
+            f"this network has {n_params:,} parameters; at most {LIMITS['max_params']:,} can be shown "
+            "and edited (make it smaller: fewer hidden units, inputs or layers)"
+        )
     per_step = {"rnn": 4, "gru": 14, "lstm": 13}[spec.cell]
     n_trace = T * sum(spec.hidden_sizes) * per_step
     if n_trace > LIMITS["max_trace"]:
-        raise ValueError(f"{T} steps of this network make a trace of about {n_trace:,} numbers; at most "
-                         f"{LIMITS['max_trace']:,} can be shown (use fewer steps, hidden units or layers)")
+        raise ValueError(
+            f"{T} steps of this network make a trace of about {n_trace:,} numbers; at most "
+            f"{LIMITS['max_trace']:,} can be shown (use fewer steps, hidden units or layers)"
+        )
 
 
 def run(net: Network, X, h0, c0, targets, bptt: dict):
@@ -90,8 +96,10 @@ def check_finite(trace, grads) -> None:
         parts += [(f"dL/d{k}", v) for k, v in grads.params.items()] + [("gradient norm", grads.norm)]
     for what, value in parts:
         if value is not None and not np.isfinite(value).all():
-            raise ValueError(f"{what} overflows to infinity or NaN with these values; "
-                             "expected numbers small enough to compute (try smaller weights or inputs)")
+            raise ValueError(
+                f"{what} overflows to infinity or NaN with these values; "
+                "expected numbers small enough to compute (try smaller weights or inputs)"
+            )
 
 
 def check_bptt(bptt) -> dict:
@@ -112,7 +120,7 @@ def trace_json(state: State) -> dict:
         g = out["grads"]
         shapes = net.param_shapes
         size = trace.T * sum(int(np.prod(s)) for s in shapes.values())
-        g["per_step"] = ({k: grads.per_step(k).tolist() for k in shapes} if size <= PER_STEP_LIMIT else None)
+        g["per_step"] = {k: grads.per_step(k).tolist() for k in shapes} if size <= PER_STEP_LIMIT else None
         g["jacobian_norms"] = [jacobian_norms(net, trace, layer) for layer in range(len(trace.layers))]
         g["truncate"] = grads.truncate
     return out
@@ -197,7 +205,7 @@ def retime_targets(targets, old_T, new_T, spec):
 
 def pad_layers(states, spec):
     states = list(states or [])
-    return (states + [[]] * spec.num_layers)[:spec.num_layers]
+    return (states + [[]] * spec.num_layers)[: spec.num_layers]
 
 
 def fit_targets(targets, spec):
@@ -223,7 +231,7 @@ def param_order(shapes: dict, convention: str) -> list:
     names = list(shapes)
     if convention != "column":
         return names
-    out = []
+    out: list[str] = []
     for name in names:
         if name.startswith("W_h") and name != "W_hy" and out and out[-1] == "W_x" + name[3:]:
             out.insert(len(out) - 1, name)
@@ -269,12 +277,18 @@ class Draft:
         self._own_net = False
 
     @classmethod
-    def of(cls, state: State) -> "Draft":
+    def of(cls, state: State) -> Draft:
         layers = state.trace.layers
         lstm = state.net.spec.cell == "lstm"
         targets = state.trace.targets
-        return cls(state.net, state.inputs, [lt.h0 for lt in layers], [lt.c0 for lt in layers] if lstm else None,
-                   None if targets is None else targets.copy(), state.bptt)
+        return cls(
+            state.net,
+            state.inputs,
+            [lt.h0 for lt in layers],
+            [lt.c0 for lt in layers] if lstm else None,
+            None if targets is None else targets.copy(),
+            state.bptt,
+        )
 
     def _net(self) -> Network:
         if not self._own_net:
@@ -288,8 +302,11 @@ class Draft:
         self.net, self._own_net = self.net.with_spec(spec), True
         self.inputs = fit(self.inputs, (T, spec.input_size))
         self.h0 = [fit(h, (n,)) for h, n in zip(pad_layers(self.h0, spec), spec.hidden_sizes)]
-        self.c0 = ([fit(c, (n,)) for c, n in zip(pad_layers(self.c0, spec), spec.hidden_sizes)]
-                   if spec.cell == "lstm" else None)
+        self.c0 = (
+            [fit(c, (n,)) for c, n in zip(pad_layers(self.c0, spec), spec.hidden_sizes)]
+            if spec.cell == "lstm"
+            else None
+        )
         if self.targets is not None and spec.output_size is not None:
             self.targets = fit_targets(self.targets, spec)
         else:
@@ -327,8 +344,10 @@ class Draft:
         """Apply one entry edit (docs/protocol.md, "Edits carry what changed"); returns the field
         it was about (a parameter name, "inputs", "h0", "c0" or "targets")."""
         if not isinstance(edit, dict):
-            raise TypeError(f"an edit must be a dict such as {{'field': 'params', 'name': 'W_hh', 'index': [0, 1], "
-                            f"'value': 2.0}}, got {short(edit)}")
+            raise TypeError(
+                f"an edit must be a dict such as {{'field': 'params', 'name': 'W_hh', 'index': [0, 1], "
+                f"'value': 2.0}}, got {short(edit)}"
+            )
         field = edit.get("field")
         if field == "inputs" and "steps" in edit:
             n = edit["steps"]
@@ -341,16 +360,20 @@ class Draft:
             spec = self.net.spec
             if spec.output_size is None:
                 raise ValueError("this network has no readout (output_size is None), so it takes no targets")
-            self.targets = blank_targets(_steps(self.inputs), spec.output_size, spec.loss) if edit["on"] is True else None
+            self.targets = (
+                blank_targets(_steps(self.inputs), spec.output_size, spec.loss) if edit["on"] is True else None
+            )
             return "targets"
-        value = edit.get("value")
+        value: Any = edit.get("value")
         if not _is_number(value) or abs(value) > NUMBER_LIMIT:
-            raise ValueError(f"{field}: {short(value)} is not a number the page can take; expected a finite number "
-                             f"between -{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}")
+            raise ValueError(
+                f"{field}: {short(value)} is not a number the page can take; expected a finite number "
+                f"between -{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}"
+            )
         value = float(value)
         index = edit.get("index")
         if field == "params":
-            key = self.net.canonical(edit.get("name"))
+            key = self.net.canonical(edit.get("name"))  # type: ignore[arg-type]  # canonical refuses non-text
             arr = self.net[key]
             arr[_index(key, index, arr.shape)] = value
             self._net().set_params({key: arr})
@@ -371,8 +394,10 @@ class Draft:
             spec = self.net.spec
             if field == "c0" and spec.cell != "lstm":
                 raise ValueError(f"c0 is the LSTM cell state; this is a {spec.cell} network")
-            states = [np.zeros(n) if v is None else np.array(v, dtype=float)
-                      for v, n in zip(pad_layers(getattr(self, field), spec), spec.hidden_sizes)]
+            states = [
+                np.zeros(n) if v is None else np.array(v, dtype=float)
+                for v, n in zip(pad_layers(getattr(self, field), spec), spec.hidden_sizes)
+            ]
             if not isinstance(index, list) or len(index) != 2:
                 raise ValueError(f"{field} index must be [layer, entry], got {short(index)}")
             layer = _index(f"{field} layer", index[:1], (len(states),))[0]
@@ -391,8 +416,11 @@ def _steps(X) -> int:
 
 def _index(what: str, index, shape) -> tuple:
     """A checked index into an array of `shape`: whole numbers, one per axis, within range."""
-    if (not isinstance(index, (list, tuple)) or len(index) != len(shape)
-            or any(isinstance(i, bool) or not isinstance(i, int) for i in index)):
+    if (
+        not isinstance(index, (list, tuple))
+        or len(index) != len(shape)
+        or any(isinstance(i, bool) or not isinstance(i, int) for i in index)
+    ):
         raise ValueError(f"{what}: index {short(index)} must be {len(shape)} whole number(s)")
     if any(not 0 <= i < n for i, n in zip(index, shape)):
         raise IndexError(f"{what}: index {list(index)} is outside its shape {tuple(shape)}")

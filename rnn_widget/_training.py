@@ -5,16 +5,24 @@ From the page (custom messages ``train``/``step``/``stop``/``reset``) and from P
 the kernel's event loop, so the page stays responsive and a Stop arrives while it runs; the
 trace and loss curve are published at most ~20 times a second.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets as t
 
 from .core import SGD
 from .core.validate import backward_options, sgd_options
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from ._state import State
+    from .core import Network
 
 #: Seconds between two publications of the trace while training.
 PUBLISH_EVERY = 0.05
@@ -46,7 +54,9 @@ def check_train_options(options) -> dict:
         raise TypeError(f"train_options must be a dict, got {options!r}")
     unknown = set(options) - {"lr", "momentum", "steps", "clip_norm"}
     if unknown:
-        raise ValueError(f"train_options has unknown option(s) {sorted(unknown)}; expected lr, momentum, steps, clip_norm")
+        raise ValueError(
+            f"train_options has unknown option(s) {sorted(unknown)}; expected lr, momentum, steps, clip_norm"
+        )
     lr, mom = sgd_options(options.get("lr", 0.01), options.get("momentum", 0.0))
     if lr > 100:
         raise ValueError(f"learning rate {lr!r} is too large for the page's training; expected at most 100")
@@ -58,14 +68,31 @@ def check_train_options(options) -> dict:
 
 
 class TrainingMixin:
-    """Adds train/stop/reset to RNNWidget. Needs `_net`, `_state`, `_publish(net)`, `bptt`."""
+    """Adds train/stop/reset to RNNWidget, which provides what is declared here."""
+
+    if TYPE_CHECKING:
+        _net: Network
+        _state: State
+        _history: list[float]
+        training: dict[str, Any]
+        train_options: dict[str, Any]
+        loss_history: list[float]
+        error: str
+        error_field: str
+
+        @property
+        def _result(self) -> Any: ...
+        def hold_sync(self) -> AbstractContextManager[None]: ...
+        def edit(self, edits: list) -> None: ...
+        def _commit(self, state: State) -> None: ...
+        def _advance(self, net: Network) -> None: ...
 
     def _init_training(self):
         self._initial_params = None
         self._optimizer = None
         self._stop_requested = False
         self._task = None
-        self._generation = 0          # a new training or a reset ends any older background run
+        self._generation = 0  # a new training or a reset ends any older background run
         self._publish_gap = PUBLISH_EVERY
         self._last_publish = 0.0
 
@@ -75,8 +102,15 @@ class TrainingMixin:
         self._optimizer = None
 
     # -- public ---------------------------------------------------------------------------
-    def train(self, steps: int | None = None, *, lr: float | None = None, momentum: float | None = None,
-              clip_norm: float | None = None, block: bool | None = None):
+    def train(
+        self,
+        steps: int | None = None,
+        *,
+        lr: float | None = None,
+        momentum: float | None = None,
+        clip_norm: float | None = None,
+        block: bool | None = None,
+    ):
         """Run SGD steps on the widget's sequence and targets, the view following.
 
         Options default to `train_options`. In a notebook (a running event loop) training runs
@@ -100,8 +134,14 @@ class TrainingMixin:
         self._generation += 1
         self._last_publish = time.perf_counter()
         self._done = 0
-        self.training = {"running": True, "step": 0, "total": opts["steps"], "lr": opts["lr"],
-                         "momentum": opts["momentum"], "message": ""}
+        self.training = {
+            "running": True,
+            "step": 0,
+            "total": opts["steps"],
+            "lr": opts["lr"],
+            "momentum": opts["momentum"],
+            "message": "",
+        }
         loop = _running_loop()
         if block or (block is None and loop is None):
             self._run_chunks(opts, deadline=None)
@@ -128,16 +168,22 @@ class TrainingMixin:
             # applied like any edit, and always published (assigning equal params would fire nothing)
             self.edit([{"field": "params", "name": k, "index": None, "whole": v} for k, v in initial.items()])
         self.loss_history = []
-        self.training = {"running": False, "step": 0, "total": 0, "lr": self.train_options.get("lr", 0.01),
-                         "momentum": self.train_options.get("momentum", 0.0), "message": ""}
+        self.training = {
+            "running": False,
+            "step": 0,
+            "total": 0,
+            "lr": self.train_options.get("lr", 0.01),
+            "momentum": self.train_options.get("momentum", 0.0),
+            "message": "",
+        }
 
     # -- the loop -------------------------------------------------------------------------
     async def _train_async(self, opts, generation):
         try:
             while self.training.get("running") and generation == self._generation:
                 self._run_chunks(opts, deadline=time.perf_counter() + CHUNK)
-                await asyncio.sleep(0.001)      # let the kernel handle page messages (edits, stop)
-        except Exception as e:                   # the page must hear about it; nothing else will
+                await asyncio.sleep(0.001)  # let the kernel handle page messages (edits, stop)
+        except Exception as e:  # the page must hear about it; nothing else will
             self._finish(f"training stopped: {e}")
 
     def _run_chunks(self, opts, deadline):
@@ -158,19 +204,20 @@ class TrainingMixin:
                 return
             if opts["clip_norm"] is not None and grads.norm > opts["clip_norm"]:
                 grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
-            history.append(trace.loss)
-            before = net.params
+            if self._optimizer is None:  # the network changed shape while training ran
+                self._optimizer = SGD(opts["lr"], opts["momentum"])
             try:
-                if self._optimizer is None:          # the network changed shape while training ran
-                    self._optimizer = SGD(opts["lr"], opts["momentum"])
-                self._optimizer.step(net, grads)     # in place: the current network learns
-                self._advance(net)
+                undo = self._optimizer.step(net, grads)  # in place, all or nothing: the current network learns
+                try:
+                    self._advance(net)
+                except ValueError:
+                    undo()  # the last good weights (and momentum), which `state` has
+                    raise
             except (FloatingPointError, ValueError) as e:
-                history.pop()
-                net.set_params(before)               # the last good weights, which `state` was computed with
                 self._publish(history, done)
                 self._finish(f"training stopped at step {done + 1}: {e}")
                 return
+            history.append(trace.loss)
             done += 1
             now = time.perf_counter()
             if now - self._last_publish >= self._publish_gap:
@@ -180,7 +227,7 @@ class TrainingMixin:
         finished = done >= opts["steps"] or self._stop_requested
         if finished or time.perf_counter() - self._last_publish >= self._publish_gap:
             self._publish(history, done)
-        self._done = done                         # the next chunk goes on from here
+        self._done = done  # the next chunk goes on from here
         if finished:
             self._finish("stopped" if self._stop_requested and done < opts["steps"] else "")
 

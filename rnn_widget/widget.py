@@ -6,10 +6,12 @@ state -> only then is anything applied and the `trace` trait sent. A refused edi
 TraitError from Python; from the page it sets `error`/`error_field` and restores the page's
 value, and nothing else changes.
 """
+
 from __future__ import annotations
 
 import pathlib
 import re
+from typing import Any
 
 import anywidget
 import numpy as np
@@ -21,8 +23,18 @@ import traitlets as t
 # ipywidgets upgrade moves them.
 from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
 
-from ._state import (REFUSALS, Draft, State, changed_param, message, model_traits, pack_arrays, param_order,
-                     run, slide_count)
+from ._state import (
+    REFUSALS,
+    Draft,
+    State,
+    changed_param,
+    message,
+    model_traits,
+    pack_arrays,
+    param_order,
+    run,
+    slide_count,
+)
 from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
@@ -46,41 +58,73 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
-    spec = t.Dict(help="The architecture: cell, activation, sizes, readout, mode, loss (see docs/protocol.md).").tag(sync=True)
-    params = t.Dict(help="Every parameter by name, row convention, as nested lists.").tag(sync=True, to_json=pack_arrays)
+    spec = t.Dict(help="The architecture: cell, activation, sizes, readout, mode, loss (see docs/protocol.md).").tag(
+        sync=True
+    )
+    params = t.Dict(help="Every parameter by name, row convention, as nested lists.").tag(
+        sync=True, to_json=pack_arrays
+    )
     param_order = t.List(t.Unicode(), help="Parameter names in display order (read-only).").tag(sync=True)
-    inputs = t.List(help="The input sequence, one row of input_size numbers per time step.").tag(sync=True, to_json=pack_arrays)
-    h0 = t.List(help="The initial hidden state of each layer.").tag(sync=True)
-    c0 = t.List(help="LSTM: the initial cell state of each layer (empty for other cells).").tag(sync=True)
-    targets = t.Any(None, allow_none=True, help="Targets (T, output size) or one row per scored step, or None.").tag(sync=True, to_json=pack_arrays)
-    convention = t.Enum(("row", "column"), "row", help="Show h_t = phi(x W_xh + h W_hh) ('row') or phi(A h + B x) ('column').").tag(sync=True)
+    inputs: t.List[Any] = t.List(help="The input sequence, one row of input_size numbers per time step.").tag(
+        sync=True, to_json=pack_arrays
+    )
+    h0: t.List[Any] = t.List(help="The initial hidden state of each layer.").tag(sync=True)
+    c0: t.List[Any] = t.List(help="LSTM: the initial cell state of each layer (empty for other cells).").tag(sync=True)
+    targets = t.Any(None, allow_none=True, help="Targets (T, output size) or one row per scored step, or None.").tag(
+        sync=True, to_json=pack_arrays
+    )
+    convention = t.Enum(
+        ("row", "column"), "row", help="Show h_t = phi(x W_xh + h W_hh) ('row') or phi(A h + B x) ('column')."
+    ).tag(sync=True)
     display_names = t.Dict(t.Unicode(), help="Shown names per canonical name, e.g. {'W_hh': 'A'}.").tag(sync=True)
-    names_convention = t.Enum(("row", "column"), "row", help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.").tag(sync=True)
+    names_convention = t.Enum(
+        ("row", "column"),
+        "row",
+        help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.",
+    ).tag(sync=True)
     labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
     title = t.Unicode("", help="A heading shown above the widget (shown as text).").tag(sync=True)
     reveal = t.Int(-1, help="Step-through slide shown: -1 shows everything, n shows slides 0..n.").tag(sync=True)
     focus_step = t.Int(0, help="The 0-based time step the formula panel explains.").tag(sync=True)
     error = t.Unicode("", help="The message of the last refused edit from the page ('' when none).").tag(sync=True)
-    error_field = t.Unicode("", help="What the refused edit was about: a parameter name, 'inputs', 'h0', 'targets' or 'spec'.").tag(sync=True)
+    error_field = t.Unicode(
+        "", help="What the refused edit was about: a parameter name, 'inputs', 'h0', 'targets' or 'spec'."
+    ).tag(sync=True)
     limits = t.Dict(help="Size limits the page enforces (read-only).").tag(sync=True)
-    trace = t.Dict(help="The forward trace (and gradients with targets) of the current state (read-only).").tag(sync=True, to_json=pack_arrays)
+    trace = t.Dict(help="The forward trace (and gradients with targets) of the current state (read-only).").tag(
+        sync=True, to_json=pack_arrays
+    )
     show_grads = t.Bool(False, help="The gradient view is open in the page.").tag(sync=True)
-    bptt = t.Dict({"clip_norm": None, "truncate": None}, help="Backward options: clip_norm (global norm) and truncate (steps).").tag(sync=True)
-    bptt_step = t.Int(-1, help="Backward step-through: -1 shows all of BPTT, n shows it after n + 1 steps back.").tag(sync=True)
-    train_options = t.Dict({"lr": 0.01, "momentum": 0.0, "steps": 50, "clip_norm": None}, help="What the page's Train button uses.").tag(sync=True)
-    training = t.Dict({"running": False, "step": 0, "total": 0, "lr": 0.01, "momentum": 0.0, "message": ""}, help="Training progress (read-only).").tag(sync=True)
-    loss_history = t.List(help="The loss before each SGD step since the last reset (read-only; kept in Python).")
-    loss_curve = t.Dict({"step": [], "loss": []}, help="loss_history thinned to at most ~1000 points for the page's chart: the lowest and highest loss of each stretch of steps (read-only).").tag(sync=True)
+    bptt = t.Dict(
+        {"clip_norm": None, "truncate": None}, help="Backward options: clip_norm (global norm) and truncate (steps)."
+    ).tag(sync=True)
+    bptt_step = t.Int(-1, help="Backward step-through: -1 shows all of BPTT, n shows it after n + 1 steps back.").tag(
+        sync=True
+    )
+    train_options = t.Dict(
+        {"lr": 0.01, "momentum": 0.0, "steps": 50, "clip_norm": None}, help="What the page's Train button uses."
+    ).tag(sync=True)
+    training = t.Dict(
+        {"running": False, "step": 0, "total": 0, "lr": 0.01, "momentum": 0.0, "message": ""},
+        help="Training progress (read-only).",
+    ).tag(sync=True)
+    loss_history: t.List[float] = t.List(
+        help="The loss before each SGD step since the last reset (read-only; kept in Python)."
+    )
+    loss_curve: t.Dict[str, list] = t.Dict(
+        {"step": [], "loss": []},
+        help="loss_history thinned to at most ~1000 points for the page's chart: the lowest and highest loss of each stretch of steps (read-only).",
+    ).tag(sync=True)
 
-    def __init__(self, network: Network | None = None, inputs=None, *, h0=None, c0=None, targets=None,
-                 **kwargs):
+    def __init__(self, network: Network | None = None, inputs=None, *, h0=None, c0=None, targets=None, **kwargs):
         net = network if network is not None else Network(Spec())
         if not isinstance(net, Network):
             raise TypeError(f"network must be an rnn_widget Network, got {type(net).__name__}")
         # Every model trait given here is applied at once, spec first, so any consistent set works.
-        given = {k: kwargs.pop(k) for k in ("spec", "params", "bptt") if k in kwargs}
-        given.update({k: v for k, v in (("inputs", inputs), ("h0", h0), ("c0", c0), ("targets", targets))
-                      if v is not None})
+        given: dict[str, Any] = {k: kwargs.pop(k) for k in ("spec", "params", "bptt") if k in kwargs}
+        given.update(
+            {k: v for k, v in (("inputs", inputs), ("h0", h0), ("c0", c0), ("targets", targets)) if v is not None}
+        )
         draft = Draft(net.copy(), np.zeros((3, net.spec.input_size)))
         try:
             for name in _EDITABLE:
@@ -91,7 +135,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             raise t.TraitError(message(e)) from None
         self._net = state.net
         self._state = state
-        self._pending = None
+        self._pending: State | None = None
         self._committing = False
         super().__init__(**kwargs)
         self.limits = dict(LIMITS)
@@ -101,13 +145,17 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def from_preset(cls, preset, **kwargs) -> "RNNWidget":
+    def from_preset(cls, preset, **kwargs) -> RNNWidget:
         """Open a preset (a `Preset` or its name, e.g. ``"tom_yeh"``)."""
         from . import presets
 
         p = presets.load(preset) if isinstance(preset, str) else preset
-        options = {"display_names": dict(p.display_names), "convention": p.convention,
-                   "names_convention": p.convention, "title": p.title}
+        options = {
+            "display_names": dict(p.display_names),
+            "convention": p.convention,
+            "names_convention": p.convention,
+            "title": p.title,
+        }
         if p.labels:
             options["labels"] = list(p.labels)
         options.update(kwargs)
@@ -155,7 +203,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         shape = self._net.param_shapes[key]
         try:
             if (convention or self.convention) == "column" and len(shape) == 2:
-                arr = as_array(key, value, shape[::-1]).T     # checked in the form it was given
+                arr = as_array(key, value, shape[::-1]).T  # checked in the form it was given
             else:
                 arr = as_array(key, value, shape)
         except REFUSALS as e:
@@ -181,8 +229,17 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             raise t.TraitError(self._shown(message(e))) from None
         self._commit(state)
 
-    def slider(self, name: str, index=(0, 0), *, min: float = -5.0, max: float = 5.0, step: float = 0.1,
-               convention: str | None = None, **kwargs):
+    def slider(
+        self,
+        name: str,
+        index=(0, 0),
+        *,
+        min: float = -5.0,
+        max: float = 5.0,
+        step: float = 0.1,
+        convention: str | None = None,
+        **kwargs,
+    ):
         """An ipywidgets FloatSlider linked both ways to one weight, e.g. ``w.slider("A", (0, 1))``.
 
         `index` is in `convention` (default: the widget's); a bias takes a single index.
@@ -207,7 +264,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         draft = Draft.of(self._state)
         fields = []
         for e in edits:
-            if isinstance(e, dict) and "whole" in e:      # set(): a whole parameter, already checked
+            if isinstance(e, dict) and "whole" in e:  # set(): a whole parameter, already checked
                 draft._net().set_params({e["name"]: e["whole"]})
                 fields.append(e["name"])
             else:
@@ -267,8 +324,8 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         shapes = self._net.param_shapes
         for key, shown in self.display_names.items():
             if key != shown and key in shapes:
-                named = f"{shown} ({key})"      # a function, not a template: "\\phi" stays as typed
-                message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", lambda _m, s=named: s, message)
+                named = f"{shown} ({key})"  # a function, not a template: "\\phi" stays as typed
+                message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", _constant(named), message)
         return message
 
     @t.observe(*_EDITABLE)
@@ -290,15 +347,22 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         sums (one reduction each) show any overflow."""
         st = self._state
         layers = st.trace.layers
-        trace, grads = run(net, st.inputs, [lt.h0 for lt in layers],
-                           [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None,
-                           st.trace.targets, st.bptt)
+        trace, grads = run(
+            net,
+            st.inputs,
+            [lt.h0 for lt in layers],
+            [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None,
+            st.trace.targets,
+            st.bptt,
+        )
         total = trace.loss + grads.norm + sum(v.sum() for lt in trace.layers for v in lt.values.values())
         if trace.y_pre is not None:
             total += trace.y_pre.sum()
         if not np.isfinite(total):
-            raise ValueError("the loss, the gradients or a state overflow to infinity or NaN with these weights; "
-                             "expected numbers small enough to compute (lower the learning rate or clip)")
+            raise ValueError(
+                "the loss, the gradients or a state overflow to infinity or NaN with these weights; "
+                "expected numbers small enough to compute (lower the learning rate or clip)"
+            )
         self._state = State(net, st.inputs, trace, grads, st.bptt)
         self._net = net
 
@@ -309,7 +373,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         net, trace = state.net, state.trace
         trace_json = state.json
         if net.param_shapes != self._state.net.param_shapes:
-            self._forget_training()      # old weights and momentum no longer fit this network
+            self._forget_training()  # old weights and momentum no longer fit this network
         self._net, self._state = net, state
         self._committing = True
         try:
@@ -318,7 +382,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
                 for name, value in model_traits(state).items():
                     self.set_trait(name, value)
                 if self.labels and len(self.labels) != trace.T:
-                    self.labels = (list(self.labels) + [""] * trace.T)[:trace.T]
+                    self.labels = (list(self.labels) + [""] * trace.T)[: trace.T]
                 self.focus_step = min(self.focus_step, trace.T - 1)
                 self.reveal = min(self.reveal, slide_count(trace) - 1)
                 self.bptt_step = min(self.bptt_step, trace.T - 1)
@@ -338,9 +402,11 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         edits = {k: sync_data[k] for k in _EDITABLE if k in sync_data}
         rest = {k: v for k, v in sync_data.items() if k not in edits and k not in read_only and k in self.keys}
         if read_only:
-            self._refuse({k: None for k in read_only},
-                         f"{', '.join(read_only)} {'is' if len(read_only) == 1 else 'are'} computed in Python "
-                         "and cannot be set from the page")
+            self._refuse(
+                {k: None for k in read_only},
+                f"{', '.join(read_only)} {'is' if len(read_only) == 1 else 'are'} computed in Python "
+                "and cannot be set from the page",
+            )
         if edits:
             try:
                 state = self._candidate(edits)
@@ -380,14 +446,16 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         except REFUSALS as e:
             text = self._shown(message(e))
             first = edits[0] if isinstance(edits, list) and edits and isinstance(edits[0], dict) else {}
-            field = first.get("name") if first.get("field") == "params" else first.get("field")
+            field = str(first.get("name") if first.get("field") == "params" else first.get("field"))
             with self.hold_sync():
                 self.error = text
-                self.error_field = field if isinstance(field, str) and field in (*self._net.param_shapes, *_EDITABLE) else ""
+                self.error_field = (
+                    field if isinstance(field, str) and field in (*self._net.param_shapes, *_EDITABLE) else ""
+                )
             ack.update(ok=False, error=text)
         else:
             self._commit(state)
-        self.send(ack)                 # after the traits: the page then holds the edit's effect
+        self.send(ack)  # after the traits: the page then holds the edit's effect
 
     def _echo(self, edits):
         """ipywidgets 8 confirms every state the page sends with an echo_update message."""
@@ -401,6 +469,11 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         if field == "params":
             field = changed_param(self.params, data.get("params")) or "params"
         with self.hold_sync():
-            self.send_state([k for k in data if k in self.keys])   # the page shows Python's values again
+            self.send_state([k for k in data if k in self.keys])  # the page shows Python's values again
             self.error = text
             self.error_field = field
+
+
+def _constant(text: str):
+    """A re.sub replacement that inserts `text` as it is (a template would read "\\p" in it)."""
+    return lambda _match: text

@@ -25,7 +25,15 @@ npm install --no-audit --no-fund --no-save --loglevel=error
 npm run build --silent
 .venv/bin/python -m pip install -q -e ".[test]"
 
-echo "== JS unit tests"
+echo "== lint, format and types (Python: ruff, mypy; JS: biome, tsc --checkJs when configured)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+if npm run | grep -q "^  lint$"; then npm run lint --silent; fi
+if npm run | grep -q "^  typecheck$"; then npm run typecheck --silent; fi
+
+echo "== JS unit tests (on fixtures written by the Python side)"
+.venv/bin/python scripts/make_fixtures.py
 npm test --silent
 
 echo "== Python and browser tests"

@@ -12,11 +12,11 @@ import time
 import numpy as np
 import pytest
 import traitlets
+from test_widget_training import in_thread
 
 from rnn_widget import RNNWidget
 from rnn_widget._state import check
 from rnn_widget.core import LIMITS, Network, Spec
-from test_widget_training import in_thread
 
 
 def page_update(w, state):
@@ -53,9 +53,10 @@ def assert_published_state_is_current(w):
 def test_an_edit_message_changes_only_its_entry_and_is_acknowledged_after_the_traits():
     w = RNNWidget.from_preset("tom_yeh")
     sent = catch_sent(w)
-    page_custom(w, {"type": "edit", "id": "v1:1", "edits": [
-        {"field": "params", "name": "W_hh", "index": [0, 1], "value": 2.0}]})
-    assert w.get("W_hh", "row").tolist() == [[1, 2], [-1, 1]]      # A = W_hh^T = [[1, -1], [2, 1]]
+    page_custom(
+        w, {"type": "edit", "id": "v1:1", "edits": [{"field": "params", "name": "W_hh", "index": [0, 1], "value": 2.0}]}
+    )
+    assert w.get("W_hh", "row").tolist() == [[1, 2], [-1, 1]]  # A = W_hh^T = [[1, -1], [2, 1]]
     kinds = [m.get("method") if "method" in m else m.get("content", {}).get("type") for m in sent]
     ack = next(i for i, m in enumerate(sent) if m.get("method") == "custom" and m["content"]["type"] == "ack")
     update = next(i for i, m in enumerate(sent) if m.get("method") == "update" and "trace" in m["state"])
@@ -68,17 +69,26 @@ def test_a_refused_edit_message_changes_nothing_and_says_why():
     before = (w.params, w.trace)
     sent = catch_sent(w)
     for bad in (float("nan"), "3", True, None, 1e7, [1]):
-        page_custom(w, {"type": "edit", "id": "v:2", "edits": [
-            {"field": "params", "name": "W_hh", "index": [0, 0], "value": bad}]})
+        page_custom(
+            w,
+            {
+                "type": "edit",
+                "id": "v:2",
+                "edits": [{"field": "params", "name": "W_hh", "index": [0, 0], "value": bad}],
+            },
+        )
         assert (w.params, w.trace) == before
         assert "expected a finite number" in w.error and w.error_field == "W_hh"
         assert sent[-1]["content"]["ok"] is False
-    for edit in ({"field": "params", "name": "W_zz", "index": [0, 0], "value": 1},
-                 {"field": "params", "name": "W_hh", "index": [2, 0], "value": 1},
-                 {"field": "params", "name": "W_hh", "index": [0], "value": 1},
-                 {"field": "inputs", "index": [0, -1], "value": 1},
-                 {"field": "inputs", "steps": 0},
-                 {"field": "nonsense", "index": [0], "value": 1}, "x"):
+    for edit in (
+        {"field": "params", "name": "W_zz", "index": [0, 0], "value": 1},
+        {"field": "params", "name": "W_hh", "index": [2, 0], "value": 1},
+        {"field": "params", "name": "W_hh", "index": [0], "value": 1},
+        {"field": "inputs", "index": [0, -1], "value": 1},
+        {"field": "inputs", "steps": 0},
+        {"field": "nonsense", "index": [0], "value": 1},
+        "x",
+    ):
         page_custom(w, {"type": "edit", "id": "v:3", "edits": [edit]})
         assert (w.params, w.trace) == before and w.error
     page_custom(w, {"type": "edit", "id": "v:4", "edits": "not a list"})
@@ -99,7 +109,7 @@ def test_steps_and_targets_edits_keep_cross_entropy_targets_valid():
     w = RNNWidget(net, [[1, 0], [0, 1]], targets=[[1, 0, 0], [0, 0, 1]])
     page_custom(w, {"type": "edit", "id": "a", "edits": [{"field": "inputs", "steps": 3}]})
     assert w.error == ""
-    assert len(w.inputs) == 3 and w.targets[-1] == [1.0, 0.0, 0.0]   # a probability row (class 0)
+    assert len(w.inputs) == 3 and w.targets[-1] == [1.0, 0.0, 0.0]  # a probability row (class 0)
     page_custom(w, {"type": "edit", "id": "b", "edits": [{"field": "targets", "on": False}]})
     assert w.targets is None and w.trace["loss"] is None
     page_custom(w, {"type": "edit", "id": "c", "edits": [{"field": "targets", "on": True}]})
@@ -118,10 +128,16 @@ def test_an_edit_during_training_rolls_nothing_back():
             await asyncio.sleep(0.02)
             if not w.training["running"]:
                 break
-            before = w.network.params        # what training has reached, this instant
+            before = w.network.params  # what training has reached, this instant
             value = 0.1 * k
-            page_custom(w, {"type": "edit", "id": f"v:{k}", "edits": [
-                {"field": "params", "name": "W_hf", "index": [0, 1], "value": value}]})
+            page_custom(
+                w,
+                {
+                    "type": "edit",
+                    "id": f"v:{k}",
+                    "edits": [{"field": "params", "name": "W_hf", "index": [0, 1], "value": value}],
+                },
+            )
             after = w.network.params
             assert after["W_hf"][0, 1] == value
             for name, arr in before.items():
@@ -202,9 +218,9 @@ def test_reset_and_training_after_a_hidden_size_change():
     w.train(3, lr=0.01, momentum=0.9, block=True)
     spec = dict(w.spec, hidden_sizes=[5])
     w.spec = spec
-    w.reset_training()                                        # nothing to go back to: no error
+    w.reset_training()  # nothing to go back to: no error
     assert w.network.params["W_hh"].shape == (5, 5) and w.loss_history == []
-    history = w.train(3, lr=0.01, momentum=0.9, block=True)   # new momentum buffers, no shape error
+    history = w.train(3, lr=0.01, momentum=0.9, block=True)  # new momentum buffers, no shape error
     assert len(history) == 3 and w.training["message"] == ""
     w.reset_training()
     assert_published_state_is_current(w)
@@ -231,28 +247,38 @@ def test_changing_the_spec_while_training_runs_keeps_training_sane():
 def test_an_edit_whose_jacobian_svd_fails_is_still_applied_and_sent():
     """tanh RNN without bias, 200 zero inputs, W_hh = 100 I, W_hy = 0 (issue 11): the SVD of the
     Jacobian-norm chart failed inside the commit, after the model had changed."""
-    net = Network(Spec(cell="rnn", activation="tanh", input_size=1, hidden_sizes=(2,), output_size=1, bias=False,
-                       output_bias=False))
+    net = Network(
+        Spec(
+            cell="rnn", activation="tanh", input_size=1, hidden_sizes=(2,), output_size=1, bias=False, output_bias=False
+        )
+    )
     w = RNNWidget(net, [[0.0]] * 200, targets=[[0.0]] * 200)
     sent = catch_sent(w)
-    page_custom(w, {"type": "edit", "id": "a", "edits": [
-        {"field": "params", "name": "W_hh", "index": [0, 0], "value": 100.0},
-        {"field": "params", "name": "W_hh", "index": [1, 1], "value": 100.0},
-        {"field": "params", "name": "W_hh", "index": [0, 1], "value": 0.0},
-        {"field": "params", "name": "W_hh", "index": [1, 0], "value": 0.0},
-        {"field": "params", "name": "W_hy", "index": [0, 0], "value": 0.0},
-        {"field": "params", "name": "W_hy", "index": [1, 0], "value": 0.0},
-    ]})
+    page_custom(
+        w,
+        {
+            "type": "edit",
+            "id": "a",
+            "edits": [
+                {"field": "params", "name": "W_hh", "index": [0, 0], "value": 100.0},
+                {"field": "params", "name": "W_hh", "index": [1, 1], "value": 100.0},
+                {"field": "params", "name": "W_hh", "index": [0, 1], "value": 0.0},
+                {"field": "params", "name": "W_hh", "index": [1, 0], "value": 0.0},
+                {"field": "params", "name": "W_hy", "index": [0, 0], "value": 0.0},
+                {"field": "params", "name": "W_hy", "index": [1, 0], "value": 0.0},
+            ],
+        },
+    )
     assert sent[-1]["content"]["ok"] is True
     assert w.get("W_hh", "row").tolist() == [[100.0, 0.0], [0.0, 100.0]]
-    assert w.trace["grads"]["jacobian_norms"] == [None]         # the chart is left out, nothing else
+    assert w.trace["grads"]["jacobian_norms"] == [None]  # the chart is left out, nothing else
     assert_published_state_is_current(w)
 
 
 def test_a_value_python_normalises_is_sent_back():
     w = RNNWidget.from_preset("tom_yeh")
     sent = catch_sent(w)
-    page_update(w, {"c0": [[1.0, 2.0]]})            # an RNN has no cell state: Python keeps []
+    page_update(w, {"c0": [[1.0, 2.0]]})  # an RNN has no cell state: Python keeps []
     assert w.c0 == []
     assert any(m.get("method") == "update" and m["state"].get("c0") == [] for m in sent)
 
@@ -275,17 +301,20 @@ def test_targets_none_from_python_removes_the_loss():
     assert w.targets is None and w.trace["loss"] is None and w.gradients() is None
 
 
-@pytest.mark.parametrize("assign", [
-    lambda w: setattr(w, "inputs", []),
-    lambda w: setattr(w, "inputs", [[10**400]] * 5),
-    lambda w: setattr(w, "bptt", {"clip_norm": 10**400, "truncate": None}),
-    lambda w: setattr(w, "inputs", [[True]] * 5),
-    lambda w: setattr(w, "inputs", [[" 3 "]] * 5),
-    lambda w: setattr(w, "inputs", [["\uff11\uff12"]] * 5),
-    lambda w: setattr(w, "inputs", [["1_000"]] * 5),
-    lambda w: setattr(w, "inputs", [[1], [2, 3]]),
-    lambda w: w.set("W_hh", [[1e7] * 3] * 3),
-])
+@pytest.mark.parametrize(
+    "assign",
+    [
+        lambda w: setattr(w, "inputs", []),
+        lambda w: setattr(w, "inputs", [[10**400]] * 5),
+        lambda w: setattr(w, "bptt", {"clip_norm": 10**400, "truncate": None}),
+        lambda w: setattr(w, "inputs", [[True]] * 5),
+        lambda w: setattr(w, "inputs", [[" 3 "]] * 5),
+        lambda w: setattr(w, "inputs", [["\uff11\uff12"]] * 5),
+        lambda w: setattr(w, "inputs", [["1_000"]] * 5),
+        lambda w: setattr(w, "inputs", [[1], [2, 3]]),
+        lambda w: w.set("W_hh", [[1e7] * 3] * 3),
+    ],
+)
 def test_every_refusal_is_a_clean_trait_error(assign):
     w = RNNWidget.from_preset("next_number")
     before = (w.params, w.inputs, w.targets, w.trace)
@@ -317,8 +346,8 @@ def test_read_only_traits_cannot_be_written_from_the_page():
     page_update(w, {"training": {"running": True}, "trace": {"y": [[0]]}, "limits": {"max_steps": 10**9}})
     assert w.training["running"] is False and w.trace == trace and w.limits == limits
     assert "computed in Python" in w.error
-    assert any(m.get("method") == "update" and "training" in m["state"] for m in sent)   # the page is put back
-    in_thread(lambda: w.train(2, block=True))                                          # Train still works
+    assert any(m.get("method") == "update" and "training" in m["state"] for m in sent)  # the page is put back
+    in_thread(lambda: w.train(2, block=True))  # Train still works
     assert len(w.loss_history) == 2
 
 
@@ -333,7 +362,7 @@ def test_any_consistent_set_of_traits_works_at_construction():
     w2 = RNNWidget(spec=net.spec.to_dict(), params=params)
     assert len(w2.inputs) == 3 and len(w2.inputs[0]) == 2
     with pytest.raises(traitlets.TraitError, match="expected"):
-        RNNWidget(spec=net.spec.to_dict(), inputs=[[1.0]])          # one input per step, not two
+        RNNWidget(spec=net.spec.to_dict(), inputs=[[1.0]])  # one input per step, not two
     with pytest.raises(traitlets.TraitError):
         RNNWidget(spec={"cell": "nope"})
 
@@ -344,8 +373,9 @@ def test_the_largest_allowed_network_edits_in_one_small_message():
     assert sum(v.size for v in net.params.values()) <= LIMITS["max_params"]
     w = RNNWidget(net, np.full((90, 64), 0.1), targets=np.zeros((90, 1)))
     sent = catch_sent(w)
-    page_custom(w, {"type": "edit", "id": "big", "edits": [
-        {"field": "params", "name": "W_hf", "index": [3, 4], "value": 0.5}]})
+    page_custom(
+        w, {"type": "edit", "id": "big", "edits": [{"field": "params", "name": "W_hf", "index": [3, 4], "value": 0.5}]}
+    )
     assert w.get("W_hf", "row")[3, 4] == 0.5
     assert sent[-1]["content"]["ok"] is True
 

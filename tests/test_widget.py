@@ -1,5 +1,6 @@
 """The widget's Python side: edits recompute, bad input is refused with nothing changed, sliders,
 state serialisation. Expected numbers come from the seeds or from numpy computed here."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,8 @@ def test_tom_yeh_numbers(w):
     assert w.display_names["W_hh"] == "A"
     assert w.get("A").tolist() == [[1, -1], [1, 1]]
     assert w.get("A", convention="row").tolist() == [[1, 1], [-1, 1]]
-    assert w.get("W_hh").tolist() == [[1, -1], [1, 1]]          # widget convention is column
-    assert w.param_order == ["W_hh", "W_xh", "W_hy"]          # A, B, C as on the slide
+    assert w.get("W_hh").tolist() == [[1, -1], [1, 1]]  # widget convention is column
+    assert w.param_order == ["W_hh", "W_xh", "W_hy"]  # A, B, C as on the slide
     w.convention = "row"
     assert w.param_order == ["W_xh", "W_hh", "W_hy"]
 
@@ -66,13 +67,16 @@ def test_python_edit_recomputes_everything(w):
     assert w.trace["T"] == 3
 
 
-@pytest.mark.parametrize("bad, words", [
-    ([[1, "x"], [1, 1]], ["A", "numbers", "'x'"]),
-    ([[1, float("nan")], [1, 1]], ["A", "nan", "finite"]),
-    ([[1, float("inf")], [1, 1]], ["inf", "finite"]),
-    ([[1, 2, 3], [1, 1, 1]], ["A (W_hh) has shape (2, 3)", "expected (2, 2)"]),
-    ("abc", ["text", "'abc'"]),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ([[1, "x"], [1, 1]], ["A", "numbers", "'x'"]),
+        ([[1, float("nan")], [1, 1]], ["A", "nan", "finite"]),
+        ([[1, float("inf")], [1, 1]], ["inf", "finite"]),
+        ([[1, 2, 3], [1, 1, 1]], ["A (W_hh) has shape (2, 3)", "expected (2, 2)"]),
+        ("abc", ["text", "'abc'"]),
+    ],
+)
 def test_python_bad_parameter_raises_and_changes_nothing(w, bad, words):
     before_params, before_trace = json.dumps(w.params), json.dumps(w.trace)
     with pytest.raises(traitlets.TraitError) as err:
@@ -83,17 +87,20 @@ def test_python_bad_parameter_raises_and_changes_nothing(w, bad, words):
     assert json.dumps(w.trace) == before_trace
 
 
-@pytest.mark.parametrize("trait, bad, words", [
-    ("inputs", [[1], [float("nan")]], ["inputs", "finite"]),
-    ("inputs", [[1, 2]], ["inputs", "shape (1, 2)", "(steps, 1)"]),
-    ("inputs", [], ["inputs", "empty"]),
-    ("inputs", [[0]] * 1001, ["1001 steps", "at most 1000"]),
-    ("h0", [[1, 2, 3]], ["h0", "shape (3,)", "expected (2,)"]),
-    ("spec", {"cell": "transformer"}, ["cell", "'transformer'", "rnn"]),
-    ("spec", {"hidden_sizes": [300]}, ["300", "1 to 256"]),
-    ("spec", {"hidden_sizes": [2] * 9}, ["9 layers", "1 to 8"]),
-    ("targets", [[1], [2]], ["targets", "2 rows", "expected 4"]),
-])
+@pytest.mark.parametrize(
+    "trait, bad, words",
+    [
+        ("inputs", [[1], [float("nan")]], ["inputs", "finite"]),
+        ("inputs", [[1, 2]], ["inputs", "shape (1, 2)", "(steps, 1)"]),
+        ("inputs", [], ["inputs", "empty"]),
+        ("inputs", [[0]] * 1001, ["1001 steps", "at most 1000"]),
+        ("h0", [[1, 2, 3]], ["h0", "shape (3,)", "expected (2,)"]),
+        ("spec", {"cell": "transformer"}, ["cell", "'transformer'", "rnn"]),
+        ("spec", {"hidden_sizes": [300]}, ["300", "1 to 256"]),
+        ("spec", {"hidden_sizes": [2] * 9}, ["9 layers", "1 to 8"]),
+        ("targets", [[1], [2]], ["targets", "2 rows", "expected 4"]),
+    ],
+)
 def test_python_bad_trait_refused(w, trait, bad, words):
     if trait == "spec":
         bad = dict(w.spec, **bad)
@@ -108,7 +115,7 @@ def test_python_bad_trait_refused(w, trait, bad, words):
 def test_page_edit_recomputes(w):
     rec = Recorder(w)
     params = dict(w.params)
-    params["W_hh"] = [[1, 1], [-1, 2]]          # row form: A = [[1, -1], [1, 2]]
+    params["W_hh"] = [[1, 1], [-1, 2]]  # row form: A = [[1, -1], [1, 2]]
     w.set_state({"params": params})
     hs, _ = relu_rnn([[1, -1], [1, 2]], [1, 2], [-1, 1], [3, 4, 5, 6])
     np.testing.assert_allclose(w.hidden_states(), hs)
@@ -176,7 +183,7 @@ def test_slider_index_checked_and_disabled_when_parameter_goes(w):
         w.slider("A", (2, 0))
     with pytest.raises(KeyError, match="unknown parameter"):
         w.slider("Q", (0, 0))
-    s = w.slider("B", (1, 0))                     # column form: B is (2, 1)
+    s = w.slider("B", (1, 0))  # column form: B is (2, 1)
     assert s.value == 2
     w.spec = dict(w.spec, cell="gru")
     assert s.disabled
@@ -186,17 +193,17 @@ def test_reveal_and_focus_validated(w):
     w.reveal = 3
     assert w.reveal == 3
     with pytest.raises(traitlets.TraitError, match="expected -1"):
-        w.reveal = 9                               # 1 + 4 steps x (h, y) = 9 slides: 0..8
+        w.reveal = 9  # 1 + 4 steps x (h, y) = 9 slides: 0..8
     with pytest.raises(traitlets.TraitError, match="0 to 3"):
         w.focus_step = 4
-    w.inputs = [[1], [2]]                          # fewer steps clamp both
+    w.inputs = [[1], [2]]  # fewer steps clamp both
     assert w.focus_step <= 1 and w.reveal <= 4
 
 
 def test_state_round_trip_is_json_and_rebuilds_the_same_trace(w):
     w.set("A", [[0.5, -1], [1, 1]])
     state = w.get_state()
-    text = json.dumps(state)                       # everything is plain JSON
+    text = json.dumps(state)  # everything is plain JSON
     other = RNNWidget(Network(Spec(input_size=1, hidden_sizes=(2,), output_size=1)))
     other.set_state({k: json.loads(text)[k] for k in ("spec", "params", "inputs", "h0", "convention", "display_names")})
     assert other.trace == w.trace
