@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -143,7 +142,13 @@ HEAT_REV_LOOP_JS = """async ({rootIndex, heat, values}) => {
 
 def summary(times):
     ok = [t for t in times if t is not None]
-    return {"p50": pct(ok, 0.5), "p95": pct(ok, 0.95), "max": max(ok) if ok else float("nan"), "lost": len(times) - len(ok), "n": len(times)}
+    return {
+        "p50": pct(ok, 0.5),
+        "p95": pct(ok, 0.95),
+        "max": max(ok) if ok else float("nan"),
+        "lost": len(times) - len(ok),
+        "n": len(times),
+    }
 
 
 def run_nth(page, index: int, timeout: float = 120.0) -> str:
@@ -152,7 +157,11 @@ def run_nth(page, index: int, timeout: float = 120.0) -> str:
     cell.locator(".jp-InputPrompt").click()
     page.keyboard.press("Control+Enter")
     prompt = cell.locator(".jp-InputPrompt")
-    wait_until(lambda: "[" in prompt.inner_text() and any(ch.isdigit() for ch in prompt.inner_text()), timeout=timeout, what=f"cell {index}")
+    wait_until(
+        lambda: "[" in prompt.inner_text() and any(ch.isdigit() for ch in prompt.inner_text()),
+        timeout=timeout,
+        what=f"cell {index}",
+    )
     page.keyboard.press("Escape")
     return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
 
@@ -171,7 +180,11 @@ def measure_many(page, n, edits):
     time.sleep(1.5)  # long tasks in the second after the last diagram count too
     tasks = page.evaluate(LONGTASKS_JS, {"from": drawn["t0"], "to": drawn["t0"] + drawn["frame"] + 1000})
     out["longtask_ms"], out["longtasks"] = sum(d for _, d in tasks), len(tasks)
-    wait_until(lambda: any(ch.isdigit() for ch in cell.locator(".jp-InputPrompt").inner_text()), timeout=60, what="display cell done")
+    wait_until(
+        lambda: any(ch.isdigit() for ch in cell.locator(".jp-InputPrompt").inner_text()),
+        timeout=60,
+        what="display cell done",
+    )
     page.keyboard.press("Escape")
     stats = py_value(page, "(rss_mb(), t_build)")
     out["rss_after"], out["build_s"] = stats
@@ -264,7 +277,8 @@ def table(results, n):
         e = b["edit"]
         lines.append(
             f"| {label[m]} | {b['build_s']:.2f} | {b['draw_ms']:.0f} ({b['frame_ms']:.0f}) | "
-            f"{e['p50']:.1f} / {e['p95']:.1f} / {e['max']:.1f}" + (f" ({e['lost']} lost)" if e["lost"] else "")
+            f"{e['p50']:.1f} / {e['p95']:.1f} / {e['max']:.1f}"
+            + (f" ({e['lost']} lost)" if e["lost"] else "")
             + f" | {b['python_has_last']} | {b['connection_lost']} |"
         )
     return "\n".join(lines)
