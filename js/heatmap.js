@@ -1,12 +1,11 @@
 // A large matrix as a heat map on one <canvas>: hover shows the value in one tooltip, a click
-// (or Enter on the keyboard cursor) edits one cell in one floating <input> with the small
-// editor's rules (parse, message, Escape), a press-and-drag scrubs the cell, arrows move the
-// cursor. Same interface as createMatrixEditor; readOnly for the gradient view.
+// (or Enter on the keyboard cursor) edits one cell in one floating <input> (number_field.js, as
+// every number cell), a press-and-drag scrubs the cell, arrows move the cursor. Same interface as createMatrixEditor; readOnly for the gradient view.
 import { h, setChildren, symbolEl } from "./dom.js";
 import { formatNumber, formatForEditing } from "./format.js";
-import { parseNumber } from "./parse.js";
 import { maxAbs } from "./colors.js";
-import { attachScrub, scrubStep, modifier, roundTo } from "./scrub.js";
+import { attachScrub, scrubStep } from "./scrub.js";
+import { attachNumberField } from "./number_field.js";
 import { heatGeometry, cellAt, cellRect, moveCursor } from "./heatgeom.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
 
@@ -126,37 +125,10 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   }
   function closeEditor(commit) {
     if (!editing) return;
-    if (commit && input.dataset.editing === "1") commitTyped();
+    if (commit) field?.commit();
     editing = null;
     input.dataset.editing = "";
     input.hidden = true;
-  }
-  const clearInvalid = () => {
-    input.removeAttribute("aria-invalid");
-    localError = "";
-    showMessage();
-  };
-  function commitTyped() {
-    if (!editing) return;
-    const text = input.value;
-    if (text === show(editing.value) || text === formatForEditing(editing.value)) {
-      input.dataset.editing = "";
-      return;
-    }
-    const parsed = parseNumber(text);
-    if (!parsed.ok) {
-      input.setAttribute("aria-invalid", "true");
-      localError = parsed.message;
-      showMessage();
-      input.value = formatForEditing(editing.value); // the previous value stays; nothing is sent
-      input.dataset.editing = "";
-      return;
-    }
-    clearInvalid();
-    input.dataset.editing = "";
-    setValue(editing.r, editing.c, parsed.value);
-    input.value = formatForEditing(parsed.value);
-    onEdit(editing.r, editing.c, parsed.value, "commit");
   }
   const setValue = (r, c, v) => {
     if (editing && editing.r === r && editing.c === c) editing.value = v;
@@ -164,69 +136,29 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
     draw();
   };
 
-  if (!readOnly) {
-    on(input, "input", () => {
-      input.dataset.editing = "1";
-    });
+  // the floating input edits like every number cell (number_field.js)
+  const field = readOnly ? null : attachNumberField(input, {
+    active: () => Boolean(editing),
+    value: () => editing?.value ?? 0,
+    set: (v) => editing && setValue(editing.r, editing.c, v),
+    format: formatForEditing,
+    step: () => step,
+    onEdit: (v, phase) => editing && onEdit(editing.r, editing.c, v, phase),
+    onMessage: (text) => {
+      localError = text;
+      showMessage();
+    },
+    onEscape: () => {
+      closeEditor(false);
+      canvas.focus();
+    },
+    onBlur: () => closeEditor(false),
+  });
+  if (field) {
     on(input, "keydown", (e) => {
-      if (!editing) return;
-      if (e.key === "Enter") {
-        e.preventDefault();
-        commitTyped();
-        input.select();
-      } else if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopPropagation();
-        input.dataset.editing = "";
-        clearInvalid();
-        closeEditor(false);
-        canvas.focus();
-      } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !input.readOnly) {
-        e.preventDefault();
-        const s = step * modifier(e);
-        const v = roundTo(editing.value + (e.key === "ArrowUp" ? s : -s), s);
-        input.dataset.editing = "";
-        clearInvalid();
-        setValue(editing.r, editing.c, v);
-        input.value = formatForEditing(v);
-        editing.nudging = true;
-        onEdit(editing.r, editing.c, v, "preview");
-        input.select();
-      } else if (e.key === "Tab") {
-        closeEditor(true);
-      }
+      if (e.key === "Tab") closeEditor(true);
     });
-    on(input, "keyup", (e) => {
-      if ((e.key === "ArrowUp" || e.key === "ArrowDown") && editing?.nudging) {
-        editing.nudging = false;
-        onEdit(editing.r, editing.c, editing.value, "commit");
-      }
-    });
-    on(input, "blur", () => {
-      if (input.dataset.scrubbing === "1") return;
-      closeEditor(true);
-    });
-    const detachInput = attachScrub(input, {
-      getValue: () => editing?.value ?? 0,
-      getStep: () => step,
-      isTyping: () => input.dataset.editing === "1",
-      onPreview: (v) => {
-        if (!editing) return;
-        input.dataset.scrubbing = "1";
-        setValue(editing.r, editing.c, v);
-        input.value = formatForEditing(v);
-        onEdit(editing.r, editing.c, v, "preview");
-      },
-      onCommit: (v) => {
-        if (!editing) return;
-        input.dataset.scrubbing = "";
-        clearInvalid();
-        setValue(editing.r, editing.c, v);
-        onEdit(editing.r, editing.c, v, "commit");
-        input.select();
-      },
-    });
-    listeners.push([null, "detach", detachInput]);
+    listeners.push([null, "detach", field.detach]);
   }
 
   // ---- the canvas: hover, scrub, click, keyboard ----
@@ -305,7 +237,7 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
       cursor = { r: Math.min(cursor.r, rows - 1), c: Math.min(cursor.c, cols - 1) };
     }
     // Keep what the person is typing, dragging or nudging: the incoming value is older.
-    const busy = editing && (input.dataset.editing === "1" || input.dataset.scrubbing === "1" || editing.nudging);
+    const busy = editing && field?.busy();
     const scrubbing = canvas.classList.contains("is-scrubbing");
     values = next.values;
     if ((busy || scrubbing) && editing) values = values.map((row, i) => (i === editing.r ? row.map((x, j) => (j === editing.c ? editing.value : x)) : row));

@@ -1,11 +1,11 @@
-// An editable matrix of number cells: type (Enter/blur commit, Escape reverts), drag sideways to
-// scrub, Up/Down to nudge, Tab between cells. Cells are kept and updated in place, so a value
+// An editable matrix of number cells (each a number_field.js: type, Enter/blur commit, Escape
+// reverts, drag sideways to scrub, Up/Down to nudge), Tab between cells. Cells are kept and updated in place, so a value
 // coming back from Python never steals focus or a drag in progress.
 import { h, setChildren, symbolEl } from "./dom.js";
 import { formatNumber, formatForEditing } from "./format.js";
-import { parseNumber } from "./parse.js";
 import { maxAbs, paint } from "./colors.js";
-import { attachScrub, scrubStep, modifier, roundTo } from "./scrub.js";
+import { scrubStep } from "./scrub.js";
+import { attachNumberField } from "./number_field.js";
 
 /**
  * @param {{dataRef?: string, onEdit: (r: number, c: number, value: number, phase: "preview"|"commit") => void}} opts
@@ -38,103 +38,39 @@ export function createMatrixEditor({ dataRef, onEdit }) {
     paint(cell.input, v, scale);
   };
 
-  const commitTyped = (r, c) => {
-    const cell = cells[r][c];
-    const text = cell.input.value;
-    if (text === show(cell.value) || text === formatForEditing(cell.value)) {
-      cell.input.dataset.editing = "";
-      return;
-    }
-    const parsed = parseNumber(text);
-    if (!parsed.ok) {
-      cell.input.setAttribute("aria-invalid", "true");
-      localError = parsed.message;
-      showMessage();
-      // The previous value stays displayed (and the trace with it); nothing is sent.
-      cell.input.value = shown(cell.input, cell.value);
-      cell.input.dataset.editing = "";
-      return;
-    }
-    clearInvalid(cell);
-    cell.input.dataset.editing = "";
-    cell.value = parsed.value;
-    cell.input.value = shown(cell.input, parsed.value);
-    onEdit(r, c, parsed.value, "commit");
-  };
-
-  const clearInvalid = (cell) => {
-    cell.input.removeAttribute("aria-invalid");
-    localError = "";
-    showMessage();
-  };
-
   const makeCell = (r, c) => {
     const input = h("input", {
       class: "rnnw-cell", type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false",
       "data-r": r, "data-c": c,
     });
-    const cell = { input, value: 0, nudging: false };
-    input.addEventListener("focus", () => {
+    const cell = { input, value: 0, field: null, detach: () => {} };
+    const onFocus = () => {
       // Full precision while editing; the cell shows 3 significant digits otherwise.
       if (input.dataset.editing !== "1") input.value = formatForEditing(cell.value);
       input.select();
-    });
-    input.addEventListener("input", () => {
-      input.dataset.editing = "1";
-    });
-    input.addEventListener("blur", () => {
-      if (input.dataset.editing === "1") commitTyped(r, c);
-      input.value = show(cell.value);
-    });
-    input.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") {
-        e.preventDefault();
-        commitTyped(r, c);
-        input.select();
-      } else if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopPropagation();
-        input.value = shown(input, cell.value);
-        input.dataset.editing = "";
-        clearInvalid(cell);
-        input.select();
-      } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !input.readOnly) {
-        e.preventDefault();
-        const s = step * modifier(e);
-        const v = roundTo(cell.value + (e.key === "ArrowUp" ? s : -s), s);
-        input.dataset.editing = "";
-        clearInvalid(cell);
+    };
+    input.addEventListener("focus", onFocus);
+    cell.field = attachNumberField(input, {
+      value: () => cell.value,
+      set: (v) => {
         cell.value = v;
-        input.value = shown(input, v);
-        cell.nudging = true;
-        onEdit(r, c, v, "preview");
-        input.select();
-      }
-    });
-    input.addEventListener("keyup", (e) => {
-      if ((e.key === "ArrowUp" || e.key === "ArrowDown") && cell.nudging) {
-        cell.nudging = false;
-        onEdit(r, c, cell.value, "commit");
-      }
-    });
-    cell.detach = attachScrub(input, {
-      getValue: () => cell.value,
-      getStep: () => step,
-      onPreview: (v) => {
-        cell.value = v;
-        input.value = shown(input, v);
-        input.dataset.scrubbing = "1";
-        onEdit(r, c, v, "preview");
       },
-      onCommit: (v) => {
-        cell.value = v;
-        input.dataset.scrubbing = "";
-        clearInvalid(cell);
-        onEdit(r, c, v, "commit");
-        if (document.activeElement === input) input.select(); // scrubbed after Enter: ready to type again
+      format: (v) => shown(input, v),
+      step: () => step,
+      onEdit: (v, phase) => onEdit(r, c, v, phase),
+      onMessage: (text) => {
+        localError = text;
+        showMessage();
+      },
+      onBlur: () => {
+        input.value = show(cell.value);
       },
       onClick: () => input.focus(),
     });
+    cell.detach = () => {
+      input.removeEventListener("focus", onFocus);
+      cell.field.detach();
+    };
     return cell;
   };
 
@@ -175,7 +111,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
           else cell.input.removeAttribute("data-c");
         }
         // Keep what the person is typing or dragging: the incoming value is older than theirs.
-        if (cell.input.dataset.editing === "1" || cell.input.dataset.scrubbing === "1" || cell.nudging) {
+        if (cell.field.busy()) {
           paint(cell.input, cell.value, scale);
           return;
         }

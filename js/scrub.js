@@ -1,5 +1,4 @@
-// Dragging a number sideways to change it, and coalescing the saves that high-frequency
-// edits produce: the newest value wins, at most one save per animation frame, flush on release.
+// Dragging a number sideways to change it (scrubbing), and the step that drags and arrow keys use.
 import { maxAbs } from "./colors.js";
 
 /** Step for scrubbing and arrow keys: 1 for an all-integer matrix, else one digit below its scale. */
@@ -84,46 +83,5 @@ export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClic
     el.removeEventListener("pointermove", move);
     el.removeEventListener("pointerup", up);
     el.removeEventListener("pointercancel", up);
-  };
-}
-
-/**
- * Coalesces trait saves. schedule() keeps only the newest value per trait and saves once per
- * frame; commit() saves now. current(key) is what the next save will hold, so two quick edits
- * to one trait build on each other.
- */
-export function createSaver(model, win = globalThis) {
-  const raf = win.requestAnimationFrame ? (f) => win.requestAnimationFrame(f) : (f) => win.setTimeout(f, 30);
-  const caf = win.cancelAnimationFrame ? (id) => win.cancelAnimationFrame(id) : (id) => win.clearTimeout(id);
-  let pending = null;
-  let frame = 0;
-  const flush = () => {
-    if (frame) caf(frame);
-    frame = 0;
-    if (!pending) return;
-    const p = pending;
-    pending = null;
-    for (const [k, v] of Object.entries(p)) model.set(k, v);
-    model.save_changes();
-  };
-  return {
-    current: (key) => (pending && key in pending ? pending[key] : model.get(key)),
-    schedule(changes) {
-      pending = { ...pending, ...changes };
-      if (!frame) frame = raf(() => {
-        frame = 0;
-        flush();
-      });
-    },
-    commit(changes) {
-      pending = { ...pending, ...changes };
-      flush();
-    },
-    flush,
-    dispose() {
-      if (frame) caf(frame);
-      frame = 0;
-      pending = null;
-    },
   };
 }
