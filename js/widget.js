@@ -1,26 +1,29 @@
 // rnn-widget's view: anywidget render entry. All state comes from the model's synced traits
 // (see docs/protocol.md); the page formats and draws the trace. It edits numbers by sending the
 // changed entries (edit_channel.js) and view traits (spec, reveal, ...) by setting them.
-import { h, setChildren } from "./dom.js";
-import { createControls } from "./controls.js";
-import { createStepBar, renderFormula, renderLoss } from "./panels.js";
-import { buildSlides, visibility, slideCaption, clampReveal, slideStep } from "./slides.js";
-import { stepFormula } from "./formula.js";
-import { diagramLayout } from "./layout.js";
-import { buildDiagram, emptyDiagram } from "./diagram.js";
-import { buildCompactDiagram } from "./diagram_canvas.js";
-import { createEditChannel } from "./edit_channel.js";
-import { EDIT_FIELDS } from "./edits.js";
-import { createSequenceEditors, createParamEditors } from "./sections.js";
-import { related } from "./links.js";
-import { stateBase } from "./names.js";
-import { createGradBar } from "./gradbar.js";
-import { createTraining } from "./training.js";
-import { backwardFormula } from "./gradformula.js";
-import { bpttFocus } from "./bptt.js";
-import { jacobianChart, chartFigure } from "./charts.js";
-import { curveOf } from "./chartlayout.js";
-import { unpacker } from "./packed.js";
+import { h, setChildren } from "./view/dom.js";
+import { createControls } from "./view/controls.js";
+import { createStepBar } from "./view/step_bar.js";
+import { renderFormula } from "./view/formula_panel.js";
+import { renderLoss } from "./view/loss_readout.js";
+import { buildSlides, visibility, slideCaption, clampReveal, slideStep } from "./data/slides.js";
+import { stepFormula } from "./data/step_formula.js";
+import { diagramLayout } from "./geometry/diagram_layout.js";
+import { buildDiagram, emptyDiagram } from "./view/diagram_svg.js";
+import { buildCompactDiagram } from "./view/diagram_canvas.js";
+import { createEditChannel } from "./editing/edit_channel.js";
+import { EDIT_FIELDS } from "./data/edits.js";
+import { createSequenceEditors } from "./editing/sequence_editors.js";
+import { createParamEditors } from "./editing/param_editors.js";
+import { related } from "./data/refs.js";
+import { stateBase } from "./data/names.js";
+import { createGradBar } from "./view/gradbar.js";
+import { createTraining } from "./view/training_panel.js";
+import { backwardFormula } from "./data/backward_formula.js";
+import { bpttFocus } from "./data/bptt.js";
+import { jacobianChart, chartFigure } from "./view/charts.js";
+import { curveOf } from "./geometry/chart_layout.js";
+import { unpacker } from "./data/packed.js";
 import { batch, computed, effect, signal } from "@preact/signals-core";
 
 /**

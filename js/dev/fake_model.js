@@ -5,7 +5,7 @@
 // messages and answers them (and pings) the way the kernel does: trait updates first, then the
 // ack, after `latency` ms; `answer: false` plays a dead kernel that never answers.
 import { fakeTrace } from "./fake_grads.js";
-import { applyEdits, EDIT_FIELDS } from "../edits.js";
+import { applyEdits, EDIT_FIELDS } from "../data/edits.js";
 
 const LIMIT = 1e6;
 

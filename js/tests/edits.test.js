@@ -4,8 +4,8 @@ import { describe, it, expect, vi, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
 import { tomYehState } from "./tomyeh.js";
-import { applyEdits, mergeEdit, EDIT_FIELDS } from "../edits.js";
-import { createEditChannel, WAIT_MS, DEAD_MS } from "../edit_channel.js";
+import { applyEdits, mergeEdit, EDIT_FIELDS } from "../data/edits.js";
+import { createEditChannel, WAIT_MS, DEAD_MS } from "../editing/edit_channel.js";
 
 const mounted = [];
 const models = [];

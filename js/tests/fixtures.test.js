@@ -5,10 +5,10 @@
 import { describe, it, expect } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatNumber, formatVector } from "../format.js";
-import { buildSlides, slideCaption } from "../slides.js";
-import { stepFormula, tokensText } from "../formula.js";
-import { unpack } from "../packed.js";
+import { formatNumber, formatVector } from "../data/format.js";
+import { buildSlides, slideCaption } from "../data/slides.js";
+import { stepFormula, tokensText } from "../data/step_formula.js";
+import { unpack } from "../data/packed.js";
 
 // (under jsdom import.meta.url is not a file URL; vitest's __dirname is this folder)
 const DIR = join(__dirname, "fixtures");

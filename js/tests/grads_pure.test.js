@@ -1,13 +1,13 @@
 import { describe, it, expect } from "vitest";
-import { logScale, linearScale, decadesSpanned, powerLabel, niceStep, stepTicks } from "../logscale.js";
-import { lossCurveLayout, jacobianLayout, polyline } from "../chartlayout.js";
-import { barGeometry, gateBlockLayout, gatesOf } from "../gates.js";
-import { bpttFocus, dhVisible, isCut, arrowStyle, backwardArrows, clampBpttStep, bpttFromInputs } from "../bptt.js";
-import { backwardFormula, transposedSymbol } from "../gradformula.js";
-import { stepFormula, tokensText } from "../formula.js";
-import { diagramLayout } from "../layout.js";
-import { editTrainOption } from "../training.js";
-import { formatNumber, MINUS } from "../format.js";
+import { logScale, linearScale, decadesSpanned, powerLabel, niceStep, stepTicks } from "../geometry/scales.js";
+import { lossCurveLayout, jacobianLayout, polyline } from "../geometry/chart_layout.js";
+import { barGeometry, gateBlockLayout, gatesOf } from "../data/gates.js";
+import { bpttFocus, dhVisible, isCut, arrowStyle, backwardArrows, clampBpttStep, bpttFromInputs } from "../data/bptt.js";
+import { backwardFormula, transposedSymbol } from "../data/backward_formula.js";
+import { stepFormula, tokensText } from "../data/step_formula.js";
+import { diagramLayout } from "../geometry/diagram_layout.js";
+import { editTrainOption } from "../view/training_panel.js";
+import { formatNumber, MINUS } from "../data/format.js";
 import { lstmGrads, nextNumber } from "../dev/examples.js";
 import { tomYehTrace } from "./tomyeh.js";
 
@@ -238,7 +238,7 @@ describe("gate formulas", () => {
   });
 });
 
-import { curveOf, lossCurveLayout } from "../chartlayout.js";
+import { curveOf, lossCurveLayout } from "../geometry/chart_layout.js";
 
 describe("loss_curve (thinned by Python)", () => {
   it("curveOf accepts the trait or a plain list and drops non-numbers", () => {

@@ -2,7 +2,7 @@ import { describe, it, expect, vi, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
 import { lstmGrads, nextNumber } from "../dev/examples.js";
-import { formatNumber } from "../format.js";
+import { formatNumber } from "../data/format.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];

@@ -3,11 +3,11 @@ import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
 import { large, largeLstm } from "../dev/examples.js";
 import { tomYehState, tomYehTrace } from "./tomyeh.js";
-import { isLargeMatrix, heatGeometry, cellAt, cellRect, moveCursor } from "../heatgeom.js";
-import { abbreviate, formatVectorShort } from "../format.js";
-import { createHeatmapEditor } from "../heatmap.js";
-import { inView, unitAt } from "../diagram_canvas.js";
-import { cellColor, parseColor } from "../canvas.js";
+import { isLargeMatrix, heatGeometry, cellAt, cellRect, moveCursor } from "../geometry/heat_layout.js";
+import { abbreviate, formatVectorShort } from "../data/format.js";
+import { createHeatmapEditor } from "../editing/heatmap_editor.js";
+import { inView, unitAt } from "../view/diagram_canvas.js";
+import { cellColor, parseColor } from "../view/canvas.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];

@@ -1,7 +1,7 @@
 // The one number editor (issue 9): the matrix cells and the heat map's input use it; so will a
 // homework answer slot. Tested on a bare <input>.
 import { describe, it, expect, afterEach } from "vitest";
-import { attachNumberField } from "../number_field.js";
+import { attachNumberField } from "../editing/number_field.js";
 
 const fields = [];
 afterEach(() => {

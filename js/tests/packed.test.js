@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { unpack, unpacker } from "../packed.js";
+import { unpack, unpacker } from "../data/packed.js";
 
 function packedOf(shape, values, offset = 3) {
   // a DataView at an unaligned offset, as buffers sliced out of a websocket message can be

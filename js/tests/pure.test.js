@@ -1,12 +1,12 @@
 import { describe, it, expect } from "vitest";
-import { formatNumber, formatVector, formatForEditing, MINUS } from "../format.js";
-import { parseNumber } from "../parse.js";
-import { diverging, maxAbs, mixRgb, MAX_MIX } from "../colors.js";
-import { buildSlides, visibility, slideCaption, clampReveal } from "../slides.js";
-import { stepFormula, tokensText } from "../formula.js";
-import { diagramLayout, isCompact } from "../layout.js";
-import { related, ref } from "../links.js";
-import { paramSymbol, stateBase, splitLayer } from "../names.js";
+import { formatNumber, formatVector, formatForEditing, MINUS } from "../data/format.js";
+import { parseNumber } from "../data/parse.js";
+import { diverging, maxAbs, mixRgb, MAX_MIX } from "../geometry/colors.js";
+import { buildSlides, visibility, slideCaption, clampReveal } from "../data/slides.js";
+import { stepFormula, tokensText } from "../data/step_formula.js";
+import { diagramLayout, isCompact } from "../geometry/diagram_layout.js";
+import { related, ref } from "../data/refs.js";
+import { paramSymbol, stateBase, splitLayer } from "../data/names.js";
 import { tomYehTrace, tomYehState } from "./tomyeh.js";
 
 describe("format", () => {

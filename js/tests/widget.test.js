@@ -2,7 +2,7 @@ import { describe, it, expect, vi, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
 import { tomYehState, tomYehTrace } from "./tomyeh.js";
-import { EDIT_FIELDS } from "../edits.js";
+import { EDIT_FIELDS } from "../data/edits.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];

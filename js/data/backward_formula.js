@@ -2,7 +2,7 @@
 // for dL/dh_t with the numbers from trace.grads plugged in, then the gradient at the
 // pre-activation. Every number comes from the trace; nothing is computed here. Pure.
 import { paramSymbol, stateBase } from "./names.js";
-import { ref } from "./links.js";
+import { ref } from "./refs.js";
 import { actName } from "./slides.js";
 import { isCut } from "./bptt.js";
 

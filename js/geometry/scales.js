@@ -1,6 +1,6 @@
 // Axis scales for the small charts (gradient norms over time, the loss curve): a log scale with
 // ticks at powers of ten, and a linear scale with "nice" ticks. Pure.
-import { formatNumber, superscript, MINUS } from "./format.js";
+import { formatNumber, superscript, MINUS } from "../data/format.js";
 
 /** Positive finite values of a list (log scales cannot show 0 or negatives). */
 export const positives = (values) => values.filter((v) => typeof v === "number" && Number.isFinite(v) && v > 0);

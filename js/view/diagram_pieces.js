@@ -2,9 +2,9 @@
 // bars), the cell state c on its conveyor belt, dL/dh_t with the backward arrows, and the target
 // next to a scored output. DOM only; geometry comes from layout.js, gates.js and bptt.js.
 import { svg } from "./dom.js";
-import { formatNumber, formatVector } from "./format.js";
-import { paint } from "./colors.js";
-import { barGeometry } from "./gates.js";
+import { formatNumber, formatVector } from "../data/format.js";
+import { paint } from "../geometry/colors.js";
+import { barGeometry } from "../data/gates.js";
 
 const setText = (el, text) => {
   if (el.textContent !== text) el.textContent = text;

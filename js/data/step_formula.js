@@ -7,7 +7,7 @@
 // Gates (LSTM, GRU r and z) are written in the separate-matrices form and, with gateForm
 // "both" or "concat", also in seed 004's concatenated form.
 import { paramSymbol, stateBase, layerName } from "./names.js";
-import { ref } from "./links.js";
+import { ref } from "./refs.js";
 import { actName } from "./slides.js";
 
 const op = (text) => ({ t: "op", text });

@@ -1,6 +1,6 @@
 // Geometry of the two small charts: the loss curve (loss before each SGD step) and the norms
 // ||dh_T/dh_k|| against k (vanishing and exploding gradients). Pure: numbers in, coordinates out.
-import { logScale, linearScale, stepTicks, decadesSpanned } from "./logscale.js";
+import { logScale, linearScale, stepTicks, decadesSpanned } from "./scales.js";
 
 export const CHART = { width: 340, height: 200, left: 52, right: 14, top: 26, bottom: 34 };
 

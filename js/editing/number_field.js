@@ -3,9 +3,9 @@
 // previous value back), what was typed is parsed and a refusal marks the input (aria-invalid) and
 // says why while the previous value stays and nothing is sent, Up/Down nudge by the step (sent when
 // the key goes up), and a sideways drag scrubs. The owner keeps the value and draws it.
-import { formatForEditing } from "./format.js";
-import { parseNumber } from "./parse.js";
-import { attachScrub, modifier, roundTo } from "./scrub.js";
+import { formatForEditing } from "../data/format.js";
+import { parseNumber } from "../data/parse.js";
+import { attachScrub, modifier, roundTo } from "./drag.js";
 
 /**
  * @typedef {object} NumberFieldOptions

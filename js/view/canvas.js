@@ -1,7 +1,7 @@
 // Drawing helpers for the canvas forms (heat maps, the compact diagram): theme colours resolved
 // from the CSS custom properties, the diverging scale as canvas colours, a canvas sized for the
 // device pixel ratio. jsdom has no canvas: context() is null there and drawing is skipped.
-import { diverging } from "./colors.js";
+import { diverging } from "../geometry/colors.js";
 
 const parsed = new Map();
 let probe = null;

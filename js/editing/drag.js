@@ -1,5 +1,5 @@
 // Dragging a number sideways to change it (scrubbing), and the step that drags and arrow keys use.
-import { maxAbs } from "./colors.js";
+import { maxAbs } from "../geometry/colors.js";
 
 /** Step for scrubbing and arrow keys: 1 for an all-integer matrix, else one digit below its scale. */
 export function scrubStep(values) {

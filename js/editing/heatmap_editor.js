@@ -1,13 +1,13 @@
 // A large matrix as a heat map on one <canvas>: hover shows the value in one tooltip, a click
 // (or Enter on the keyboard cursor) edits one cell in one floating <input> (number_field.js, as
 // every number cell), a press-and-drag scrubs the cell, arrows move the cursor. Same interface as createMatrixEditor; readOnly for the gradient view.
-import { h, setChildren, symbolEl } from "./dom.js";
-import { formatNumber, formatForEditing } from "./format.js";
-import { maxAbs } from "./colors.js";
-import { attachScrub, scrubStep } from "./scrub.js";
+import { h, setChildren, symbolEl } from "../view/dom.js";
+import { formatNumber, formatForEditing } from "../data/format.js";
+import { maxAbs } from "../geometry/colors.js";
+import { attachScrub, scrubStep } from "./drag.js";
 import { attachNumberField } from "./number_field.js";
-import { heatGeometry, cellAt, cellRect, moveCursor } from "./heatgeom.js";
-import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
+import { heatGeometry, cellAt, cellRect, moveCursor } from "../geometry/heat_layout.js";
+import { context, sizeCanvas, themeColors, cellColor, rgb } from "../view/canvas.js";
 
 const show = (v) => formatNumber(v, { digits: 3 });
 

@@ -2,8 +2,8 @@
 // / Reset requests (custom messages), a progress readout (training) and the loss curve
 // (loss_curve).
 import { h, setChildren } from "./dom.js";
-import { formatNumber, formatForEditing } from "./format.js";
-import { parseNumber } from "./parse.js";
+import { formatNumber, formatForEditing } from "../data/format.js";
+import { parseNumber } from "../data/parse.js";
 import { lossChart, chartFigure } from "./charts.js";
 
 /** train_options after typing `text` into field `key`; {error} when it is not acceptable. Pure. */

@@ -2,11 +2,11 @@
 // the parameter (transposed in the column view), diverging colours; below it the part that one
 // time step contributes (grads.per_step).
 import { h, setChildren, symbolEl } from "./dom.js";
-import { formatNumber } from "./format.js";
-import { maxAbs, paint } from "./colors.js";
-import { displayParam } from "./editors.js";
-import { isLargeMatrix } from "./heatgeom.js";
-import { createHeatmapEditor } from "./heatmap.js";
+import { formatNumber } from "../data/format.js";
+import { maxAbs, paint } from "../geometry/colors.js";
+import { displayParam } from "../data/convention.js";
+import { isLargeMatrix } from "../geometry/heat_layout.js";
+import { createHeatmapEditor } from "../editing/heatmap_editor.js";
 
 function grid(values, scale, label) {
   const cols = values[0]?.length ?? 0;

@@ -3,14 +3,14 @@
 // changes merged while it waits and sent when its ack comes; the entries not acknowledged yet are
 // laid over the traits so a scrub never jumps back. It also watches the kernel: an edit or ping
 // without an answer turns the status to "waiting", then "dead" (the view says so and stops editing).
-import { applyEdits, EDIT_FIELDS, fieldsOf, mergeEdit } from "./edits.js";
+import { applyEdits, EDIT_FIELDS, fieldsOf, mergeEdit } from "../data/edits.js";
 
 /** No answer for this long: "Waiting for the kernel". */
 export const WAIT_MS = 2000;
 /** No answer for this long: not connected, read-only until an answer arrives. */
 export const DEAD_MS = 10000;
 
-/** @typedef {import("./edits.js").Edit} Edit */
+/** @typedef {import("../data/edits.js").Edit} Edit */
 /** @typedef {"ok" | "waiting" | "dead"} LinkStatus */
 
 let views = 0;

@@ -1,8 +1,8 @@
 // The two small SVG charts, drawn from chartlayout.js: ||dh_T/dh_k|| against k (log scale) and
 // the loss curve. DOM only.
 import { svg, h } from "./dom.js";
-import { formatNumber } from "./format.js";
-import { jacobianLayout, lossCurveLayout } from "./chartlayout.js";
+import { formatNumber } from "../data/format.js";
+import { jacobianLayout, lossCurveLayout } from "../geometry/chart_layout.js";
 
 function axes(root, L, { xLabel, yLabel }) {
   L.yTicks.forEach((t) => {

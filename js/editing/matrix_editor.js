@@ -1,10 +1,10 @@
 // An editable matrix of number cells (each a number_field.js: type, Enter/blur commit, Escape
 // reverts, drag sideways to scrub, Up/Down to nudge), Tab between cells. Cells are kept and updated in place, so a value
 // coming back from Python never steals focus or a drag in progress.
-import { h, setChildren, symbolEl } from "./dom.js";
-import { formatNumber, formatForEditing } from "./format.js";
-import { maxAbs, paint } from "./colors.js";
-import { scrubStep } from "./scrub.js";
+import { h, setChildren, symbolEl } from "../view/dom.js";
+import { formatNumber, formatForEditing } from "../data/format.js";
+import { maxAbs, paint } from "../geometry/colors.js";
+import { scrubStep } from "./drag.js";
 import { attachNumberField } from "./number_field.js";
 
 /**

@@ -1,8 +1,8 @@
 // The gradient bar: the "Gradients" toggle (show_grads), stepping backwards through BPTT
 // (bptt_step), clipping and truncation (bptt), and the gradient norm readout.
 import { h, setChildren } from "./dom.js";
-import { formatNumber, formatForEditing } from "./format.js";
-import { bpttFocus, clampBpttStep, bpttFromInputs } from "./bptt.js";
+import { formatNumber, formatForEditing } from "../data/format.js";
+import { bpttFocus, clampBpttStep, bpttFromInputs } from "../data/bptt.js";
 
 /**
  * @param {{onShow: (on: boolean) => void, onStep: (n: number) => void,

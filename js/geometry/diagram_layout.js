@@ -1,8 +1,8 @@
 // Geometry of the unrolled diagram: one column per step (plus one for h0), one row per layer,
 // inputs below, outputs above; for LSTM/GRU the gates and the cell state; with the gradient view
 // a row of dL/dh_t. Decides when to switch to the compact form. Pure.
-import { ref } from "./links.js";
-import { gatesOf, gateBlockLayout } from "./gates.js";
+import { ref } from "../data/refs.js";
+import { gatesOf, gateBlockLayout } from "../data/gates.js";
 
 export const COMPACT_LIMITS = { hidden: 8, steps: 16, io: 8 };
 

@@ -4,11 +4,11 @@
 // node per vector with data-ref, data-step, data-value and an aria label, the step columns, the
 // row names and token labels. One tooltip element shows the number under the pointer.
 import { svg, h } from "./dom.js";
-import { formatNumber, formatVectorShort } from "./format.js";
-import { stateBase } from "./names.js";
-import { barGeometry } from "./gates.js";
-import { backwardArrows } from "./bptt.js";
-import { nodeState, nodeLabel, diagramContext, rowName } from "./diagram.js";
+import { formatNumber, formatVectorShort } from "../data/format.js";
+import { stateBase } from "../data/names.js";
+import { barGeometry } from "../data/gates.js";
+import { backwardArrows } from "../data/bptt.js";
+import { nodeState, nodeLabel, diagramContext, rowName } from "./diagram_svg.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
 
 /** Which columns of x-extent [x, x + w] a viewport [left, left + width] shows. Pure. */

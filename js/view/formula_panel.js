@@ -1,6 +1,6 @@
-// The formula panel, the step-through bar and the loss readout.
+// The formula panel: a formula from data/step_formula.js or data/backward_formula.js as DOM.
 import { h, setChildren, symbolEl } from "./dom.js";
-import { formatNumber, abbreviate } from "./format.js";
+import { formatNumber, abbreviate } from "../data/format.js";
 
 /** A vector token as "[1, 17]" with each entry in its own span; hidden entries as blank boxes.
  * A long vector is abbreviated: "[0.12, −0.3, …, 0.5] (32 values)". */
@@ -52,64 +52,5 @@ export function renderFormula(el, formula, { heading, tools = null, empty = "No 
   setChildren(el, [
     tools ? h("div", { class: "rnnw-panel-head" }, [title, tools]) : title,
     blocks.length ? blocks : h("div", { class: "rnnw-empty" }, [empty]),
-  ]);
-}
-
-/**
- * The step-through bar: Prev, Next, Show all, a counter and the slide caption.
- * @param {{onReveal: (n: number) => void, getReveal?: () => number}} handlers
- */
-export function createStepBar({ onReveal, getReveal }) {
-  let state = { reveal: -1, count: 1 };
-  const prev = h("button", { type: "button", class: "rnnw-btn", "data-action": "prev", "aria-label": "Previous slide" }, ["\u25c0 Prev"]);
-  const next = h("button", { type: "button", class: "rnnw-btn rnnw-btn-primary", "data-action": "next", "aria-label": "Next slide" }, ["Next \u25b6"]);
-  const all = h("button", { type: "button", class: "rnnw-btn", "data-action": "all" }, ["Show all"]);
-  const counter = h("span", { class: "rnnw-counter" });
-  const caption = h("div", { class: "rnnw-caption", "aria-live": "polite" });
-  prev.addEventListener("click", () => go(-1));
-  next.addEventListener("click", () => go(1));
-  all.addEventListener("click", () => onReveal(-1));
-  const el = h("div", { class: "rnnw-stepbar", role: "group", "aria-label": "Step-through" }, [
-    h("div", { class: "rnnw-stepbtns" }, [prev, next, all, counter]), caption,
-  ]);
-
-  /** Move one slide; from "show all", Next starts at slide 0 and Prev goes to the last slide. */
-  function go(delta) {
-    const { count } = state;
-    // Read the newest value: several key presses can come before the next redraw.
-    const r = getReveal ? getReveal() : state.reveal;
-    const reveal = typeof r === "number" && r >= 0 ? Math.min(r, count - 1) : -1;
-    let n;
-    if (reveal < 0) n = delta > 0 ? 0 : count - 1;
-    else n = Math.max(0, Math.min(count - 1, reveal + delta));
-    if (n !== reveal) onReveal(n);
-  }
-
-  function update({ reveal, count, caption: text }) {
-    state = { reveal, count };
-    prev.disabled = reveal === 0;
-    next.disabled = reveal === count - 1;
-    all.disabled = reveal < 0;
-    counter.textContent = reveal < 0 ? `all ${count} slides shown` : `slide ${reveal + 1} of ${count}`;
-    caption.textContent = text;
-  }
-  return { el, update, go };
-}
-
-/** Loss readout: total, and per scored step. */
-export function renderLoss(el, trace, lossName) {
-  if (!trace || trace.loss === null || trace.loss === undefined) {
-    el.hidden = true;
-    setChildren(el, []);
-    return;
-  }
-  el.hidden = false;
-  const steps = (trace.loss_steps ?? [])
-    .map((v, t) => (v === null || v === undefined || trace.scored?.[t] === false ? null : h("span", { class: "rnnw-lstep" }, [`step ${t + 1}: ${formatNumber(v)}`])))
-    .filter(Boolean);
-  setChildren(el, [
-    h("span", { class: "rnnw-flabel" }, [`Loss${lossName ? ` (${lossName})` : ""}`]),
-    h("span", { class: "rnnw-loss-value" }, [formatNumber(trace.loss)]),
-    steps.length > 1 ? h("span", { class: "rnnw-lsteps" }, steps) : null,
   ]);
 }

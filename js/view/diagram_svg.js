@@ -3,11 +3,11 @@
 // gradient rows, names, labels); a new trace only changes colours, numbers and labels in place.
 // Large networks use the canvas form (diagram_canvas.js) with the same node states.
 import { svg, h } from "./dom.js";
-import { formatVector, formatVectorShort } from "./format.js";
-import { maxAbs } from "./colors.js";
-import { stateBase } from "./names.js";
-import { gateBlock, vectorNode, belt, backwardArrowEls, targetMarker } from "./diagram_parts.js";
-import { backwardArrows, bpttFocus, dhVisible } from "./bptt.js";
+import { formatVector, formatVectorShort } from "../data/format.js";
+import { maxAbs } from "../geometry/colors.js";
+import { stateBase } from "../data/names.js";
+import { gateBlock, vectorNode, belt, backwardArrowEls, targetMarker } from "./diagram_pieces.js";
+import { backwardArrows, bpttFocus, dhVisible } from "../data/bptt.js";
 
 let uid = 0;
 

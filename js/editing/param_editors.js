@@ -1,0 +1,105 @@
+// The parameter editors: one matrix editor per parameter with its dL/dW beside it. Editors are kept
+// by name so focus survives redraws; an edit sends the changed entry (edit_channel.js).
+import { h, setChildren } from "../view/dom.js";
+import { paramSymbol, isBias } from "../data/names.js";
+import { ref } from "../data/refs.js";
+import { displayParam, paramIndex, shapeText } from "../data/convention.js";
+import { createGradMatrix } from "../view/gradmatrix.js";
+import { createAutoEditor } from "./auto_editor.js";
+import { paramKey, ariaFor } from "./editor_labels.js";
+
+/**
+ * @param {{current: (field: string) => any, edit: (edits: import("./edits.js").Edit[]) => void}} opts
+ *   current: a trait as the page shows it; edit: send changed entries (edit_channel.js)
+ */
+export function createParamEditors({ current, edit }) {
+  const el = h("div", { class: "rnnw-mrow" });
+  const editors = new Map();
+  const groups = new Map(); // name -> {el, grad}: the editor with its dL/dW beside it
+  const drawn = new Map(); // name -> what its editor last showed (skip unchanged editors)
+  let state = { convention: "row" };
+  let orderKey = "";
+  let shownNames = [];
+
+  const editorFor = (name) => {
+    if (!editors.has(name)) {
+      editors.set(name, createAutoEditor({
+        dataRef: ref.p(name),
+        onEdit: (r, c, v) => {
+          const value = (current("params") || {})[name];
+          if (value !== undefined) edit([{ field: "params", name, index: paramIndex(value, state.convention, r, c), value: v }]);
+        },
+      }));
+    }
+    return editors.get(name);
+  };
+
+  const groupFor = (name) => {
+    if (!groups.has(name)) {
+      const grad = createGradMatrix();
+      groups.set(name, { grad, el: h("div", { class: "rnnw-pgroup" }, [editorFor(name).el, grad.el]) });
+    }
+    return groups.get(name);
+  };
+
+  /** grads: trace.grads when the gradient view is open, else null; step: the step per_step shows. */
+  function update({ params, order, convention, names, error, errorField, grads = null, step = null }) {
+    state = { convention, names };
+    const shown = order.filter((n) => params[n] !== undefined);
+    shownNames = shown;
+    for (const [name, ed] of editors) {
+      if (!shown.includes(name)) {
+        ed.destroy();
+        editors.delete(name);
+        groups.delete(name);
+        drawn.delete(name);
+      }
+    }
+    shown.forEach((name) => {
+      const err = errorField === name ? error : "";
+      const last = drawn.get(name);
+      // A parameter whose value, convention, names and message are what the editor shows: skip.
+      if (last && last.value === params[name] && last.convention === convention && last.names === names && last.err === err) return;
+      drawn.set(name, { value: params[name], convention, names, err });
+      const display = displayParam(params[name], convention);
+      const sym = paramSymbol(name, convention, names);
+      const canonical = paramSymbol(name, convention, {});
+      editorFor(name).update({
+        values: display,
+        symbol: sym,
+        hint: names[name] ? canonical : null,
+        shape: shapeText(display),
+        ariaLabel: ariaFor(sym.text, display, isBias(name)),
+        cellKey: paramKey(name, convention, isBias(name)),
+        error: err,
+      });
+    });
+    updateGrads({ grads, step });
+    const key = shown.join("|");
+    if (key !== orderKey) {
+      orderKey = key;
+      setChildren(el, shown.map((n) => groupFor(n).el));
+    }
+  }
+
+  /** Only the gradient matrices beside the editors (a new trace, the gradient view, the step). */
+  function updateGrads({ grads = null, step = null }) {
+    const { convention, names = {} } = state;
+    shownNames.forEach((name) => {
+      const sym = paramSymbol(name, convention, names);
+      groupFor(name).grad.update({
+        grad: grads?.params?.[name] ?? null, perStep: grads?.per_step?.[name]?.[step] ?? null, step,
+        symbol: sym, convention, isVector: isBias(name), name: sym.text,
+      });
+    });
+  }
+
+  function destroy() {
+    editors.forEach((ed) => ed.destroy());
+    editors.clear();
+    groups.clear();
+  }
+  /** Forget what the editors show, so the next update redraws them all (an edit that was not sent). */
+  const invalidate = () => drawn.clear();
+  return { el, update, updateGrads, destroy, invalidate };
+}
