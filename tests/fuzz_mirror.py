@@ -36,6 +36,32 @@ def unpack(value):
     return value
 
 
+def _unpacked_big(value):
+    """The size of the first plain-JSON numeric array of >= 256 numbers in `value`, or 0."""
+    if isinstance(value, dict):
+        for v in value.values():
+            n = _unpacked_big(v)
+            if n:
+                return n
+        return 0
+    if isinstance(value, list) and value:
+        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+            return len(value) if len(value) >= 256 else 0
+        if all(isinstance(x, list) for x in value):
+            try:
+                arr = np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and arr.dtype == float and arr.size >= 256:
+                return arr.size
+            for v in value:
+                n = _unpacked_big(v)
+                if n:
+                    return n
+        return 0
+    return 0
+
+
 def plain(value):
     """`value` as the page would hold it after strict JSON (tuples -> lists, numpy -> Python)."""
     return json.loads(json.dumps(value, allow_nan=False, default=_np_default))
@@ -70,6 +96,7 @@ class PageMirror:
         self.problems = []         # messages the page could not have received
         self.sent = 0
         self.lenient_echoes = 0    # echoes that strict JSON could not carry (see _apply)
+        self.packed = 0            # binary buffers received
         state, paths, buffers = _remove_buffers(widget.get_state())
         self._apply({"method": "update", "state": state, "buffer_paths": paths}, buffers)
         self.log.clear()
@@ -99,6 +126,13 @@ class PageMirror:
             if len(paths) != len(bufs):
                 self.problems.append(f"{len(paths)} buffer paths for {len(bufs)} buffers")
                 return
+            if method == "update":
+                for k in ("params", "inputs", "targets", "trace"):
+                    if k in state:
+                        big = _unpacked_big(state[k])
+                        if big:
+                            self.problems.append(f"{k} sends {big} numbers as JSON (docs/protocol.md: packed from 256)")
+            self.packed += len(bufs)
             _put_buffers(state, paths, bufs)
             try:
                 state = {k: unpack(v) for k, v in state.items()}
@@ -129,7 +163,12 @@ class PageMirror:
     # -- comparison ------------------------------------------------------------------------
     def differences(self, w, keys=None):
         """Trait names whose page copy differs from Python's (with a short description)."""
-        py = python_view(w, keys)
+        keys = list(keys or w.keys)
+        # fast path: Python's values as they are (plain lists and dicts) equal the page's
+        slow = [k for k in keys if k not in self.state or getattr(w, k) != self.state[k]]
+        if not slow:
+            return []
+        py = python_view(w, slow)
         out = []
         for k, v in py.items():
             if k not in self.state:

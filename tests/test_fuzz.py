@@ -38,7 +38,7 @@ import numpy as np
 import pytest
 import traitlets
 
-from fuzz_mirror import PageMirror, close, plain, python_view
+from fuzz_mirror import PageMirror, close, describe_difference, python_view
 from rnn_widget import RNNWidget
 from rnn_widget import _state
 from rnn_widget.core import LIMITS, Network, Spec
@@ -46,6 +46,8 @@ from rnn_widget.core import LIMITS, Network, Spec
 _seed_env = os.environ.get("FUZZ_SEED", "11")
 SEED = random.randrange(10**9) if _seed_env == "random" else int(_seed_env)
 N_EDITS = int(os.environ.get("FUZZ_EDITS", "10000"))
+#: FUZZ_TRACE=a:b prints edits a..b-1 as they are made (to look at a replayed failure).
+TRACE = tuple(int(x) for x in os.environ.get("FUZZ_TRACE", "0:0").split(":"))
 #: Edits per widget before a fresh one is made.
 PER_WIDGET = 400
 
@@ -105,6 +107,7 @@ class Expect:
     ping: str | None = None
     message: object = None         # the message or value, for the report
     effect: object = None          # extra callable(w) -> "" or a problem, when accepted
+    always: object = None          # callable(w) -> "" or a problem, whatever the outcome
 
 
 @dataclass
@@ -126,6 +129,7 @@ class Tally:
     edits_while_training: int = 0
     widgets: int = 0
     packed: int = 0
+    lenient_echoes: int = 0
 
 
 class Capture(logging.Handler):
@@ -250,10 +254,8 @@ def oracle_edits(w, edits):
                 return "refuse", f"targets on {on!r}"
             if not on:
                 Y = None
-            elif spec.output_size is None:
-                return "refuse", "targets on without a readout"
             elif Y is None:
-                Y = np.zeros((len(X), spec.output_size))
+                Y = np.zeros((len(X), spec.output_size or spec.hidden_sizes[-1]))   # no readout: targets for h
                 if spec.loss == "cross_entropy":
                     Y[:, 0] = 1.0
             else:
@@ -408,7 +410,10 @@ class Fuzzer:
 
     # -- bookkeeping ---------------------------------------------------------------------
     def violate(self, kind, what, detail):
-        self.violations.append(Violation(self.seed, self.index, kind, what, str(detail)[:600]))
+        sp = self.w.spec if self.w is not None else {}
+        where = (f" [{sp.get('cell')} {sp.get('input_size')}->{sp.get('hidden_sizes')}->{sp.get('output_size')} "
+                 f"{sp.get('mode')} {sp.get('loss')}, T={len(self.w.inputs) if self.w is not None else '?'}]")
+        self.violations.append(Violation(self.seed, self.index, kind, what + where, str(detail)[:600]))
 
     def new_widget(self):
         rng = self.rng
@@ -456,6 +461,7 @@ class Fuzzer:
         self.w, self.mirror, self.capture = w, mirror, cap
         self.sliders = {}
         self.train_start_params = None
+        self.verified = None
         self.tally.widgets += 1
 
     # -- page messages ---------------------------------------------------------------------
@@ -477,9 +483,9 @@ class Fuzzer:
         kinds = {
             "page_edit": 22 if self.edit_messages else 0, "page_ping": 2 if self.edit_messages else 0,
             "page_params": 6, "page_inputs": 4, "page_states": 3, "page_targets": 3, "page_spec": 5,
-            "page_view": 6, "page_readonly": 2, "page_training": 3, "page_junk": 2,
+            "page_view": 6, "page_readonly": 2, "page_training": 5, "page_junk": 2,
             "py_params": 4, "py_set": 5, "py_entry": 3, "py_inputs": 4, "py_states": 2, "py_targets": 3,
-            "py_spec": 4, "py_view": 3, "py_names": 1, "py_training": 3, "slider": 7,
+            "py_spec": 4, "py_view": 3, "py_names": 1, "py_training": 5, "slider": 7,
         }
         names = list(kinds)
         return rng.choices(names, weights=[kinds[k] for k in names])[0]
@@ -544,8 +550,8 @@ class Fuzzer:
             T = len(self.w._state.inputs)
             n = rng.choice([1, 2, T - 1, T + 1, T + 3, rng.randint(1, 12)])
             n = max(1, n)
-            if rng.random() < 0.01:
-                n = LIMITS["max_steps"]
+            if rng.random() < 0.03:
+                n = rng.choice([200, LIMITS["max_steps"]])     # long sequences: overflow, slow SVDs
             edits = [{"field": "inputs", "steps": n}]
             if rng.random() < 0.3:
                 edits.append(self.random_entry("inputs") if n >= T else {"field": "inputs", "index": [n - 1, 0],
@@ -611,6 +617,12 @@ class Fuzzer:
         rng, w = self.rng, self.w
         f = rng.choice(["h0", "c0"]) if w._net.spec.cell == "lstm" else "h0"
         sizes = w._net.spec.hidden_sizes
+        if f == "h0" and w._net.spec.cell != "lstm" and rng.random() < 0.15:
+            # a cell state for a cell without one: Python keeps [] and the page must hear so
+            out = self.page_model({"c0": [[1.0] * n for n in sizes]}, valid=False)
+            out[0].verdict = "either"
+            out[0].expected = [{"c0": []}]
+            return out
         if rng.random() < 0.5:
             return self.page_model({f: [rand_matrix(rng, (n,)).tolist() for n in sizes]}, valid=True)
         bad = rng.choice([poison(rng, [rand_matrix(rng, (n,)).tolist() for n in sizes]),
@@ -640,6 +652,9 @@ class Fuzzer:
         if r < 0.6:
             spec = dict(w.spec)
             spec.update({k: v for k, v in random_spec(rng, big=rng.random() < 0.03).items() if rng.random() < 0.5})
+            if rng.random() < 0.01:          # near the size limits: one big layer, a few steps
+                spec.update(cell="rnn", input_size=rng.choice([1, 64]), hidden_sizes=[rng.choice([128, 200, 256])],
+                            output_size=rng.choice([1, 64]))
             try:
                 Spec.from_dict(spec)
             except (ValueError, TypeError):
@@ -742,7 +757,7 @@ class Fuzzer:
 
     def do_page_training(self):
         rng, w = self.rng, self.w
-        content = rng.choice([{"type": "train", "steps": rng.randint(1, 60)}, {"type": "step"}, {"type": "stop"},
+        content = rng.choice([{"type": "train", "steps": rng.randint(1, 400)}, {"type": "step"}, {"type": "stop"},
                               {"type": "reset"}, {"type": "train", "steps": rng.choice([0, -5, "3", None, 10**400])}])
         self.note_training(content.get("type"))
         self.page_custom(content)
@@ -758,15 +773,28 @@ class Fuzzer:
         return Expect("page", "junk", verdict, True, message=content), None
 
     def note_training(self, kind):
-        """Remember the weights before the first step since the last reset (what reset restores)."""
+        """Remember the weights before the first step since the last reset (what reset restores);
+        `started()` confirms it once the request has run."""
         w = self.w
         if kind in ("train", "step") and not w.training.get("running") and w._state.grads is not None:
-            if self.train_start_params is None:
-                self.train_start_params = {k: v.copy() for k, v in internal(w)["params"].items()}
-            self.tally.trainings += 1
+            self.maybe_start = ({k: v.copy() for k, v in internal(w)["params"].items()}, len(w.loss_history))
         if kind == "reset":
             self.reset_expect = self.train_start_params
             self.train_start_params = None
+
+    def started(self):
+        w = self.w
+        if self.maybe_start is not None:
+            params, n = self.maybe_start
+            if w.training.get("running") or len(w.loss_history) > n:
+                self.tally.trainings += 1
+                if self.train_start_params is None:
+                    self.train_start_params = params
+            self.maybe_start = None
+        if self.train_start_params is not None:
+            shapes = {k: np.shape(v) for k, v in w._net.params.items()}
+            if shapes != {k: v.shape for k, v in self.train_start_params.items()}:
+                self.train_start_params = None        # a new network: nothing to reset to
 
     # Python ------------------------------------------------------------------------------------
     def python(self, what, fn, valid, expected=None, model=True, overflow_ok=False, message=None):
@@ -946,7 +974,7 @@ class Fuzzer:
         rng, w = self.rng, self.w
         r = rng.random()
         if r < 0.55:
-            steps = rng.randint(1, 80)
+            steps = rng.randint(1, 400)
             lr = rng.choice([0.001, 0.01, 0.05, 0.5, 20.0])
             self.note_training("train")
             fn, what = (lambda: w.train(steps, lr=lr, momentum=rng.choice([0.0, 0.9]), block=False)), "w.train"
@@ -993,6 +1021,13 @@ class Fuzzer:
                      message={"name": name, "index": idx, "value": value})
         if s.value == clamped:
             out.verdict, out.expected = "either", None if exp is None else exp
+
+        def slider_shows_weight(w):
+            if s.disabled or name not in w._net.params or w._net.params[name].shape != shape:
+                return ""
+            model = float(w._net.params[name][idx])
+            return "" if s.value == model else f"slider shows {s.value}, the weight is {model}"
+        out.always = slider_shows_weight
         try:
             s.value = value
         except Exception as e:
@@ -1001,8 +1036,10 @@ class Fuzzer:
 
     # -- the checks ---------------------------------------------------------------------------
     def snapshot(self):
+        """The model traits and the trace (the values themselves: traits are replaced, not changed
+        in place; a change in place would show as a difference from the page)."""
         w = self.w
-        return {k: json.dumps(getattr(w, k), sort_keys=True) for k in SNAP}
+        return {k: getattr(w, k) for k in SNAP}
 
     def check_edit(self, exp: Expect, raised, before, before_error, mark, n_log):
         w, mirror = self.w, self.mirror
@@ -1021,11 +1058,13 @@ class Fuzzer:
             elif len(str(raised)) > 1000:
                 self.violate("long message", what, f"TraitError of {len(str(raised))} characters")
         after = self.snapshot()
-        changed = [k for k in SNAP if after[k] != before[k]]
+        changed = [k for k in SNAP if after[k] is not before[k] and after[k] != before[k]]
         model_changed = bool(changed)
         # 2. outcome
         if exp.verdict == "control":
             accepted = None
+        elif exp.source == "python" and exp.what.startswith("slider") and raised is None:
+            accepted = not (w.error and not changed)    # a refused slider move snaps back and sets error
         elif exp.source == "python":
             accepted = raised is None
         elif exp.ack is not None:
@@ -1089,6 +1128,10 @@ class Fuzzer:
                     self.violate("wrong effect", what, p)
             if exp.model and exp.verdict != "control" and not self.consistent_internal():
                 self.violate("traits behind the model", what, self.internal_difference())
+        if exp.always is not None:
+            p = exp.always(w)
+            if p:
+                self.violate("wrong effect", what, p)
         self.check_invariants(what)
 
     def consistent_internal(self):
@@ -1104,15 +1147,19 @@ class Fuzzer:
 
     def check_invariants(self, what):
         w, mirror = self.w, self.mirror
-        # the trace is the trace of the traits
-        try:
-            fresh = recompute_trace(w)
-        except Exception as e:
-            self.violate("traits invalid", what, f"{type(e).__name__}: {e}")
-        else:
-            d = "" if w.trace == fresh else close(w.trace, fresh)      # bit for bit, nearly always
-            if d:
-                self.violate("stale trace", what, d)
+        # the trace is the trace of the traits (not recomputed when the very same values were checked
+        # last time: a refused edit leaves them alone)
+        current = tuple(getattr(w, k) for k in SNAP)
+        if self.verified is None or any(a is not b for a, b in zip(current, self.verified)):
+            try:
+                fresh = recompute_trace(w)
+            except Exception as e:
+                self.violate("traits invalid", what, f"{type(e).__name__}: {e}")
+            else:
+                d = "" if w.trace == fresh else close(w.trace, fresh)      # bit for bit, nearly always
+                if d:
+                    self.violate("stale trace", what, d)
+            self.verified = current
         if not np.array_equal(np.asarray(w.hidden_states()), np.asarray(w._state.trace.layers[-1].h)):
             self.violate("hidden_states", what, "hidden_states() differs from the current state")
         # the page equals Python
@@ -1148,6 +1195,7 @@ class Fuzzer:
             self.customs_mark = len(self.mirror.customs)
             training = bool(w.training.get("running"))
             self.reset_expect = Missing()
+            self.maybe_start = None
             try:
                 exp, raised = self.perform(kind)
             except Exception as e:      # an error in the harness's own preparation is a test bug
@@ -1156,7 +1204,11 @@ class Fuzzer:
             self.tally.by_kind[kind] = self.tally.by_kind.get(kind, 0) + 1
             if training:
                 self.tally.edits_while_training += 1
+            if TRACE[0] <= i < TRACE[1]:
+                print(f"edit {i} {kind}: {exp.what} {str(exp.message)[:200]} raised={raised!r} "
+                      f"running={w.training.get('running')} error={w.error[:80]!r}")
             self.check_edit(exp, raised, before, before_error, mark, n_log)
+            self.started()
             if not isinstance(self.reset_expect, Missing) and self.reset_expect is not None \
                     and not w.training.get("running") and set(self.reset_expect) == set(w.params) \
                     and all(np.shape(w.params[k]) == v.shape for k, v in self.reset_expect.items()):
@@ -1183,6 +1235,8 @@ class Fuzzer:
                 self.violate("stop", "w.stop()", "training still running 1 s after stop()")
         await asyncio.sleep(0.003)
         self.check_invariants("end of widget")
+        self.tally.packed += self.mirror.packed
+        self.tally.lenient_echoes += self.mirror.lenient_echoes
         task = getattr(w, "_task", None)
         if task is not None and task.done() and not task.cancelled() and task.exception() is not None:
             self.violate("background task raised", "training", repr(task.exception()))
@@ -1206,7 +1260,7 @@ def spec_effect(spec, params=None):
 
 def describe_snap(before, after, changed):
     k = changed[0]
-    return f"{k}: before {before[k][:150]} / after {after[k][:150]}"
+    return f"{k}: " + describe_difference(after[k], before[k]).replace("page", "after").replace("python", "before")
 
 
 def report(fz: Fuzzer, elapsed: float) -> str:
@@ -1215,7 +1269,8 @@ def report(fz: Fuzzer, elapsed: float) -> str:
         kinds.setdefault(v.kind, []).append(v)
     lines = [f"FUZZ_SEED={fz.seed}: {fz.tally.edits} edits in {elapsed:.1f} s ({fz.tally.accepted} accepted, "
              f"{fz.tally.refused} refused, {fz.tally.edits_while_training} while training, {fz.tally.trainings} "
-             f"trainings, {fz.tally.widgets} widgets); {len(fz.violations)} violations"]
+             f"trainings, {fz.tally.widgets} widgets, {fz.tally.packed} binary buffers, {fz.tally.lenient_echoes} "
+             f"echoes of non-JSON page values); {len(fz.violations)} violations"]
     for kind, vs in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"  {kind}: {len(vs)}")
         for v in vs[:3]:
