@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import traitlets
 
 
 def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, convention=None, **kwargs):
@@ -12,7 +13,7 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
     """
     import ipywidgets
 
-    key = w.canonical(name)
+    key = w._key(name)
     conv = convention or w.convention
     idx = (index,) if np.isscalar(index) else tuple(index)
     shape = w._net.param_shapes[key]
@@ -44,6 +45,10 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
         try:
             # one entry, on top of the current weights (training may have moved the others)
             w.set_entry(key, list(row_idx), change["new"], convention="row")
+        except traitlets.TraitError as e:
+            # refused (e.g. an overflow): the slider goes back to the weight, the widget says why
+            s.value = float(w._net[key][row_idx])
+            w.error, w.error_field = str(e), key
         finally:
             guard["busy"] = False
 

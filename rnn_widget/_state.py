@@ -357,12 +357,12 @@ class Draft:
             self.set_inputs(fit(X, (n, X.shape[1])))
             return "inputs"
         if field == "targets" and "on" in edit:
+            on = edit["on"]
+            if not isinstance(on, bool):
+                raise ValueError(f"targets 'on' must be true or false, got {short(on)}")
             spec = self.net.spec
-            if spec.output_size is None:
-                raise ValueError("this network has no readout (output_size is None), so it takes no targets")
-            self.targets = (
-                blank_targets(_steps(self.inputs), spec.output_size, spec.loss) if edit["on"] is True else None
-            )
+            width = spec.output_size if spec.output_size is not None else spec.hidden_sizes[-1]
+            self.targets = blank_targets(_steps(self.inputs), width, spec.loss) if on else None
             return "targets"
         value: Any = edit.get("value")
         if not _is_number(value) or abs(value) > NUMBER_LIMIT:

@@ -163,6 +163,7 @@ class TrainingMixin:
         initial, self._initial_params = self._initial_params, None
         self._optimizer = None
         if self.training.get("running"):
+            self._commit(self._state)  # the steps since the last publication reach the page too
             self._finish("stopped")
         if initial is not None:
             # applied like any edit, and always published (assigning equal params would fire nothing)

@@ -199,7 +199,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
 
     def set(self, name: str, value, convention: str | None = None) -> None:
         """Assign a parameter given in `convention` (default: the widget's); raises on bad input."""
-        key = self.canonical(name)
+        key = self._key(name)
         shape = self._net.param_shapes[key]
         try:
             if (convention or self.convention) == "column" and len(shape) == 2:
@@ -214,11 +214,18 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         """Assign one entry of a parameter, e.g. ``w.set_entry("A", (0, 1), 2.0)`` (`index` in
         `convention`, default the widget's). Only that entry changes, on top of the current weights,
         even while training runs; raises a TraitError on bad input, and nothing changes then."""
-        key = self.canonical(name)
-        idx = [index] if np.isscalar(index) else list(index)
+        key = self._key(name)
+        idx = [index] if np.isscalar(index) or not isinstance(index, (list, tuple)) else list(index)
         if (convention or self.convention) == "column" and len(idx) == 2:
             idx = idx[::-1]
         self.edit([{"field": "params", "name": key, "index": idx, "value": value}])
+
+    def _key(self, name) -> str:
+        """canonical() for an assignment: an unknown name is a TraitError like any refusal."""
+        try:
+            return self.canonical(name)
+        except REFUSALS as e:
+            raise t.TraitError(message(e)) from None
 
     def edit(self, edits: list) -> None:
         """Apply entry edits together (docs/protocol.md, "Edits carry what changed"), on top of the
