@@ -18,10 +18,12 @@ def linked_slider(w, name: str, index, *, lo: float, hi: float, step: float, con
     idx = (index,) if np.isscalar(index) else tuple(index)
     shape = w._net.param_shapes[key]
     if len(idx) != len(shape):
-        raise ValueError(f"{name} has shape {shape}; give an index with {len(shape)} entries, got {index!r}")
+        raise traitlets.TraitError(f"{name} has shape {shape}; give an index with {len(shape)} entries, got {index!r}")
     row_idx = idx[::-1] if conv == "column" and len(idx) == 2 else idx
     if any(not 0 <= i < n for i, n in zip(row_idx, shape)):
-        raise IndexError(f"index {index!r} is outside {name} of shape {shape if conv == 'row' else shape[::-1]}")
+        raise traitlets.TraitError(
+            f"index {index!r} is outside {name} of shape {shape if conv == 'row' else shape[::-1]}"
+        )
     shown = w.display_names.get(key, key)
     label = f"{shown}[{', '.join(str(i + 1) for i in idx)}]"
     current = float(w._net[key][row_idx])
