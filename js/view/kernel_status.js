@@ -1,0 +1,52 @@
+// Whether the kernel answers (edit_channel.js): a banner inside the widget when an edit or ping has
+// no answer yet ("waiting"), and when there is none ("dead") the view turns read-only: number
+// cells readonly, buttons and menus disabled, until an answer arrives.
+
+const TEXT = {
+  waiting: "Waiting for the kernel\u2026",
+  dead: "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
+};
+
+/**
+ * @param {HTMLElement} root
+ * @param {HTMLElement} banner
+ * @param {{onLive: () => void}} hooks onLive: editing is back (redraw: some controls stay disabled by their own rules)
+ */
+export function createKernelStatus(root, banner, { onLive }) {
+  let status = "ok";
+  // Number cells readonly, buttons and menus disabled; the gate-form menu is this view's own.
+  function lock() {
+    root.querySelectorAll("input, button, select, textarea").forEach((n) => {
+      if (n.getAttribute("data-control") === "gate-form" || n.hasAttribute("data-locked")) return;
+      n.setAttribute("data-locked", "");
+      if (n instanceof HTMLInputElement || n instanceof HTMLTextAreaElement) n.readOnly = true;
+      else /** @type {HTMLButtonElement | HTMLSelectElement} */ (n).disabled = true;
+    });
+  }
+  function unlock() {
+    const locked = root.querySelectorAll("[data-locked]");
+    if (!locked.length) return;
+    locked.forEach((n) => {
+      n.removeAttribute("data-locked");
+      if (n instanceof HTMLInputElement || n instanceof HTMLTextAreaElement) n.readOnly = false;
+      else /** @type {HTMLButtonElement | HTMLSelectElement} */ (n).disabled = false;
+    });
+    onLive();
+  }
+  return {
+    /** @param {"ok" | "waiting" | "dead"} next */
+    show(next) {
+      status = next;
+      banner.hidden = next === "ok";
+      banner.textContent = next === "ok" ? "" : TEXT[next];
+      banner.dataset.status = next;
+      root.classList.toggle("is-readonly", next === "dead");
+      if (next === "dead") lock();
+      else unlock();
+    },
+    /** After a redraw: new cells and buttons are locked too while dead. */
+    refresh() {
+      if (status === "dead") lock();
+    },
+  };
+}

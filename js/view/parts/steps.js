@@ -1,0 +1,30 @@
+// The step-through bar: Prev / Next / Show all and the caption of the slide shown (reveal).
+import { createStepBar } from "../step_bar.js";
+import { clampReveal, slideCaption, slideStep } from "../../data/slides.js";
+
+const ALL_SHOWN = "Every value is shown. Press Next to step through the computation.";
+
+/** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part & {go: (d: number) => void}} */
+export function create({ get, current, send, root, slides }) {
+  const bar = createStepBar({
+    getReveal: () => current("reveal"),
+    onReveal: (n) => {
+      const t = n < 0 ? null : slideStep(slides()[n]);
+      send(t === null ? { reveal: n } : { reveal: n, focus_step: t });
+    },
+  });
+  return {
+    el: bar.el,
+    go: bar.go,
+    render() {
+      const list = slides();
+      const reveal = clampReveal(get("reveal"), list);
+      const opts = { convention: get("convention"), displayNames: get("display_names") || {}, spec: get("spec") || {} };
+      bar.update({
+        reveal, count: list.length,
+        caption: reveal < 0 ? ALL_SHOWN : slideCaption(list, reveal, get("trace"), opts),
+      });
+      root.classList.toggle("is-stepping", reveal >= 0);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// Training in place: options (train_options), Step / Train / Stop / Reset requests, progress
+// (training) and the loss curve (loss_curve). Shown once there is a loss or a curve.
+import { createTraining } from "../training_panel.js";
+import { curveOf } from "../../geometry/chart_layout.js";
+
+/** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
+export function create({ get, current, send, request }) {
+  const panel = createTraining({
+    send: request,
+    getOptions: () => current("train_options"),
+    onOptions: (o) => send({ train_options: o }),
+  });
+  return {
+    el: panel.el,
+    render() {
+      const trace = get("trace");
+      const curve = curveOf(get("loss_curve"));
+      const hasLoss = trace?.loss !== null && trace?.loss !== undefined;
+      panel.el.hidden = !hasLoss && !curve.loss.length;
+      panel.update({ options: get("train_options") || {}, training: get("training") || {}, curve, canTrain: hasLoss });
+    },
+    destroy: panel.destroy,
+  };
+}
