@@ -378,7 +378,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         `state.json` was computed when the state was checked (or is computed here first, for a
         training step), so nothing below can fail half-way."""
         net, trace = state.net, state.trace
-        trace_json = state.json
+        trace_json = self._page_trace(state)
         if net.param_shapes != self._state.net.param_shapes:
             self._forget_training()  # old weights and momentum no longer fit this network
         self._net, self._state = net, state
@@ -398,6 +398,10 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
                 self.trace = trace_json
         finally:
             self._committing = False
+
+    def _page_trace(self, state: State) -> dict:
+        """The `trace` trait for `state`: everything, here; an exercise leaves its blanks out."""
+        return state.json
 
     # -- edits from the page --------------------------------------------------------------
     def set_state(self, sync_data):
