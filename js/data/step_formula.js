@@ -27,25 +27,25 @@ export function stepFormula(trace, opts) {
   const col = convention === "column";
   const names = displayNames || {};
   const seen = vis ?? { h: () => true, y: () => true };
-  const has = (n) => Object.prototype.hasOwnProperty.call(params || {}, n);
+  const has = (name) => Object.hasOwn(params || {}, name);
 
-  const P = (n) => ({ t: "sym", ...paramSymbol(n, convention, names), ref: ref.p(n) });
-  const S = (kind, l, step, r) => ({ t: "sym", base: stateBase(kind, l, names), sub: String(step), sup: "", ref: r });
+  const paramSym = (name) => ({ t: "sym", ...paramSymbol(name, convention, names), ref: ref.p(name) });
+  const stateSym = (kind, layerIndex, step, valueRef) => ({ t: "sym", base: stateBase(kind, layerIndex, names), sub: String(step), sup: "", ref: valueRef });
   // "W v" in the column view, "v W" in the row view
   const times = (w, v) => (col ? [w, v] : [v, w]);
 
   const blocks = [];
   trace.layers.forEach((layer, l) => {
-    const V = layer.values;
+    const values = layer.values;
     const shown = seen.h(l, t);
     const prevShown = seen.h(l, t - 1);
     const inRef = l === 0 ? ref.x(t) : ref.h(l - 1, t);
-    const inSym = l === 0 ? S("x", 0, t + 1, inRef) : S("h", l - 1, t + 1, inRef);
+    const inSym = l === 0 ? stateSym("x", 0, t + 1, inRef) : stateSym("h", l - 1, t + 1, inRef);
     const inVal = l === 0 ? trace.x[t] : trace.layers[l - 1].values.h[t];
     const inShown = l === 0 ? true : seen.h(l - 1, t);
-    const prevSym = S("h", l, t, ref.h(l, t - 1));
-    const prevVal = t === 0 ? layer.h0 : V.h[t - 1];
-    const hSym = S("h", l, t + 1, ref.h(l, t));
+    const prevSym = stateSym("h", l, t, ref.h(l, t - 1));
+    const prevVal = t === 0 ? layer.h0 : values.h[t - 1];
+    const hSym = stateSym("h", l, t + 1, ref.h(l, t));
     const vIn = vec(inVal, inRef, !inShown);
     const vPrev = vec(prevVal, ref.h(l, t - 1), !prevShown);
     const out = (arr) => vec(arr, undefined, !shown);
@@ -57,8 +57,8 @@ export function stepFormula(trace, opts) {
       const b = layerName(`b_${g}`, l);
       const xi = symbolic ? inSym : vIn;
       const hp = symbolic ? prevSym : vPrev;
-      const parts = col ? [times(P(wh), hp), times(P(wx), xi)] : [times(P(wx), xi), times(P(wh), hp)];
-      if (has(b)) parts.push(symbolic ? [P(b)] : [vec(params[b], ref.p(b))]);
+      const parts = col ? [times(paramSym(wh), hp), times(paramSym(wx), xi)] : [times(paramSym(wx), xi), times(paramSym(wh), hp)];
+      if (has(b)) parts.push(symbolic ? [paramSym(b)] : [vec(params[b], ref.p(b))]);
       return join(parts);
     };
 
@@ -69,9 +69,9 @@ export function stepFormula(trace, opts) {
       const wh = layerName(`W_h${g}`, l);
       const b = layerName(`b_${g}`, l);
       if (!has(wx) || !has(wh)) return null;
-      const W = { t: "sym", base: "W", sub: g, sup: l > 0 ? `(${l + 1})` : "" };
-      const bias = has(b) ? [op("+"), symbolic ? P(b) : vec(params[b], ref.p(b))] : [];
-      if (symbolic) return [W, op("["), prevSym, op(","), inSym, op("]"), ...bias];
+      const concatW = { t: "sym", base: "W", sub: g, sup: l > 0 ? `(${l + 1})` : "" };
+      const bias = has(b) ? [op("+"), symbolic ? paramSym(b) : vec(params[b], ref.p(b))] : [];
+      if (symbolic) return [concatW, op("["), prevSym, op(","), inSym, op("]"), ...bias];
       const rows = params[wh][0].map((_, r) => [...params[wh].map((row) => row[r]), ...params[wx].map((row) => row[r])]);
       const hx = vec([...prevVal, ...inVal], undefined, !prevShown || !inShown);
       return [{ t: "mat", rows, ref: undefined }, hx, ...bias];
@@ -80,87 +80,87 @@ export function stepFormula(trace, opts) {
       const rows = [];
       if (gateForm !== "concat") rows.push(wrap(fname, affine(g, true)), wrap(fname, affine(g, false)));
       if (gateForm !== "separate" && concat(g, true)) rows.push(wrap(fname, concat(g, true)), wrap(fname, concat(g, false)));
-      rows.push(wrap(fname, [out(V[z][t])]));
+      rows.push(wrap(fname, [out(values[z][t])]));
       return rows;
     };
     const concatNote = (gates) => {
       if (gateForm === "separate") return;
-      const tsym = (n) => (col ? P(n) : { ...P(n), sup: `${P(n).sup}T` });
+      const transposedSym = (name) => (col ? paramSym(name) : { ...paramSym(name), sup: `${paramSym(name).sup}T` });
       const g0 = gates[0];
       if (!has(layerName(`W_x${g0}`, l))) return;
       blocks.push({
         key: `concat:${l}`,
         lhs: [{ t: "sym", base: "W", sub: "g", sup: l > 0 ? `(${l + 1})` : "" }],
-        rows: [[op("["), tsym(layerName("W_hg", l)), op("|"), tsym(layerName("W_xg", l)), op("]"), fn(`for g = ${gates.join(", ")}`)]],
+        rows: [[op("["), transposedSym(layerName("W_hg", l)), op("|"), transposedSym(layerName("W_xg", l)), op("]"), fn(`for g = ${gates.join(", ")}`)]],
       });
     };
 
     if (trace.cell === "lstm") {
-      const c = (step) => ({ t: "sym", base: stateBase("c", l, names), sub: String(step), sup: "" });
+      const cellSym = (step) => ({ t: "sym", base: stateBase("c", l, names), sub: String(step), sup: "" });
       concatNote(["i", "f", "c", "o"]);
       const gate = (g, base, fname, z, val) => blocks.push({
         key: `${g}:${l}`,
         lhs: [{ t: "sym", base, sub: String(t + 1), sup: l > 0 ? stateBase("", l, {}) : "" }],
-        rows: [...gateRows(g, fname, z), [out(V[val][t])]],
+        rows: [...gateRows(g, fname, z), [out(values[val][t])]],
       });
       gate("i", "i", "\u03c3", "z_i", "i");
       gate("f", "f", "\u03c3", "z_f", "f");
       gate("c", "c\u0303", "tanh", "z_c", "c_tilde");
       gate("o", "o", "\u03c3", "z_o", "o");
-      const cPrev = t === 0 ? (layer.c0 ?? layer.h0.map(() => 0)) : V.c[t - 1];
-      const g = (b) => ({ t: "sym", base: b, sub: String(t + 1), sup: "" });
+      const cPrev = t === 0 ? (layer.c0 ?? layer.h0.map(() => 0)) : values.c[t - 1];
+      const gateSym = (base) => ({ t: "sym", base, sub: String(t + 1), sup: "" });
       blocks.push({
         key: `c:${l}`,
-        lhs: [c(t + 1)],
+        lhs: [cellSym(t + 1)],
         rows: [
-          [g("f"), op("\u2299"), c(t), op("+"), g("i"), op("\u2299"), g("c\u0303")],
-          [out(V.f[t]), op("\u2299"), vec(cPrev, undefined, !prevShown), op("+"), out(V.i[t]), op("\u2299"), out(V.c_tilde[t])],
-          [out(V.c[t])],
+          [gateSym("f"), op("\u2299"), cellSym(t), op("+"), gateSym("i"), op("\u2299"), gateSym("c\u0303")],
+          [out(values.f[t]), op("\u2299"), vec(cPrev, undefined, !prevShown), op("+"), out(values.i[t]), op("\u2299"), out(values.c_tilde[t])],
+          [out(values.c[t])],
         ],
       });
       blocks.push({
         key: `h:${l}`,
         lhs: [hSym],
         rows: [
-          [g("o"), op("\u2299"), fn("tanh"), op("("), c(t + 1), op(")")],
-          [out(V.o[t]), op("\u2299"), out(V.tanh_c[t])],
-          [vec(V.h[t], ref.h(l, t), !shown)],
+          [gateSym("o"), op("\u2299"), fn("tanh"), op("("), cellSym(t + 1), op(")")],
+          [out(values.o[t]), op("\u2299"), out(values.tanh_c[t])],
+          [vec(values.h[t], ref.h(l, t), !shown)],
         ],
       });
     } else if (trace.cell === "gru") {
-      const g = (b) => ({ t: "sym", base: b, sub: String(t + 1), sup: "" });
+      const gateSym = (base) => ({ t: "sym", base, sub: String(t + 1), sup: "" });
       concatNote(["r", "z"]);
-      blocks.push({ key: `r:${l}`, lhs: [g("r")], rows: [...gateRows("r", "\u03c3", "z_r"), [out(V.r[t])]] });
-      blocks.push({ key: `z:${l}`, lhs: [g("z")], rows: [...gateRows("z", "\u03c3", "z_z"), [out(V.z[t])]] });
+      blocks.push({ key: `r:${l}`, lhs: [gateSym("r")], rows: [...gateRows("r", "\u03c3", "z_r"), [out(values.r[t])]] });
+      blocks.push({ key: `z:${l}`, lhs: [gateSym("z")], rows: [...gateRows("z", "\u03c3", "z_z"), [out(values.z[t])]] });
       const torch = (spec?.gru_variant ?? "torch") !== "cho";
       const wxn = layerName("W_xn", l);
       const whn = layerName("W_hn", l);
       const bn = layerName("b_n", l);
       const bhn = layerName("b_hn", l);
-      const xPart = join([times(P(wxn), inSym), ...(has(bn) ? [[P(bn)]] : [])]);
+      const xPart = join([times(paramSym(wxn), inSym), ...(has(bn) ? [[paramSym(bn)]] : [])]);
       let hPart;
       if (torch) {
-        const inner = join([times(P(whn), prevSym), ...(has(bhn) ? [[P(bhn)]] : [])]);
-        hPart = [g("r"), op("\u2299"), op("("), ...inner, op(")")];
+        const inner = join([times(paramSym(whn), prevSym), ...(has(bhn) ? [[paramSym(bhn)]] : [])]);
+        hPart = [gateSym("r"), op("\u2299"), op("("), ...inner, op(")")];
       } else {
-        const rh = [op("("), g("r"), op("\u2299"), prevSym, op(")")];
-        hPart = col ? [P(whn), ...rh] : [...rh, P(whn)];
+        const rh = [op("("), gateSym("r"), op("\u2299"), prevSym, op(")")];
+        hPart = col ? [paramSym(whn), ...rh] : [...rh, paramSym(whn)];
       }
       const numeric = torch
-        ? [out(V.n_x[t]), op("+"), out(V.r[t]), op("\u2299"), out(V.n_h[t])]
-        : [out(V.n_x[t]), op("+"), out(V.n_h[t])];
+        ? [out(values.n_x[t]), op("+"), out(values.r[t]), op("\u2299"), out(values.n_h[t])]
+        : [out(values.n_x[t]), op("+"), out(values.n_h[t])];
       blocks.push({
         key: `n:${l}`,
-        lhs: [g("n")],
-        rows: [wrap("tanh", [...xPart, op("+"), ...hPart]), wrap("tanh", numeric), wrap("tanh", [out(V.z_n[t])]), [out(V.n[t])]],
+        lhs: [gateSym("n")],
+        rows: [wrap("tanh", [...xPart, op("+"), ...hPart]), wrap("tanh", numeric), wrap("tanh", [out(values.z_n[t])]), [out(values.n[t])]],
       });
       blocks.push({
         key: `h:${l}`,
         lhs: [hSym],
         rows: [
-          [op("("), op("1"), op("\u2212"), g("z"), op(")"), op("\u2299"), g("n"), op("+"), g("z"), op("\u2299"), prevSym],
-          [op("("), op("1"), op("\u2212"), out(V.z[t]), op(")"), op("\u2299"), out(V.n[t]), op("+"), out(V.z[t]), op("\u2299"), vPrev],
-          [vec(V.h[t], ref.h(l, t), !shown)],
+          [op("("), op("1"), op("\u2212"), gateSym("z"), op(")"), op("\u2299"), gateSym("n"), op("+"), gateSym("z"), op("\u2299"), prevSym],
+          [op("("), op("1"), op("\u2212"), out(values.z[t]), op(")"), op("\u2299"), out(values.n[t]), op("+"), out(values.z[t]), op("\u2299"), vPrev],
+          [vec(values.h[t], ref.h(l, t), !shown)],
         ],
       });
     } else {
@@ -170,12 +170,12 @@ export function stepFormula(trace, opts) {
       const wh = layerName("W_hh", l);
       const bias = has(b) ? [[vec(params[b], ref.p(b))]] : [];
       const plugged = col
-        ? [times(P(wh), vPrev), times(P(wx), vIn), ...bias]
-        : [times(P(wx), vIn), times(P(wh), vPrev), ...bias];
-      const terms = col ? [[out(V.hw[t])], [out(V.xw[t])], ...bias] : [[out(V.xw[t])], [out(V.hw[t])], ...bias];
+        ? [times(paramSym(wh), vPrev), times(paramSym(wx), vIn), ...bias]
+        : [times(paramSym(wx), vIn), times(paramSym(wh), vPrev), ...bias];
+      const terms = col ? [[out(values.hw[t])], [out(values.xw[t])], ...bias] : [[out(values.xw[t])], [out(values.hw[t])], ...bias];
       const rows = [wrap(act, affine("h", true)), wrap(act, join(plugged)), wrap(act, join(terms))];
-      if (act) rows.push(wrap(act, [out(V.a[t])]));
-      rows.push([vec(V.h[t], ref.h(l, t), !shown)]);
+      if (act) rows.push(wrap(act, [out(values.a[t])]));
+      rows.push([vec(values.h[t], ref.h(l, t), !shown)]);
       blocks.push({ key: `h:${l}`, lhs: [hSym], rows });
     }
   });
@@ -184,19 +184,19 @@ export function stepFormula(trace, opts) {
     const top = trace.layers.length - 1;
     const shown = seen.y(t);
     const hRef = ref.h(top, t);
-    const hSym = S("h", top, t + 1, hRef);
+    const hSym = stateSym("h", top, t + 1, hRef);
     const hVal = vec(trace.layers[top].values.h[t], hRef, !seen.h(top, t));
     const bias = has("b_y") ? [vec(params.b_y, ref.p("b_y"))] : [];
-    const biasSym = has("b_y") ? [op("+"), P("b_y")] : [];
+    const biasSym = has("b_y") ? [op("+"), paramSym("b_y")] : [];
     const biasVal = bias.length ? [op("+"), ...bias] : [];
     const oa = spec?.output_activation && spec.output_activation !== "identity" ? actName(spec.output_activation) : "";
     const rows = [
-      wrap(oa, [...times(P("W_hy"), hSym), ...biasSym]),
-      wrap(oa, [...times(P("W_hy"), hVal), ...biasVal]),
+      wrap(oa, [...times(paramSym("W_hy"), hSym), ...biasSym]),
+      wrap(oa, [...times(paramSym("W_hy"), hVal), ...biasVal]),
     ];
     if (oa || bias.length) rows.push(wrap(oa, [vec(trace.y_pre[t], undefined, !shown)]));
     rows.push([vec(trace.y[t], ref.y(t), !shown)]);
-    blocks.push({ key: "y", lhs: [S("y", 0, t + 1, ref.y(t))], rows });
+    blocks.push({ key: "y", lhs: [stateSym("y", 0, t + 1, ref.y(t))], rows });
   }
   return { step: t, blocks };
 }
@@ -204,11 +204,11 @@ export function stepFormula(trace, opts) {
 /** Plain text of a token list (for tests, aria labels and copying). */
 export function tokensText(tokens, format) {
   return tokens
-    .map((k) => {
-      if (k.t === "sym") return k.text ?? k.base + (k.sub ?? "") + (k.sup ?? "");
-      if (k.t === "vec") return `[${k.values.map((v) => (v === null ? "_" : format(v))).join(", ")}]`;
-      if (k.t === "mat") return `[${k.rows.map((r) => r.map(format).join(" ")).join("; ")}]`;
-      return k.text;
+    .map((tok) => {
+      if (tok.t === "sym") return tok.text ?? tok.base + (tok.sub ?? "") + (tok.sup ?? "");
+      if (tok.t === "vec") return `[${tok.values.map((v) => (v === null ? "_" : format(v))).join(", ")}]`;
+      if (tok.t === "mat") return `[${tok.rows.map((row) => row.map(format).join(" ")).join("; ")}]`;
+      return tok.text;
     })
     .reduce((acc, s, i, all) => {
       if (i === 0) return s;
