@@ -24,10 +24,10 @@ export function transposedSymbol(name, convention, names = {}) {
 
 /**
  * @param {object} trace with trace.grads (protocol: "Gradients, BPTT and training")
- * @param {{t: number, convention?: string, displayNames?: object}} opts t is the 0-based step
+ * @param {{t: number, convention?: string, displayNames?: Record<string, string>}} opts t is the 0-based step
  * @returns {{step: number, blocks: {key: string, lhs: object[], rows: object[][]}[]}}
  */
-export function backwardFormula(trace, { t, convention = "row", displayNames = {} } = {}) {
+export function backwardFormula(trace, { t, convention = "row", displayNames = {} }) {
   const g = trace?.grads;
   if (!g || !trace.layers || t < 0 || t >= trace.T) return { step: t, blocks: [] };
   const col = convention === "column";
@@ -41,7 +41,8 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
   if (hasY) {
     const y = stateBase("y", 0, names);
     blocks.push({
-      key: "dy", lhs: [d(y, s)],
+      key: "dy",
+      lhs: [d(y, s)],
       rows: scored ? [[vec(g.dy[t], ref.y(t))]] : [[op("0"), fn("(this step is not scored)")]],
     });
   }
@@ -93,7 +94,8 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
       const act = actName(trace.activation);
       const prime = `${act}\u2032`;
       blocks.push({
-        key: `da:${l}`, lhs: [d("a", s, l > 0 ? `(${l + 1})` : "")],
+        key: `da:${l}`,
+        lhs: [d("a", s, l > 0 ? `(${l + 1})` : "")],
         rows: [
           [d(hb, s), op("\u2299"), fn(prime), op("("), sym("a", s), op(")")],
           [vec(dh), op("\u2299"), fn(prime), op("("), vec(V.a?.[t]), op(")")],
@@ -104,11 +106,25 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
       if (trace.cell === "lstm" && g.dc?.[l]) {
         const cb = stateBase("c", l, names);
         blocks.push({
-          key: `dc:${l}`, lhs: [d(cb, s)],
+          key: `dc:${l}`,
+          lhs: [d(cb, s)],
           rows: [
             last
               ? [d(hb, s), op("\u2299"), sym("o", s), op("\u2299"), fn("tanh\u2032"), op("("), sym(cb, s), op(")")]
-              : [d(hb, s), op("\u2299"), sym("o", s), op("\u2299"), fn("tanh\u2032"), op("("), sym(cb, s), op(")"), op("+"), d(cb, s + 1), op("\u2299"), sym("f", s + 1)],
+              : [
+                  d(hb, s),
+                  op("\u2299"),
+                  sym("o", s),
+                  op("\u2299"),
+                  fn("tanh\u2032"),
+                  op("("),
+                  sym(cb, s),
+                  op(")"),
+                  op("+"),
+                  d(cb, s + 1),
+                  op("\u2299"),
+                  sym("f", s + 1),
+                ],
             [vec(g.dc[l][t])],
           ],
         });

@@ -49,7 +49,11 @@ export function arrowStyle(value, max) {
  * The backward arrows of one layer: from step t + 1 to step t, carrying dh_future[t]
  * (= dL/dh_{t+1} dh_{t+1}/dh_t). Each is {from: t + 1, to: t, norm, cut, visible, ...style}.
  */
-export function backwardArrows(dhFuture, { T, truncate = null, bpttStep = -1, max } = {}) {
+/**
+ * @param {number[][] | null | undefined} dhFuture
+ * @param {{T: number, truncate?: number | null, bpttStep?: number, max?: number}} opts
+ */
+export function backwardArrows(dhFuture, { T, truncate = null, bpttStep = -1, max }) {
   const norms = (dhFuture || []).map(norm2);
   const top = max ?? Math.max(0, ...norms);
   const arrows = [];
@@ -63,12 +67,14 @@ export function backwardArrows(dhFuture, { T, truncate = null, bpttStep = -1, ma
 
 /** The bptt trait's value from the page's inputs: clip text ("" = off) and truncate ("off" or n). */
 export function bpttFromInputs(clipText, truncateValue) {
-  const s = String(clipText ?? "").trim().replace(/\u2212/g, "-");
+  const s = String(clipText ?? "")
+    .trim()
+    .replace(/\u2212/g, "-");
   const c = s === "" ? null : Number(s);
   const t = truncateValue === "off" || truncateValue === "" || truncateValue === null ? null : Number(truncateValue);
   return {
     clip_norm: c !== null && Number.isFinite(c) && c > 0 ? c : null,
-    truncate: Number.isInteger(t) && t > 0 ? t : null,
+    truncate: t !== null && Number.isInteger(t) && t > 0 ? t : null,
     valid: c === null || (Number.isFinite(c) && c > 0),
   };
 }

@@ -44,7 +44,7 @@ export const GATE_TABLE_MAX_UNITS = 3;
  * Geometry of one step's gate block: `table` has one row per gate (label, then one number with
  * a bar per unit); `strips` (compact, or many units) has one column per gate and one thin bar per
  * unit, aligned with the hidden state's cells.
- * @returns {{style: "table"|"strips", w: number, h: number, rows: object[]}}
+ * @returns {{style: "table"|"strips"|"none", w: number, h: number, rows: any[], header?: number}}
  *   rows: per gate {gate, y, h, labelX, labelY, cells: [{unit, x, y, w, h, barX, barY, barW, barH, textX, textY}]}
  */
 export function gateBlockLayout(cell, units, { compact = false, cellH = 28 } = {}) {
@@ -57,10 +57,26 @@ export function gateBlockLayout(cell, units, { compact = false, cellH = 28 } = {
     const rows = gates.map((gate, g) => {
       const y = g * rowH;
       return {
-        gate, y, h: rowH, labelX: labelW / 2, labelY: y + 11,
+        gate,
+        y,
+        h: rowH,
+        labelX: labelW / 2,
+        labelY: y + 11,
         cells: Array.from({ length: units }, (_, u) => {
           const x = labelW + u * unitW;
-          return { unit: u, x, y, w: unitW - 6, h: rowH - 4, textX: x + (unitW - 6) / 2, textY: y + 11, barX: x + 3, barY: y + 20, barW: unitW - 12, barH: 6 };
+          return {
+            unit: u,
+            x,
+            y,
+            w: unitW - 6,
+            h: rowH - 4,
+            textX: x + (unitW - 6) / 2,
+            textY: y + 11,
+            barX: x + 3,
+            barY: y + 20,
+            barW: unitW - 12,
+            barH: 6,
+          };
         }),
       };
     });
@@ -72,7 +88,11 @@ export function gateBlockLayout(cell, units, { compact = false, cellH = 28 } = {
   const rows = gates.map((gate, g) => {
     const x = g * (stripW + gap);
     return {
-      gate, y: 0, h: header + units * cellH, labelX: x + stripW / 2, labelY: header - 3,
+      gate,
+      y: 0,
+      h: header + units * cellH,
+      labelX: x + stripW / 2,
+      labelY: header - 3,
       cells: Array.from({ length: units }, (_, u) => {
         const y = header + u * cellH;
         return { unit: u, x, y, w: stripW, h: cellH, barX: x, barY: y + 1, barW: stripW, barH: Math.max(2, cellH - 2) };

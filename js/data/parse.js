@@ -16,7 +16,10 @@ function quote(s) {
 export function parseNumber(text) {
   const raw = String(text ?? "");
   // Unicode minus (U+2212) and the dashes people paste from slides count as a minus sign.
-  const s = raw.trim().replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-").replace(/^\+/, "");
+  const s = raw
+    .trim()
+    .replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-")
+    .replace(/^\+/, "");
   if (s === "") return { ok: false, message: `Empty entry: ${EXAMPLE}` };
   if (/^[+-]?(nan|inf|infinity)$/i.test(s)) {
     return { ok: false, message: `${quote(raw.trim())} is not a finite number: ${EXAMPLE}` };

@@ -16,11 +16,15 @@ export const ref = {
 const READOUT = new Set(["W_hy", "b_y"]);
 export const isReadout = (name) => READOUT.has(splitLayer(name).stem);
 
+/**
+ * @param {string} r
+ * @returns {{kind: "p", name: string} | {kind: "h", layer: number, t: number} | {kind: "x" | "y", t: number} | null}
+ */
 export function parseRef(r) {
   const parts = String(r).split(":");
   if (parts[0] === "p") return { kind: "p", name: parts.slice(1).join(":") };
   if (parts[0] === "h") return { kind: "h", layer: +parts[1], t: +parts[2] };
-  if (parts[0] === "x" || parts[0] === "y") return { kind: parts[0], t: +parts[1] };
+  if (parts[0] === "x" || parts[0] === "y") return { kind: /** @type {"x" | "y"} */ (parts[0]), t: +parts[1] };
   return null;
 }
 

@@ -2,13 +2,18 @@
 import { formatVector } from "./format.js";
 import { stateText, paramSymbol, layerName } from "./names.js";
 
+/** @typedef {{kind: "init"} | {kind: "h", t: number, layer: number} | {kind: "y", t: number}} Slide */
+
 /**
  * Slide 0 shows inputs, parameters and h0. Then for each step t, one slide per layer (bottom
  * first) computes h_t, and one more computes y_t when there is a readout and step t is scored
  * (or the mode is many-to-many).
- * @returns {Array<{kind: "init"} | {kind: "h", t: number, layer: number} | {kind: "y", t: number}>}
+ * @param {import("./protocol.js").Trace | null | undefined} trace
+ * @param {string} [mode]
+ * @returns {Slide[]}
  */
 export function buildSlides(trace, mode) {
+  /** @type {Slide[]} */
   const slides = [{ kind: "init" }];
   if (!trace) return slides;
   const L = trace.layers?.length ?? 0;
@@ -53,6 +58,12 @@ export function slideStep(slide) {
 }
 
 /** Caption of slide n, as on seed 000: "[4] x2 and h1 are combined with A and B, then ReLU → h2 = [1, 17]". */
+/**
+ * @param {Slide[]} slides
+ * @param {number} n
+ * @param {any} trace
+ * @param {{convention?: string, displayNames?: Record<string, string>, spec?: Partial<import("./protocol.js").Spec>}} [opts]
+ */
 export function slideCaption(slides, n, trace, { convention = "row", displayNames = {}, spec = {} } = {}) {
   const slide = slides[n];
   if (!slide || !trace) return "";
@@ -63,7 +74,7 @@ export function slideCaption(slides, n, trace, { convention = "row", displayName
     const who = trace.layers?.length > 1 ? "Hidden states are" : "The hidden state is";
     return `${num} ${who} initialized to ${h0.join(" and ")}.`;
   }
-  const { t, layer } = slide;
+  const { t } = slide;
   const sym = (n2) => paramSymbol(n2, convention, names).text;
   if (slide.kind === "y") {
     const top = trace.layers.length - 1;
@@ -72,6 +83,7 @@ export function slideCaption(slides, n, trace, { convention = "row", displayName
     const act = spec.output_activation && spec.output_activation !== "identity" ? `, then ${actName(spec.output_activation)}` : "";
     return `${num} ${h} is multiplied by ${sym("W_hy")}${act} \u2192 ${y} = ${formatVector(trace.y[t])}`;
   }
+  const { layer } = slide;
   const input = layer === 0 ? stateText("x", 0, t + 1, names) : stateText("h", layer - 1, t + 1, names);
   const prev = stateText("h", layer, t, names);
   const h = stateText("h", layer, t + 1, names);

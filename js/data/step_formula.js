@@ -18,19 +18,25 @@ const join = (parts, sep = "+") => parts.flatMap((p, i) => (i === 0 ? p : [op(se
 
 /**
  * @param {object} trace
- * @param {{t: number, convention?: string, displayNames?: object, params?: object, spec?: object,
- *          vis?: {h: Function, y: Function}}} opts  t is the 0-based step
+ * @param {{t: number, convention?: string, displayNames?: Record<string, string>, params?: Record<string, any>, spec?: Partial<import("./protocol.js").Spec>,
+ *          vis?: {h: Function, y: Function}, gateForm?: "both" | "separate" | "concat" | string}} opts  t is the 0-based step
  */
 export function stepFormula(trace, opts) {
   const { t, convention = "row", displayNames = {}, params = {}, spec = {}, vis, gateForm = "both" } = opts;
-  if (!trace || !trace.layers || t < 0 || t >= trace.T) return { step: t, blocks: [] };
+  if (!trace?.layers || t < 0 || t >= trace.T) return { step: t, blocks: [] };
   const col = convention === "column";
   const names = displayNames || {};
   const seen = vis ?? { h: () => true, y: () => true };
   const has = (name) => Object.hasOwn(params || {}, name);
 
   const paramSym = (name) => ({ t: "sym", ...paramSymbol(name, convention, names), ref: ref.p(name) });
-  const stateSym = (kind, layerIndex, step, valueRef) => ({ t: "sym", base: stateBase(kind, layerIndex, names), sub: String(step), sup: "", ref: valueRef });
+  const stateSym = (kind, layerIndex, step, valueRef) => ({
+    t: "sym",
+    base: stateBase(kind, layerIndex, names),
+    sub: String(step),
+    sup: "",
+    ref: valueRef,
+  });
   // "W v" in the column view, "v W" in the row view
   const times = (w, v) => (col ? [w, v] : [v, w]);
 
@@ -91,18 +97,28 @@ export function stepFormula(trace, opts) {
       blocks.push({
         key: `concat:${l}`,
         lhs: [{ t: "sym", base: "W", sub: "g", sup: l > 0 ? `(${l + 1})` : "" }],
-        rows: [[op("["), transposedSym(layerName("W_hg", l)), op("|"), transposedSym(layerName("W_xg", l)), op("]"), fn(`for g = ${gates.join(", ")}`)]],
+        rows: [
+          [
+            op("["),
+            transposedSym(layerName("W_hg", l)),
+            op("|"),
+            transposedSym(layerName("W_xg", l)),
+            op("]"),
+            fn(`for g = ${gates.join(", ")}`),
+          ],
+        ],
       });
     };
 
     if (trace.cell === "lstm") {
       const cellSym = (step) => ({ t: "sym", base: stateBase("c", l, names), sub: String(step), sup: "" });
       concatNote(["i", "f", "c", "o"]);
-      const gate = (g, base, fname, z, val) => blocks.push({
-        key: `${g}:${l}`,
-        lhs: [{ t: "sym", base, sub: String(t + 1), sup: l > 0 ? stateBase("", l, {}) : "" }],
-        rows: [...gateRows(g, fname, z), [out(values[val][t])]],
-      });
+      const gate = (g, base, fname, z, val) =>
+        blocks.push({
+          key: `${g}:${l}`,
+          lhs: [{ t: "sym", base, sub: String(t + 1), sup: l > 0 ? stateBase("", l, {}) : "" }],
+          rows: [...gateRows(g, fname, z), [out(values[val][t])]],
+        });
       gate("i", "i", "\u03c3", "z_i", "i");
       gate("f", "f", "\u03c3", "z_f", "f");
       gate("c", "c\u0303", "tanh", "z_c", "c_tilde");
@@ -114,7 +130,15 @@ export function stepFormula(trace, opts) {
         lhs: [cellSym(t + 1)],
         rows: [
           [gateSym("f"), op("\u2299"), cellSym(t), op("+"), gateSym("i"), op("\u2299"), gateSym("c\u0303")],
-          [out(values.f[t]), op("\u2299"), vec(cPrev, undefined, !prevShown), op("+"), out(values.i[t]), op("\u2299"), out(values.c_tilde[t])],
+          [
+            out(values.f[t]),
+            op("\u2299"),
+            vec(cPrev, undefined, !prevShown),
+            op("+"),
+            out(values.i[t]),
+            op("\u2299"),
+            out(values.c_tilde[t]),
+          ],
           [out(values.c[t])],
         ],
       });
@@ -159,7 +183,19 @@ export function stepFormula(trace, opts) {
         lhs: [hSym],
         rows: [
           [op("("), op("1"), op("\u2212"), gateSym("z"), op(")"), op("\u2299"), gateSym("n"), op("+"), gateSym("z"), op("\u2299"), prevSym],
-          [op("("), op("1"), op("\u2212"), out(values.z[t]), op(")"), op("\u2299"), out(values.n[t]), op("+"), out(values.z[t]), op("\u2299"), vPrev],
+          [
+            op("("),
+            op("1"),
+            op("\u2212"),
+            out(values.z[t]),
+            op(")"),
+            op("\u2299"),
+            out(values.n[t]),
+            op("+"),
+            out(values.z[t]),
+            op("\u2299"),
+            vPrev,
+          ],
           [vec(values.h[t], ref.h(l, t), !shown)],
         ],
       });
@@ -190,10 +226,7 @@ export function stepFormula(trace, opts) {
     const biasSym = has("b_y") ? [op("+"), paramSym("b_y")] : [];
     const biasVal = bias.length ? [op("+"), ...bias] : [];
     const oa = spec?.output_activation && spec.output_activation !== "identity" ? actName(spec.output_activation) : "";
-    const rows = [
-      wrap(oa, [...times(paramSym("W_hy"), hSym), ...biasSym]),
-      wrap(oa, [...times(paramSym("W_hy"), hVal), ...biasVal]),
-    ];
+    const rows = [wrap(oa, [...times(paramSym("W_hy"), hSym), ...biasSym]), wrap(oa, [...times(paramSym("W_hy"), hVal), ...biasVal])];
     if (oa || bias.length) rows.push(wrap(oa, [vec(trace.y_pre[t], undefined, !shown)]));
     rows.push([vec(trace.y[t], ref.y(t), !shown)]);
     blocks.push({ key: "y", lhs: [stateSym("y", 0, t + 1, ref.y(t))], rows });
@@ -213,7 +246,8 @@ export function tokensText(tokens, format) {
     .reduce((acc, s, i, all) => {
       if (i === 0) return s;
       const prev = all[i - 1];
-      const tight = s === ")" || s === "]" || s === "," || prev === "(" || prev === "[" || (s === "(" && /[a-zA-Z\u03c3\u2032]$/.test(prev));
+      const tight =
+        s === ")" || s === "]" || s === "," || prev === "(" || prev === "[" || (s === "(" && /[a-zA-Z\u03c3\u2032]$/.test(prev));
       return acc + (tight ? "" : " ") + s;
     }, "");
 }

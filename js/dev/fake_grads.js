@@ -4,7 +4,7 @@
 
 const sig = (v) => 1 / (1 + Math.exp(-v));
 const ACT = { relu: (v) => Math.max(0, v), tanh: Math.tanh, sigmoid: sig, identity: (v) => v };
-const DACT = { relu: (a) => (a > 0 ? 1 : 0), tanh: (a, h) => 1 - h * h, sigmoid: (a, h) => h * (1 - h), identity: () => 1 };
+const DACT = { relu: (a) => (a > 0 ? 1 : 0), tanh: (_a, h) => 1 - h * h, sigmoid: (_a, h) => h * (1 - h), identity: () => 1 };
 const vm = (v, m) => m[0].map((_, j) => v.reduce((s, vi, i) => s + vi * m[i][j], 0));
 const vmT = (v, m) => m.map((row) => row.reduce((s, mij, j) => s + mij * v[j], 0));
 const add = (...vs) => vs[0].map((_, i) => vs.reduce((s, v) => s + v[i], 0));
@@ -19,6 +19,7 @@ function forwardLayer(cell, X, h0, c0, P, l, activation) {
   const T = X.length;
   const b = (g) => P[name(`b_${g}`, l)] ?? zeros(h0.length);
   if (cell === "rnn") {
+    /** @type {Record<string, number[][]>} */
     const v = { xw: [], hw: [], a: [], h: [] };
     let hp = h0;
     for (let t = 0; t < T; t++) {
@@ -26,7 +27,10 @@ function forwardLayer(cell, X, h0, c0, P, l, activation) {
       const hw = vm(hp, P[name("W_hh", l)]);
       const a = add(xw, hw, b("h"));
       hp = a.map(ACT[activation]);
-      v.xw.push(xw); v.hw.push(hw); v.a.push(a); v.h.push(hp);
+      v.xw.push(xw);
+      v.hw.push(hw);
+      v.a.push(a);
+      v.h.push(hp);
     }
     return v;
   }
@@ -36,12 +40,17 @@ function forwardLayer(cell, X, h0, c0, P, l, activation) {
   for (let t = 0; t < T; t++) {
     const z = {};
     for (const g of LSTM_GATES) z[g] = add(vm(X[t], P[name(`W_x${g}`, l)]), vm(hp, P[name(`W_h${g}`, l)]), b(g));
-    const i = z.i.map(sig), f = z.f.map(sig), ct = z.c.map(Math.tanh), o = z.o.map(sig);
+    const i = z.i.map(sig),
+      f = z.f.map(sig),
+      ct = z.c.map(Math.tanh),
+      o = z.o.map(sig);
     const c = add(mul(f, cp), mul(i, ct));
     const tc = c.map(Math.tanh);
     hp = mul(o, tc);
     cp = c;
-    Object.entries({ z_i: z.i, z_f: z.f, z_c: z.c, z_o: z.o, i, f, c_tilde: ct, o, c, tanh_c: tc, h: hp }).forEach(([k, x]) => v[k].push(x));
+    Object.entries({ z_i: z.i, z_f: z.f, z_c: z.c, z_o: z.o, i, f, c_tilde: ct, o, c, tanh_c: tc, h: hp }).forEach(([k, x]) =>
+      v[k].push(x),
+    );
   }
   return v;
 }
@@ -50,6 +59,7 @@ function forwardLayer(cell, X, h0, c0, P, l, activation) {
 function backwardLayer(cell, V, X, h0, c0, P, l, activation, DHin, truncate) {
   const T = X.length;
   const n = h0.length;
+  /** @type {any} */
   const out = { dh: [], direct: DHin, future: [], dpre: {}, dc: null, steps: {}, DX: [], dh0: null };
   const Hprev = (t) => (t === 0 ? h0 : V.h[t - 1]);
   let dnext = zeros(n);
@@ -71,7 +81,9 @@ function backwardLayer(cell, V, X, h0, c0, P, l, activation, DHin, truncate) {
     out.dh0 = dnext;
     return out;
   }
+  /** @type {Record<string, number[][]>} */
   const DZ = { i: [], f: [], c: [], o: [] };
+  /** @type {number[][]} */
   const DC = [];
   let dcnext = zeros(n);
   for (let t = T - 1; t >= 0; t--) {
@@ -79,7 +91,10 @@ function backwardLayer(cell, V, X, h0, c0, P, l, activation, DHin, truncate) {
     const dh = add(DHin[t], dnext);
     const cp = t === 0 ? c0 : V.c[t - 1];
     const dc = dh.map((d, j) => d * V.o[t][j] * (1 - V.tanh_c[t][j] ** 2) + dcnext[j]);
-    const i = V.i[t], f = V.f[t], g = V.c_tilde[t], o = V.o[t];
+    const i = V.i[t],
+      f = V.f[t],
+      g = V.c_tilde[t],
+      o = V.o[t];
     DZ.i[t] = dc.map((d, j) => d * g[j] * i[j] * (1 - i[j]));
     DZ.f[t] = dc.map((d, j) => d * cp[j] * f[j] * (1 - f[j]));
     DZ.c[t] = dc.map((d, j) => d * i[j] * (1 - g[j] ** 2));
@@ -119,7 +134,8 @@ function spectralNorm(M) {
   return s;
 }
 
-const sumSteps = (steps) => steps.reduce((acc, m) => (Array.isArray(m[0]) ? acc.map((r, i) => r.map((x, j) => x + m[i][j])) : acc.map((x, i) => x + m[i])));
+const sumSteps = (steps) =>
+  steps.reduce((acc, m) => (Array.isArray(m[0]) ? acc.map((r, i) => r.map((x, j) => x + m[i][j])) : acc.map((x, i) => x + m[i])));
 const scaleAll = (v, k) => (Array.isArray(v) ? v.map((x) => scaleAll(x, k)) : v * k);
 const sq = (v) => (Array.isArray(v) ? v.reduce((s, x) => s + sq(x), 0) : v * v);
 
@@ -132,6 +148,7 @@ export function fakeTrace(st) {
   const L = spec.hidden_sizes.length;
   const c0s = st.c0 ?? h0.map((h) => zeros(h.length));
   const xs = [];
+  /** @type {any[]} */
   const layers = [];
   let below = inputs;
   for (let l = 0; l < L; l++) {
@@ -144,9 +161,22 @@ export function fakeTrace(st) {
   const yPre = out ? below.map((h) => add(vm(h, P.W_hy), P.b_y ?? zeros(out))) : null;
   const y = yPre;
   const scored = inputs.map((_, t) => spec.mode !== "many-to-one" || t === T - 1);
+  /** @type {any} */
   const trace = {
-    T, cell, activation: spec.activation, x: inputs, input_mask: inputs.map(() => true), scored, layers,
-    y_pre: yPre, y, p: null, targets: st.targets ?? null, loss: null, loss_steps: null, grads: null,
+    T,
+    cell,
+    activation: spec.activation,
+    x: inputs,
+    input_mask: inputs.map(() => true),
+    scored,
+    layers,
+    y_pre: yPre,
+    y,
+    p: null,
+    targets: st.targets ?? null,
+    loss: null,
+    loss_steps: null,
+    grads: null,
   };
   if (!st.targets || !y) return trace;
   const nScored = scored.filter(Boolean).length;
@@ -181,9 +211,16 @@ export function fakeTrace(st) {
   trace.grads = {
     params: Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, scaleAll(v, scale)])),
     per_step: Object.fromEntries(Object.keys(P).map((k) => [k, scaleAll(steps[k], scale)])),
-    dh: per.map((p) => p.dh), dh_direct: per.map((p) => p.direct), dh_future: per.map((p) => p.future),
-    dpre: per.map((p) => p.dpre), dc: per.map((p) => p.dc), dy, jacobian_norms: jac,
-    norm, scale, truncate,
+    dh: per.map((p) => p.dh),
+    dh_direct: per.map((p) => p.direct),
+    dh_future: per.map((p) => p.future),
+    dpre: per.map((p) => p.dpre),
+    dc: per.map((p) => p.dc),
+    dy,
+    jacobian_norms: jac,
+    norm,
+    scale,
+    truncate,
   };
   return trace;
 }

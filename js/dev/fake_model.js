@@ -17,11 +17,18 @@ export class FakeModel {
     this.latency = latency;
     this.answer = answer;
     this.saves = 0;
+    /** @type {any[]} */
     this.sent = [];
+    /** @type {((edit: any) => {field: string, message: string} | null) | null} a test's extra refusal rule */
+    this.check = null;
   }
-  get(k) { return this.state[k]; }
+  get(k) {
+    return this.state[k];
+  }
   /** What the page calls (tests spy on it: the page must never set the edit fields). */
-  set(k, v) { this.publish(k, v); }
+  set(k, v) {
+    this.publish(k, v);
+  }
   /** What the (fake) kernel calls to publish a trait. */
   publish(k, v) {
     this.state[k] = v;
@@ -36,14 +43,19 @@ export class FakeModel {
     if (!cb) return this.handlers.delete(ev);
     this.handlers.get(ev)?.delete(cb);
   }
-  emit(ev, v) { [...(this.handlers.get(ev) ?? [])].forEach((cb) => cb(this, v)); }
-  listenerCount() { return [...this.handlers.values()].reduce((n, s) => n + s.size, 0); }
+  emit(ev, v) {
+    [...(this.handlers.get(ev) ?? [])].forEach((cb) => cb(this, v));
+  }
+  listenerCount() {
+    return [...this.handlers.values()].reduce((n, s) => n + s.size, 0);
+  }
   send(msg) {
     this.sent.push(msg);
     if (msg?.type === "edit" || msg?.type === "ping") {
       if (!this.answer) return;
       const run = () => (msg.type === "ping" ? this.receive({ type: "pong", id: msg.id }) : this.applyEdit(msg));
-      if (this.latency) setTimeout(run, this.latency); else run();
+      if (this.latency) setTimeout(run, this.latency);
+      else run();
       return;
     }
     if (this.recompute) this.train(msg);
@@ -53,7 +65,9 @@ export class FakeModel {
     [...(this.handlers.get("msg:custom") ?? [])].forEach((cb) => cb(msg, buffers));
   }
   /** Edit messages sent so far (what the page asked Python to change). */
-  edits() { return this.sent.filter((m) => m.type === "edit"); }
+  edits() {
+    return this.sent.filter((m) => m.type === "edit");
+  }
 
   /** Apply one edit message as Python does: all or nothing, then publish, then ack. */
   applyEdit({ id, edits }) {
@@ -80,14 +94,17 @@ export class FakeModel {
   /** Why Python would refuse one edit entry, or null. */
   refusal(e) {
     const field = e.field === "params" ? e.name : e.field;
-    if (e.steps !== undefined) return Number.isInteger(e.steps) && e.steps >= 1 ? null : { field, message: `steps must be a whole number >= 1, not ${e.steps}` };
+    if (e.steps !== undefined)
+      return Number.isInteger(e.steps) && e.steps >= 1 ? null : { field, message: `steps must be a whole number >= 1, not ${e.steps}` };
     if (e.on !== undefined) return typeof e.on === "boolean" ? null : { field, message: "on must be true or false" };
-    if (typeof e.value !== "number" || !Number.isFinite(e.value) || Math.abs(e.value) > LIMIT) return { field, message: `${String(e.value).slice(0, 24)} is not a finite number` };
+    if (typeof e.value !== "number" || !Number.isFinite(e.value) || Math.abs(e.value) > LIMIT)
+      return { field, message: `${String(e.value).slice(0, 24)} is not a finite number` };
     const target = e.field === "params" ? this.state.params?.[e.name] : this.state[e.field];
     if (target === undefined || target === null) return { field, message: `${field} is not editable here` };
     let at = target;
     for (const i of e.index || []) {
-      if (!Array.isArray(at) || !Number.isInteger(i) || i < 0 || i >= at.length) return { field, message: `index ${JSON.stringify(e.index)} is out of range` };
+      if (!Array.isArray(at) || !Number.isInteger(i) || i < 0 || i >= at.length)
+        return { field, message: `index ${JSON.stringify(e.index)} is out of range` };
       at = at[i];
     }
     if (typeof at !== "number") return { field, message: `index ${JSON.stringify(e.index)} does not name one number` };
@@ -100,13 +117,24 @@ export class FakeModel {
       const trace = fakeTrace(this.state) ?? rnnTrace(this.state);
       if (trace) this.publish("trace", trace);
     };
-    if (this.latency) setTimeout(run, this.latency); else run();
+    if (this.latency) setTimeout(run, this.latency);
+    else run();
   }
 
   /** Training requests (protocol: train, step, stop, reset), SGD with momentum, in chunks. */
   train(msg) {
     const opts = { lr: 0.01, momentum: 0, ...(this.state.train_options || {}) };
-    const status = (extra) => this.publish("training", { running: false, step: 0, total: 0, lr: opts.lr, momentum: opts.momentum, message: "", ...this.state.training, ...extra });
+    const status = (extra) =>
+      this.publish("training", {
+        running: false,
+        step: 0,
+        total: 0,
+        lr: opts.lr,
+        momentum: opts.momentum,
+        message: "",
+        ...this.state.training,
+        ...extra,
+      });
     const sgd = () => {
       const st = { ...this.state, bptt: { ...(this.state.bptt || {}), clip_norm: opts.clip_norm ?? null } };
       const trace = fakeTrace(st);
@@ -172,6 +200,7 @@ export function rnnTrace(st) {
   const name = (stem, l) => (l === 0 ? stem : `${stem}@${l + 1}`);
   let below = inputs;
   const layers = sizes.map((n, l) => {
+    /** @type {Record<string, number[][]>} */
     const v = { xw: [], hw: [], a: [], h: [] };
     let prev = h0[l];
     const b = params[name("b_h", l)] ?? Array(n).fill(0);
@@ -180,7 +209,10 @@ export function rnnTrace(st) {
       const hw = vecMat(prev, params[name("W_hh", l)]);
       const a = add(xw, hw, b);
       const h = a.map(act[spec.activation]);
-      v.xw.push(xw); v.hw.push(hw); v.a.push(a); v.h.push(h);
+      v.xw.push(xw);
+      v.hw.push(hw);
+      v.a.push(a);
+      v.h.push(h);
       prev = h;
     }
     below = v.h;
@@ -201,7 +233,18 @@ export function rnnTrace(st) {
     loss = lossSteps.reduce((s, v) => s + (v ?? 0), 0);
   }
   return {
-    T, cell: "rnn", activation: spec.activation, x: inputs, input_mask: inputs.map(() => true), scored,
-    layers, y_pre: yPre, y, p: null, loss, loss_steps: lossSteps, grads: null,
+    T,
+    cell: "rnn",
+    activation: spec.activation,
+    x: inputs,
+    input_mask: inputs.map(() => true),
+    scored,
+    layers,
+    y_pre: yPre,
+    y,
+    p: null,
+    loss,
+    loss_steps: lossSteps,
+    grads: null,
   };
 }

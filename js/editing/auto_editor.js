@@ -22,5 +22,13 @@ export function createAutoEditor(opts) {
     }
     ed.update(state);
   }
-  return { el, update, destroy: () => ed?.destroy(), get kind() { return ed?.kind; }, editor: () => ed };
+  return {
+    el,
+    update,
+    destroy: () => ed?.destroy(),
+    get kind() {
+      return ed?.kind;
+    },
+    editor: () => ed,
+  };
 }

@@ -35,6 +35,9 @@ const THRESHOLD = 3;
  * committed and selected: a drag means "change it"); a press that does not move is an ordinary
  * click that places the caret. Only while the person is typing (isTyping) does a drag select text.
  * getValue(e) receives the pointerdown event (a heat map reads the cell under it).
+ * @param {HTMLElement} el
+ * @param {{getValue: (e: PointerEvent) => number, getStep: () => number, onPreview: (v: number) => void,
+ *          onCommit: (v: number) => void, onClick?: () => void, isTyping?: () => boolean}} opts
  * @returns {() => void} detach
  */
 export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClick, isTyping }) {
@@ -42,7 +45,7 @@ export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClic
   const typing = () => (isTyping ? isTyping() : el.dataset?.editing === "1");
   const down = (e) => {
     if (e.button !== 0) return;
-    if (el.readOnly || el.closest?.(".is-readonly")) return; // a view without a kernel edits nothing
+    if (/** @type {HTMLInputElement} */ (el).readOnly || el.closest(".is-readonly")) return; // a view without a kernel edits nothing
     const focused = document.activeElement === el;
     if (focused && typing()) return; // typing: leave the caret and the selection alone
     if (!focused) e.preventDefault(); // a focused cell keeps the browser's caret placement

@@ -29,8 +29,12 @@ const newViewId = () => `v${Date.now().toString(36)}${Math.random().toString(36)
  */
 export function createEditChannel(model, opts = {}) {
   const {
-    viewId = newViewId(), onOverlay = () => {}, onStatus = () => {}, isDisconnected = () => false,
-    sizes = () => ({}), timers = globalThis,
+    viewId = newViewId(),
+    onOverlay = () => {},
+    onStatus = () => {},
+    isDisconnected = () => false,
+    sizes = () => ({}),
+    timers = globalThis,
   } = opts;
   let count = 0;
   /** @type {Map<string, Edit>} */
@@ -105,7 +109,7 @@ export function createEditChannel(model, opts = {}) {
     if (outstanding.size) arm();
     if (msg.type === "ack" && inflight?.id === msg.id) {
       // The traits already hold the effect (or, refused, the old value): drop this overlay.
-      const done = inflight;
+      const done = /** @type {{id: string, edits: Edit[]}} */ (inflight);
       inflight = null;
       version++;
       onOverlay(fieldsOf(done.edits));

@@ -9,8 +9,6 @@ import { attachNumberField } from "./number_field.js";
 import { heatGeometry, cellAt, cellRect, moveCursor } from "../geometry/heat_layout.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "../view/canvas.js";
 
-const show = (v) => formatNumber(v, { digits: 3 });
-
 /**
  * @param {{dataRef?: string, onEdit?: (r: number, c: number, value: number, phase: string) => void,
  *          readOnly?: boolean, className?: string}} opts
@@ -21,7 +19,12 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   const cursorBox = h("div", { class: "rnnw-heat-cursor", hidden: true });
   const tooltip = h("div", { class: "rnnw-tooltip", role: "tooltip", hidden: true });
   const input = h("input", {
-    class: "rnnw-cell rnnw-heat-input", type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", hidden: true,
+    class: "rnnw-cell rnnw-heat-input",
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    spellcheck: "false",
+    hidden: true,
   });
   const wrap = h("div", { class: "rnnw-heat-wrap" }, [canvas, cursorBox, tooltip, readOnly ? null : input]);
   const legend = h("div", { class: "rnnw-heat-legend" });
@@ -137,23 +140,25 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   };
 
   // the floating input edits like every number cell (number_field.js)
-  const field = readOnly ? null : attachNumberField(input, {
-    active: () => Boolean(editing),
-    value: () => editing?.value ?? 0,
-    set: (v) => editing && setValue(editing.r, editing.c, v),
-    format: formatForEditing,
-    step: () => step,
-    onEdit: (v, phase) => editing && onEdit(editing.r, editing.c, v, phase),
-    onMessage: (text) => {
-      localError = text;
-      showMessage();
-    },
-    onEscape: () => {
-      closeEditor(false);
-      canvas.focus();
-    },
-    onBlur: () => closeEditor(false),
-  });
+  const field = readOnly
+    ? null
+    : attachNumberField(input, {
+        active: () => Boolean(editing),
+        value: () => editing?.value ?? 0,
+        set: (v) => editing && setValue(editing.r, editing.c, v),
+        format: formatForEditing,
+        step: () => step,
+        onEdit: (v, phase) => editing && onEdit(editing.r, editing.c, v, phase),
+        onMessage: (text) => {
+          localError = text;
+          showMessage();
+        },
+        onEscape: () => {
+          closeEditor(false);
+          canvas.focus();
+        },
+        onBlur: () => closeEditor(false),
+      });
   if (field) {
     on(input, "keydown", (e) => {
       if (e.key === "Tab") closeEditor(true);
@@ -230,17 +235,18 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
       wrap.style.height = `${geom.height}px`;
       canvas.style.width = `${geom.width}px`;
       canvas.style.height = `${geom.height}px`;
-      canvas.setAttribute("data-rows", rows);
-      canvas.setAttribute("data-cols", cols);
-      canvas.setAttribute("data-cell-w", geom.cellW);
-      canvas.setAttribute("data-cell-h", geom.cellH);
+      canvas.setAttribute("data-rows", String(rows));
+      canvas.setAttribute("data-cols", String(cols));
+      canvas.setAttribute("data-cell-w", String(geom.cellW));
+      canvas.setAttribute("data-cell-h", String(geom.cellH));
       cursor = { r: Math.min(cursor.r, rows - 1), c: Math.min(cursor.c, cols - 1) };
     }
     // Keep what the person is typing, dragging or nudging: the incoming value is older.
     const busy = editing && field?.busy();
     const scrubbing = canvas.classList.contains("is-scrubbing");
     values = next.values;
-    if ((busy || scrubbing) && editing) values = values.map((row, i) => (i === editing.r ? row.map((x, j) => (j === editing.c ? editing.value : x)) : row));
+    if ((busy || scrubbing) && editing)
+      values = values.map((row, i) => (i === editing.r ? row.map((x, j) => (j === editing.c ? editing.value : x)) : row));
     step = scrubStep(values);
     scale = maxAbs(values);
     if (editing && !busy) {
@@ -264,7 +270,10 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
     const lo = Math.min(...values.flat().filter(Number.isFinite));
     const hi = Math.max(...values.flat().filter(Number.isFinite));
     const range = Number.isFinite(lo) ? `from ${formatNumber(lo, { digits: 3 })} to ${formatNumber(hi, { digits: 3 })}` : "";
-    canvas.setAttribute("aria-label", `${name}: ${rows}\u00d7${cols} heat map, values ${range}. ${readOnly ? "Arrow keys read a cell." : "Arrow keys move, Enter edits, drag to scrub."}`);
+    canvas.setAttribute(
+      "aria-label",
+      `${name}: ${rows}\u00d7${cols} heat map, values ${range}. ${readOnly ? "Arrow keys read a cell." : "Arrow keys move, Enter edits, drag to scrub."}`,
+    );
     legend.textContent = range ? `${rows}\u00d7${cols}: ${range}` : "";
     if (next.className !== undefined) el.className = `rnnw-matrix rnnw-heat ${className} ${next.className}`.trim();
     externalError = next.error || "";

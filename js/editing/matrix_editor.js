@@ -7,14 +7,13 @@ import { maxAbs, paint } from "../geometry/colors.js";
 import { scrubStep } from "./drag.js";
 import { attachNumberField } from "./number_field.js";
 
-/**
- * @param {{dataRef?: string, onEdit: (r: number, c: number, value: number, phase: "preview"|"commit") => void}} opts
- * @returns {{el: HTMLElement, update: (state: object) => void, destroy: () => void}}
- */
 const show = (v) => formatNumber(v, { digits: 3 });
 // A focused cell shows the value as typed text; an unfocused one the short form.
 const shown = (input, v) => (document.activeElement === input ? formatForEditing(v) : show(v));
 
+/**
+ * @param {{dataRef?: string, onEdit: (r: number, c: number, value: number, phase: "preview"|"commit") => void}} opts
+ */
 export function createMatrixEditor({ dataRef, onEdit }) {
   const title = h("div", { class: "rnnw-mtitle" });
   const grid = h("div", { class: "rnnw-grid", role: "group" });
@@ -39,18 +38,26 @@ export function createMatrixEditor({ dataRef, onEdit }) {
   };
 
   const makeCell = (r, c) => {
-    const input = h("input", {
-      class: "rnnw-cell", type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false",
-      "data-r": r, "data-c": c,
-    });
-    const cell = { input, value: 0, field: null, detach: () => {} };
+    const input = /** @type {HTMLInputElement} */ (
+      h("input", {
+        class: "rnnw-cell",
+        type: "text",
+        inputmode: "decimal",
+        autocomplete: "off",
+        spellcheck: "false",
+        "data-r": r,
+        "data-c": c,
+      })
+    );
+    /** @type {{input: HTMLInputElement, value: number, field?: ReturnType<typeof attachNumberField>, detach: () => void}} */
+    const cell = { input, value: 0, detach: () => {} };
     const onFocus = () => {
       // Full precision while editing; the cell shows 3 significant digits otherwise.
       if (input.dataset.editing !== "1") input.value = formatForEditing(cell.value);
       input.select();
     };
     input.addEventListener("focus", onFocus);
-    cell.field = attachNumberField(input, {
+    const field = attachNumberField(input, {
       value: () => cell.value,
       set: (v) => {
         cell.value = v;
@@ -67,9 +74,10 @@ export function createMatrixEditor({ dataRef, onEdit }) {
       },
       onClick: () => input.focus(),
     });
+    cell.field = field;
     cell.detach = () => {
       input.removeEventListener("focus", onFocus);
-      cell.field.detach();
+      field.detach();
     };
     return cell;
   };
@@ -77,6 +85,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
   /**
    * @param {{values: number[][], symbol: object, hint?: object, shape?: string,
    *          ariaLabel: (r: number, c: number) => string, cellRef?: (r: number, c: number) => string,
+   *          cellKey?: (r: number, c: number) => {name: string, r: number, c: number | null},
    *          error?: string, className?: string}} state
    */
   function update(state) {
@@ -94,7 +103,10 @@ export function createMatrixEditor({ dataRef, onEdit }) {
       cells.flat().forEach((c) => c.detach());
       cells = values.map((row, r) => row.map((_, c) => makeCell(r, c)));
       grid.style.setProperty("--rnnw-cols", String(cols));
-      setChildren(grid, cells.flat().map((c) => c.input));
+      setChildren(
+        grid,
+        cells.flat().map((c) => c.input),
+      );
     }
     const scale = maxAbs(values);
     values.forEach((row, r) =>
@@ -111,7 +123,7 @@ export function createMatrixEditor({ dataRef, onEdit }) {
           else cell.input.removeAttribute("data-c");
         }
         // Keep what the person is typing or dragging: the incoming value is older than theirs.
-        if (cell.field.busy()) {
+        if (cell.field?.busy()) {
           paint(cell.input, cell.value, scale);
           return;
         }

@@ -9,7 +9,7 @@ import { createAutoEditor } from "./auto_editor.js";
 import { paramKey, ariaFor } from "./editor_labels.js";
 
 /**
- * @param {{current: (field: string) => any, edit: (edits: import("./edits.js").Edit[]) => void}} opts
+ * @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void}} opts
  *   current: a trait as the page shows it; edit: send changed entries (edit_channel.js)
  */
 export function createParamEditors({ current, edit }) {
@@ -23,13 +23,16 @@ export function createParamEditors({ current, edit }) {
 
   const editorFor = (name) => {
     if (!editors.has(name)) {
-      editors.set(name, createAutoEditor({
-        dataRef: ref.p(name),
-        onEdit: (r, c, v) => {
-          const value = (current("params") || {})[name];
-          if (value !== undefined) edit([{ field: "params", name, index: paramIndex(value, state.convention, r, c), value: v }]);
-        },
-      }));
+      editors.set(
+        name,
+        createAutoEditor({
+          dataRef: ref.p(name),
+          onEdit: (r, c, v) => {
+            const value = current("params")?.[name];
+            if (value !== undefined) edit([{ field: "params", name, index: paramIndex(value, state.convention, r, c), value: v }]);
+          },
+        }),
+      );
     }
     return editors.get(name);
   };
@@ -43,6 +46,10 @@ export function createParamEditors({ current, edit }) {
   };
 
   /** grads: trace.grads when the gradient view is open, else null; step: the step per_step shows. */
+  /**
+   * @param {{params: Record<string, any>, order: string[], convention: string, names: Record<string, string>,
+   *          error: string, errorField: string, grads?: any, step?: number | null}} state
+   */
   function update({ params, order, convention, names, error, errorField, grads = null, step = null }) {
     state = { convention, names };
     const shown = order.filter((n) => params[n] !== undefined);
@@ -78,18 +85,29 @@ export function createParamEditors({ current, edit }) {
     const key = shown.join("|");
     if (key !== orderKey) {
       orderKey = key;
-      setChildren(el, shown.map((n) => groupFor(n).el));
+      setChildren(
+        el,
+        shown.map((n) => groupFor(n).el),
+      );
     }
   }
 
-  /** Only the gradient matrices beside the editors (a new trace, the gradient view, the step). */
+  /**
+   * Only the gradient matrices beside the editors (a new trace, the gradient view, the step).
+   * @param {{grads?: any, step?: number | null}} opts
+   */
   function updateGrads({ grads = null, step = null }) {
     const { convention, names = {} } = state;
     shownNames.forEach((name) => {
       const sym = paramSymbol(name, convention, names);
       groupFor(name).grad.update({
-        grad: grads?.params?.[name] ?? null, perStep: grads?.per_step?.[name]?.[step] ?? null, step,
-        symbol: sym, convention, isVector: isBias(name), name: sym.text,
+        grad: grads?.params?.[name] ?? null,
+        perStep: step === null ? null : (grads?.per_step?.[name]?.[step] ?? null),
+        step,
+        symbol: sym,
+        convention,
+        isVector: isBias(name),
+        name: sym.text,
       });
     });
   }

@@ -7,7 +7,7 @@ import { displayParam, displaySequence, sequenceIndex } from "../data/convention
 import { createAutoEditor } from "./auto_editor.js";
 import { ariaFor } from "./editor_labels.js";
 
-/** @param {{current: (field: string) => any, edit: (edits: import("./edits.js").Edit[]) => void}} opts */
+/** @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void}} opts */
 export function createSequenceEditors({ current, edit }) {
   let state = { convention: "row", spec: {}, limits: {} };
   const inputs = createAutoEditor({
@@ -20,7 +20,9 @@ export function createSequenceEditors({ current, edit }) {
   const addStep = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-step" }, ["+ step"]);
   const removeStep = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-step" }, ["\u2212 step"]);
   const addTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-targets" }, ["+ targets"]);
-  const removeTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-targets" }, ["remove targets"]);
+  const removeTargets = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-targets" }, [
+    "remove targets",
+  ]);
   addStep.addEventListener("click", () => {
     const T = (current("inputs") || []).length;
     if (T < (state.limits.max_steps ?? Infinity)) edit([{ field: "inputs", steps: T + 1 }]);
@@ -73,30 +75,37 @@ export function createSequenceEditors({ current, edit }) {
     while (h0s.length > h0.length) h0s.pop().destroy();
     while (h0s.length < h0.length) {
       const l = h0s.length;
-      h0s.push(createAutoEditor({
-        dataRef: ref.h(l, -1),
-        onEdit: (r, c, v) => edit([{ field: "h0", index: [l, state.convention === "column" ? r : c], value: v }]),
-      }));
+      h0s.push(
+        createAutoEditor({
+          dataRef: ref.h(l, -1),
+          onEdit: (r, c, v) => edit([{ field: "h0", index: [l, state.convention === "column" ? r : c], value: v }]),
+        }),
+      );
     }
     h0.forEach((vecL, l) => {
       const base = stateBase("h", l, names);
       const display = displayParam(vecL, convention);
       h0s[l].update({
-        values: display, symbol: { base, sub: "0", sup: "" },
+        values: display,
+        symbol: { base, sub: "0", sup: "" },
         ariaLabel: ariaFor(`${base}0`, display, true),
         cellKey: (r, c) => ({ name: "h0", r: l, c: convention === "column" ? r : c }),
         error: errorField === "h0" && l === 0 ? error : "",
       });
     });
     if (h0Box.childNodes.length !== h0s.length || h0s.some((e, i) => h0Box.childNodes[i] !== e.el)) {
-      setChildren(h0Box, h0s.map((e) => e.el));
+      setChildren(
+        h0Box,
+        h0s.map((e) => e.el),
+      );
     }
 
     if (spec.output_size) {
       if (Array.isArray(tg) && tg.length) {
         const display = displaySequence(tg, convention);
         targets.update({
-          values: display, symbol: { base: "target", sub: "", sup: "" },
+          values: display,
+          symbol: { base: "target", sub: "", sup: "" },
           ariaLabel: (r, c) => {
             const [t, i] = convention === "column" ? [c, r] : [r, c];
             return `target ${t + 1} entry ${i + 1}`;

@@ -31,9 +31,13 @@ const frame = (size) => {
 export function curveOf(value) {
   const steps = Array.isArray(value) ? value.map((_, i) => i + 1) : value?.step || [];
   const losses = Array.isArray(value) ? value : value?.loss || [];
-  const step = [], loss = [];
+  const step = [],
+    loss = [];
   losses.forEach((v, i) => {
-    if (typeof v === "number" && typeof steps[i] === "number") { step.push(steps[i]); loss.push(v); }
+    if (typeof v === "number" && typeof steps[i] === "number") {
+      step.push(steps[i]);
+      loss.push(v);
+    }
   });
   return { step, loss };
 }
@@ -52,7 +56,12 @@ export function lossCurveLayout(curve, size = {}) {
   const xs = stepTicks(n, [f.x0, f.x1]);
   const points = values.map((v, i) => ({ x: xs.map(step[i] - 1), y: ys.map(v), value: v, step: step[i] - 1 }));
   return {
-    ...f, log, xTicks: xs.ticks, yTicks: ys.ticks, points, path: polyline(points),
+    ...f,
+    log,
+    xTicks: xs.ticks,
+    yTicks: ys.ticks,
+    points,
+    path: polyline(points),
     last: points.length ? points[points.length - 1] : null,
   };
 }

@@ -40,6 +40,7 @@ export function diagramLayout(shape) {
   const L = layerSizes.length;
 
   // Rows from the top: y (when there is a readout); per layer, top first: c, h, dL/dh, gates; x.
+  /** @type {{kind: string, n: number, height: number, layer?: number, gap?: number, y?: number}[]} */
   const rows = [];
   if (outputSize > 0) rows.push({ kind: "y", n: outputSize, height: outputSize * cellH });
   for (let l = L - 1; l >= 0; l--) {
@@ -70,7 +71,7 @@ export function diagramLayout(shape) {
     byRef.set(node.ref, node);
   };
   for (const r of rows) {
-    const l = r.layer;
+    const l = r.layer ?? 0;
     if (r.kind === "h") add({ kind: "h0", ref: ref.h(l, -1), layer: l, t: -1, x: colX(0), y: r.y, w: cellW, h: r.height, n: r.n });
     if (r.kind === "c") add({ kind: "c0", ref: `c:${l}:-1`, layer: l, t: -1, x: sideX(colX(0)), y: r.y, w: sideW, h: r.height, n: r.n });
     for (let t = 0; t < T; t++) {
@@ -79,7 +80,8 @@ export function diagramLayout(shape) {
       if (r.kind === "h") add({ kind: "h", ref: ref.h(l, t), layer: l, ...base });
       else if (r.kind === "c") add({ kind: "c", ref: `c:${l}:${t}`, layer: l, ...base, x: sideX(x), w: sideW });
       else if (r.kind === "dh") add({ kind: "dh", ref: `dh:${l}:${t}`, layer: l, ...base, x: sideX(x), w: sideW, cellH: dhH });
-      else if (r.kind === "g") add({ kind: "g", ref: `g:${l}:${t}`, layer: l, ...base, x: x + cellW / 2 - blocks[l].w / 2, w: blocks[l].w, block: blocks[l] });
+      else if (r.kind === "g")
+        add({ kind: "g", ref: `g:${l}:${t}`, layer: l, ...base, x: x + cellW / 2 - blocks[l].w / 2, w: blocks[l].w, block: blocks[l] });
       else if (r.kind === "x") add({ kind: "x", ref: ref.x(t), ...base });
       else add({ kind: "y", ref: ref.y(t), ...base });
     }
@@ -113,10 +115,22 @@ export function diagramLayout(shape) {
   }
 
   return {
-    compact, width, height, cellW, cellH, dhH, colW, pitch, left, top, labelY, lane,
+    compact,
+    width,
+    height,
+    cellW,
+    cellH,
+    dhH,
+    colW,
+    pitch,
+    left,
+    top,
+    labelY,
+    lane,
     rows: rows.map((r) => ({ kind: r.kind, layer: r.layer, y: r.y, height: r.height })),
     columns: Array.from({ length: T }, (_, t) => ({ t, x: colX(t + 1), center: colX(t + 1) + cellW / 2 })),
     h0X: colX(0),
-    nodes, edges,
+    nodes,
+    edges,
   };
 }

@@ -15,8 +15,8 @@ export function isLargeMatrix(rows, cols) {
  * @returns {{rows: number, cols: number, cellW: number, cellH: number, width: number, height: number}}
  */
 export function heatGeometry(rows, cols, { maxWidth = 256, maxHeight = 256, minCell = 3, maxCell = 16, thin = 18 } = {}) {
-  const fit = (space, n) => Math.max(minCell, Math.min(maxCell, Math.floor(space / Math.max(1, n))));
-  const square = Math.min(fit(maxWidth, cols), fit(maxHeight, rows));
+  const cellFor = (space, n) => Math.max(minCell, Math.min(maxCell, Math.floor(space / Math.max(1, n))));
+  const square = Math.min(cellFor(maxWidth, cols), cellFor(maxHeight, rows));
   const cellW = cols <= 4 ? Math.max(square, thin) : square;
   const cellH = rows <= 4 ? Math.max(square, thin) : square;
   return { rows, cols, cellW, cellH, width: cols * cellW, height: rows * cellH };
@@ -38,14 +38,23 @@ export function cellRect(geom, r, c) {
 export function moveCursor({ r, c }, key, rows, cols, { page = 8 } = {}) {
   const clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
   switch (key) {
-    case "ArrowUp": return { r: clamp(r - 1, rows), c };
-    case "ArrowDown": return { r: clamp(r + 1, rows), c };
-    case "ArrowLeft": return { r, c: clamp(c - 1, cols) };
-    case "ArrowRight": return { r, c: clamp(c + 1, cols) };
-    case "Home": return { r, c: 0 };
-    case "End": return { r, c: cols - 1 };
-    case "PageUp": return { r: clamp(r - page, rows), c };
-    case "PageDown": return { r: clamp(r + page, rows), c };
-    default: return null;
+    case "ArrowUp":
+      return { r: clamp(r - 1, rows), c };
+    case "ArrowDown":
+      return { r: clamp(r + 1, rows), c };
+    case "ArrowLeft":
+      return { r, c: clamp(c - 1, cols) };
+    case "ArrowRight":
+      return { r, c: clamp(c + 1, cols) };
+    case "Home":
+      return { r, c: 0 };
+    case "End":
+      return { r, c: cols - 1 };
+    case "PageUp":
+      return { r: clamp(r - page, rows), c };
+    case "PageDown":
+      return { r: clamp(r + page, rows), c };
+    default:
+      return null;
   }
 }

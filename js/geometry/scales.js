@@ -34,9 +34,7 @@ export function logScale(values, [y0, y1], { maxTicks = 6 } = {}) {
     lo -= 1;
     hi += 1;
   }
-  const map = (v) => (typeof v === "number" && Number.isFinite(v) && v > 0
-    ? y0 + ((Math.log10(v) - lo) / (hi - lo)) * (y1 - y0)
-    : null);
+  const map = (v) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? y0 + ((Math.log10(v) - lo) / (hi - lo)) * (y1 - y0) : null);
   const every = Math.max(1, Math.ceil((hi - lo) / Math.max(1, maxTicks - 1)));
   const ticks = [];
   // Every `every`-th power, counted down from the top one so that the top is labelled.

@@ -50,13 +50,22 @@ describe("edit entries (pure)", () => {
   it("lay entries over the traits, sharing what they do not touch", () => {
     const st = tomYehState();
     const base = { params: st.params, inputs: st.inputs, h0: st.h0, c0: [], targets: null };
-    const out = applyEdits(base, [{ field: "params", name: "W_hh", index: [1, 0], value: 9 }, { field: "inputs", index: [2, 0], value: 1 }]);
-    expect(out.params.W_hh).toEqual([[1, 1], [9, 1]]);
+    const out = applyEdits(base, [
+      { field: "params", name: "W_hh", index: [1, 0], value: 9 },
+      { field: "inputs", index: [2, 0], value: 1 },
+    ]);
+    expect(out.params.W_hh).toEqual([
+      [1, 1],
+      [9, 1],
+    ]);
     expect(out.params.W_xh).toBe(st.params.W_xh);
     expect(out.params.W_hh[0]).toBe(st.params.W_hh[0]);
     expect(out.inputs).toEqual([[3], [4], [1], [6]]);
     expect(out.h0).toBe(st.h0);
-    expect(st.params.W_hh).toEqual([[1, 1], [-1, 1]]);
+    expect(st.params.W_hh).toEqual([
+      [1, 1],
+      [-1, 1],
+    ]);
     expect(applyEdits(base, [])).toBe(base);
     // out of range and unknown names change nothing
     expect(applyEdits(base, [{ field: "params", name: "nope", index: [0], value: 1 }]).params).toBe(st.params);
@@ -64,13 +73,29 @@ describe("edit entries (pure)", () => {
   });
 
   it("resize steps and turn targets on and off", () => {
-    const base = { params: {}, inputs: [[1, 2], [3, 4]], h0: [], c0: [], targets: [[5], [6]] };
+    const base = {
+      params: {},
+      inputs: [
+        [1, 2],
+        [3, 4],
+      ],
+      h0: [],
+      c0: [],
+      targets: [[5], [6]],
+    };
     const more = applyEdits(base, [{ field: "inputs", steps: 3 }], { outputSize: 1 });
-    expect(more.inputs).toEqual([[1, 2], [3, 4], [0, 0]]);
+    expect(more.inputs).toEqual([
+      [1, 2],
+      [3, 4],
+      [0, 0],
+    ]);
     expect(more.targets).toEqual([[5], [6], [0]]);
     expect(applyEdits(base, [{ field: "inputs", steps: 1 }]).inputs).toEqual([[1, 2]]);
     expect(applyEdits(base, [{ field: "targets", on: false }]).targets).toBeNull();
-    expect(applyEdits({ ...base, targets: null }, [{ field: "targets", on: true }], { outputSize: 2 }).targets).toEqual([[0, 0], [0, 0]]);
+    expect(applyEdits({ ...base, targets: null }, [{ field: "targets", on: true }], { outputSize: 2 }).targets).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it("merge keeps the newest value per entry, last; a resize drops entries it cuts", () => {
@@ -78,9 +103,15 @@ describe("edit entries (pure)", () => {
     mergeEdit(q, { field: "params", name: "W_hh", index: [0, 0], value: 1 });
     mergeEdit(q, { field: "inputs", index: [3, 0], value: 2 });
     mergeEdit(q, { field: "params", name: "W_hh", index: [0, 0], value: 3 });
-    expect([...q.values()]).toEqual([{ field: "inputs", index: [3, 0], value: 2 }, { field: "params", name: "W_hh", index: [0, 0], value: 3 }]);
+    expect([...q.values()]).toEqual([
+      { field: "inputs", index: [3, 0], value: 2 },
+      { field: "params", name: "W_hh", index: [0, 0], value: 3 },
+    ]);
     mergeEdit(q, { field: "inputs", steps: 3 });
-    expect([...q.values()]).toEqual([{ field: "params", name: "W_hh", index: [0, 0], value: 3 }, { field: "inputs", steps: 3 }]);
+    expect([...q.values()]).toEqual([
+      { field: "params", name: "W_hh", index: [0, 0], value: 3 },
+      { field: "inputs", steps: 3 },
+    ]);
     mergeEdit(q, { field: "targets", index: [0, 0], value: 1 });
     mergeEdit(q, { field: "targets", on: false });
     expect([...q.values()].filter((e) => e.field === "targets")).toEqual([{ field: "targets", on: false }]);
@@ -174,7 +205,13 @@ describe("one edit message in flight", () => {
     expect(ea.id.split(":")[0]).not.toBe(eb.id.split(":")[0]);
     await flush();
     // view a's ack arrives (Python applied a's edit only): a drops its overlay, b keeps its own
-    model.publish("params", { ...model.get("params"), W_hh: [[7, 1], [-1, 1]] });
+    model.publish("params", {
+      ...model.get("params"),
+      W_hh: [
+        [7, 1],
+        [-1, 1],
+      ],
+    });
     model.receive({ type: "ack", id: ea.id, ok: true });
     await flush();
     expect(cell(a, "A row 1 column 1").value).toBe("7");
@@ -197,12 +234,15 @@ describe("packed traits", () => {
   };
   it("params, inputs and targets arriving packed are shown and edited like plain ones", async () => {
     const st = tomYehState();
-    const { model, el } = setup({}, {
-      ...st,
-      params: { ...st.params, W_hh: packedOf([2, 2], [1, 1, -1, 1]) },
-      inputs: packedOf([4, 1], [3, 4, 5, 6]),
-      targets: packedOf([4, 1], [1, 2, 3, 4]),
-    });
+    const { model, el } = setup(
+      {},
+      {
+        ...st,
+        params: { ...st.params, W_hh: packedOf([2, 2], [1, 1, -1, 1]) },
+        inputs: packedOf([4, 1], [3, 4, 5, 6]),
+        targets: packedOf([4, 1], [1, 2, 3, 4]),
+      },
+    );
     expect(cell(el, "A row 1 column 2").value).toBe("\u22121");
     expect(cell(el, "x3 entry 1").value).toBe("5");
     expect(cell(el, "target 4 entry 1").value).toBe("4");

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { logScale, linearScale, decadesSpanned, powerLabel, niceStep, stepTicks } from "../geometry/scales.js";
-import { lossCurveLayout, jacobianLayout, polyline } from "../geometry/chart_layout.js";
+import { curveOf, lossCurveLayout, jacobianLayout, polyline } from "../geometry/chart_layout.js";
 import { barGeometry, gateBlockLayout, gatesOf } from "../data/gates.js";
 import { bpttFocus, dhVisible, isCut, arrowStyle, backwardArrows, clampBpttStep, bpttFromInputs } from "../data/bptt.js";
 import { backwardFormula, transposedSymbol } from "../data/backward_formula.js";
@@ -80,7 +80,13 @@ describe("chart layouts", () => {
     expect(pts[3].y).toBeCloseTo(L.y1);
   });
   it("polyline breaks at gaps", () => {
-    expect(polyline([{ x: 0, y: 1 }, { x: 1, y: null }, { x: 2, y: 3 }])).toBe("M0.0 1.0 M2.0 3.0");
+    expect(
+      polyline([
+        { x: 0, y: 1 },
+        { x: 1, y: null },
+        { x: 2, y: 3 },
+      ]),
+    ).toBe("M0.0 1.0 M2.0 3.0");
   });
 });
 
@@ -148,8 +154,18 @@ describe("bptt stepping", () => {
     const small = arrowStyle(0.01, 1);
     expect(small.width).toBeGreaterThan(1);
     expect(small.width).toBeLessThan(2);
-    const a = backwardArrows([[3, 4], [0, 0.5], [0, 0]], { T: 3, truncate: 2, bpttStep: 0 });
-    expect(a.map((x) => [x.from, x.to, x.norm, x.cut, x.visible])).toEqual([[1, 0, 5, false, false], [2, 1, 0.5, true, false]]);
+    const a = backwardArrows(
+      [
+        [3, 4],
+        [0, 0.5],
+        [0, 0],
+      ],
+      { T: 3, truncate: 2, bpttStep: 0 },
+    );
+    expect(a.map((x) => [x.from, x.to, x.norm, x.cut, x.visible])).toEqual([
+      [1, 0, 5, false, false],
+      [2, 1, 0.5, true, false],
+    ]);
     expect(a[1].width).toBe(0);
   });
   it("reads the clip and truncate inputs", () => {
@@ -169,13 +185,48 @@ describe("bptt stepping", () => {
 
 describe("chain-rule tokens", () => {
   const g = {
-    params: {}, per_step: null, norm: 1, scale: 1, truncate: null,
+    params: {},
+    per_step: null,
+    norm: 1,
+    scale: 1,
+    truncate: null,
     dy: [[1], [2], [3], [4]],
-    dh: [[[0.5, 0.6], [-3, 9], [7, 8], [-4, 4]]],
-    dh_direct: [[[-1, 1], [-2, 2], [-3, 3], [-4, 4]]],
-    dh_future: [[[1.5, -0.4], [-1, 7], [10, 5], [0, 0]]],
-    dpre: [{ a: [[0.5, 0.6], [-3, 9], [0, 8], [0, 4]] }],
-    dc: [null], jacobian_norms: [[0.1, 0.2, 0.5, 1, 1]],
+    dh: [
+      [
+        [0.5, 0.6],
+        [-3, 9],
+        [7, 8],
+        [-4, 4],
+      ],
+    ],
+    dh_direct: [
+      [
+        [-1, 1],
+        [-2, 2],
+        [-3, 3],
+        [-4, 4],
+      ],
+    ],
+    dh_future: [
+      [
+        [1.5, -0.4],
+        [-1, 7],
+        [10, 5],
+        [0, 0],
+      ],
+    ],
+    dpre: [
+      {
+        a: [
+          [0.5, 0.6],
+          [-3, 9],
+          [0, 8],
+          [0, 4],
+        ],
+      },
+    ],
+    dc: [null],
+    jacobian_norms: [[0.1, 0.2, 0.5, 1, 1]],
   };
   const trace = { ...tomYehTrace(), loss: 1, grads: g };
   it("dL/dh_t = direct + future with the numbers (row view)", () => {
@@ -183,8 +234,11 @@ describe("chain-rule tokens", () => {
     expect(f.blocks.map((b) => b.key)).toEqual(["dy", "dh:0", "da:0"]);
     expect(line(f.blocks[0])).toBe("\u2202L/\u2202y2 = [2]");
     expect(line(f.blocks[1])).toBe(
-      `\u2202L/\u2202h2 = \u2202L/\u2202y2 W_hy\u1d40 + \u2202L/\u2202h3 \u00b7 \u2202h3 / \u2202h2 = ([2] W_hy\u1d40) + [${MINUS}1, 7] = [${MINUS}2, 2] + [${MINUS}1, 7] = [${MINUS}3, 9]`);
-    expect(line(f.blocks[2])).toBe(`\u2202L/\u2202a2 = \u2202L/\u2202h2 \u2299 ReLU\u2032(a2) = [${MINUS}3, 9] \u2299 ReLU\u2032([1, 17]) = [${MINUS}3, 9]`);
+      `\u2202L/\u2202h2 = \u2202L/\u2202y2 W_hy\u1d40 + \u2202L/\u2202h3 \u00b7 \u2202h3 / \u2202h2 = ([2] W_hy\u1d40) + [${MINUS}1, 7] = [${MINUS}2, 2] + [${MINUS}1, 7] = [${MINUS}3, 9]`,
+    );
+    expect(line(f.blocks[2])).toBe(
+      `\u2202L/\u2202a2 = \u2202L/\u2202h2 \u2299 ReLU\u2032(a2) = [${MINUS}3, 9] \u2299 ReLU\u2032([1, 17]) = [${MINUS}3, 9]`,
+    );
   });
   it("column view with display names writes C^T dy; the last step has no future term", () => {
     const f = backwardFormula(trace, { t: 3, convention: "column", displayNames: { W_hy: "C" } });
@@ -218,7 +272,10 @@ describe("gate formulas", () => {
     expect(text).toContain("\u03c3(Wf [h1, x2] + b_f)");
     // W_f = [W_hf^T | W_xf^T]: W_hf = [[0.3, -0.1], [0.2, 0.5]], W_xf = [[0.2, 0.4]]
     const mat = fb.rows[3].find((k) => k.t === "mat");
-    expect(mat.rows).toEqual([[0.3, 0.2, 0.2], [-0.1, 0.5, 0.4]]);
+    expect(mat.rows).toEqual([
+      [0.3, 0.2, 0.2],
+      [-0.1, 0.5, 0.4],
+    ]);
     expect(text).toMatch(/= \[0\.7569, 0\.7499\]$/);
     expect(f.blocks[0].key).toBe("concat:0");
   });
@@ -237,8 +294,6 @@ describe("gate formulas", () => {
     expect(nn.loss_history[4]).toBeLessThan(nn.loss_history[0]);
   });
 });
-
-import { curveOf, lossCurveLayout } from "../geometry/chart_layout.js";
 
 describe("loss_curve (thinned by Python)", () => {
   it("curveOf accepts the trait or a plain list and drops non-numbers", () => {

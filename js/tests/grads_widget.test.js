@@ -216,7 +216,8 @@ describe("cleanup", () => {
     const origRemove = EventTarget.prototype.removeEventListener;
     vi.spyOn(EventTarget.prototype, "addEventListener").mockImplementation(function (type, f, o) {
       if (this instanceof Element && this.closest?.(".rnnw-gradbar, .rnnw-training, .rnnw-panel-head")) added.push([this, type, f]);
-      else if (this instanceof HTMLSelectElement || this instanceof HTMLInputElement || this instanceof HTMLButtonElement) added.push([this, type, f]);
+      else if (this instanceof HTMLSelectElement || this instanceof HTMLInputElement || this instanceof HTMLButtonElement)
+        added.push([this, type, f]);
       return origAdd.call(this, type, f, o);
     });
     vi.spyOn(EventTarget.prototype, "removeEventListener").mockImplementation(function (type, f, o) {

@@ -100,8 +100,11 @@ describe("the heat-map editor", () => {
     document.body.appendChild(ed.el);
     const values = Array.from({ length: 12 }, (_, r) => Array.from({ length: 12 }, (_, c) => r + c / 10));
     ed.update({
-      values, symbol: { base: "W", sub: "hh", sup: "", text: "W_hh" }, shape: "12\u00d712",
-      ariaLabel: (r, c) => `W_hh row ${r + 1} column ${c + 1}`, cellKey: (r, c) => ({ name: "W_hh", r, c }),
+      values,
+      symbol: { base: "W", sub: "hh", sup: "", text: "W_hh" },
+      shape: "12\u00d712",
+      ariaLabel: (r, c) => `W_hh row ${r + 1} column ${c + 1}`,
+      cellKey: (r, c) => ({ name: "W_hh", r, c }),
     });
     const canvas = ed.el.querySelector("canvas");
     const input = ed.el.querySelector("input.rnnw-heat-input");

@@ -28,7 +28,8 @@ function setup(initial = 2, extra = {}) {
   fields.push(field);
   return { input, field, log };
 }
-const key = (input, k, type = "keydown", init = {}) => input.dispatchEvent(new KeyboardEvent(type, { key: k, bubbles: true, cancelable: true, ...init }));
+const key = (input, k, type = "keydown", init = {}) =>
+  input.dispatchEvent(new KeyboardEvent(type, { key: k, bubbles: true, cancelable: true, ...init }));
 const typeText = (input, text) => {
   input.focus();
   input.value = text;
@@ -79,7 +80,11 @@ describe("a number field", () => {
     expect(field.busy()).toBe(true);
     key(input, "ArrowUp", "keydown", { shiftKey: true });
     key(input, "ArrowUp", "keyup");
-    expect(log.edits).toEqual([[3, "preview"], [3.1, "preview"], [3.1, "commit"]]);
+    expect(log.edits).toEqual([
+      [3, "preview"],
+      [3.1, "preview"],
+      [3.1, "commit"],
+    ]);
     expect(field.busy()).toBe(false);
   });
 

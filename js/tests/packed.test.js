@@ -12,7 +12,10 @@ function packedOf(shape, values, offset = 3) {
 describe("packed trace arrays", () => {
   it("turns a packed (2, 3) array into nested numbers, exactly", () => {
     const vals = [0.1, -2.5, 1 / 3, 1e-300, -0, 7];
-    expect(unpack(packedOf([2, 3], vals))).toEqual([[0.1, -2.5, 1 / 3], [1e-300, -0, 7]]);
+    expect(unpack(packedOf([2, 3], vals))).toEqual([
+      [0.1, -2.5, 1 / 3],
+      [1e-300, -0, 7],
+    ]);
   });
   it("handles 1-D and 3-D arrays and leaves plain values alone", () => {
     expect(unpack(packedOf([3], [1, 2, 3]))).toEqual([1, 2, 3]);
@@ -21,7 +24,11 @@ describe("packed trace arrays", () => {
     expect(unpack(plain)).toBe(plain);
   });
   it("finds packed arrays anywhere in the trace", () => {
-    const trace = { T: 1, layers: [{ values: { h: packedOf([1, 2], [3, 6]), a: [[3, 6]] } }], grads: { per_step: { W: packedOf([1, 1, 2], [1, 2]) } } };
+    const trace = {
+      T: 1,
+      layers: [{ values: { h: packedOf([1, 2], [3, 6]), a: [[3, 6]] } }],
+      grads: { per_step: { W: packedOf([1, 1, 2], [1, 2]) } },
+    };
     const out = unpack(trace);
     expect(out.layers[0].values.h).toEqual([[3, 6]]);
     expect(out.layers[0].values.a).toBe(trace.layers[0].values.a);

@@ -18,7 +18,7 @@ describe("format", () => {
   });
   it("gives non-integers a few significant digits", () => {
     expect(formatNumber(0.83365)).toBe("0.8337");
-    expect(formatNumber(-0.98010)).toBe(`${MINUS}0.9801`);
+    expect(formatNumber(-0.9801)).toBe(`${MINUS}0.9801`);
     expect(formatNumber(0.5)).toBe("0.5");
     expect(formatNumber(123.456)).toBe("123.5");
     expect(formatNumber(0.46211, { digits: 3 })).toBe("0.462");
@@ -38,18 +38,28 @@ describe("format", () => {
 });
 
 describe("parse", () => {
-  it.each([["-1.5", -1.5], ["1e-3", 0.001], [" 2 ", 2], ["\u22123", -3], ["+4", 4], [".5", 0.5], ["1E2", 100], ["-0", 0]])(
-    "accepts %j", (text, value) => {
-      const r = parseNumber(text);
-      expect(r.ok).toBe(true);
-      expect(r.value).toBe(value);
-    });
+  it.each([
+    ["-1.5", -1.5],
+    ["1e-3", 0.001],
+    [" 2 ", 2],
+    ["\u22123", -3],
+    ["+4", 4],
+    [".5", 0.5],
+    ["1E2", 100],
+    ["-0", 0],
+  ])("accepts %j", (text, value) => {
+    const r = parseNumber(text);
+    expect(r.ok).toBe(true);
+    expect(r.value).toBe(value);
+  });
   it.each(["abc", "", "   ", "NaN", "Infinity", "-inf", "1/0", "1e400", "2e6", "-1000001", "1.2.3", "3x", "0x10"])(
-    "rejects %j with a message", (text) => {
+    "rejects %j with a message",
+    (text) => {
       const r = parseNumber(text);
       expect(r.ok).toBe(false);
       expect(r.message).toMatch(/:/);
-    });
+    },
+  );
   it("names what was wrong and what is expected", () => {
     expect(parseNumber("abc").message).toBe("'abc' is not a number: type a finite number such as -0.5");
     expect(parseNumber("").message).toMatch(/^Empty entry/);
@@ -65,7 +75,12 @@ describe("parse", () => {
 
 describe("colors", () => {
   it("maps sign and magnitude relative to the matrix max", () => {
-    expect(maxAbs([[1, -3], [2, null]])).toBe(3);
+    expect(
+      maxAbs([
+        [1, -3],
+        [2, null],
+      ]),
+    ).toBe(3);
     expect(diverging(0, 5).sign).toBe("zero");
     expect(diverging(-5, 5)).toEqual({ sign: "neg", strength: 1, mix: MAX_MIX });
     const half = diverging(2.5, 5);
@@ -109,7 +124,10 @@ describe("slides", () => {
     expect(buildSlides({ ...trace, y: null }, "many-to-many").length).toBe(5);
     const two = { ...trace, layers: [trace.layers[0], trace.layers[0]] };
     expect(buildSlides(two, "many-to-many").slice(1, 4)).toEqual([
-      { kind: "h", t: 0, layer: 0 }, { kind: "h", t: 0, layer: 1 }, { kind: "y", t: 0 }]);
+      { kind: "h", t: 0, layer: 0 },
+      { kind: "h", t: 0, layer: 1 },
+      { kind: "y", t: 0 },
+    ]);
   });
   it("reveals what slides 0..n computed", () => {
     const v = visibility(slides, 3);
@@ -145,7 +163,9 @@ describe("formula", () => {
   it("row form with canonical names and a bias", () => {
     const params = { ...st.params, b_h: [0, 0] };
     const f = stepFormula(trace, { t: 1, convention: "row", displayNames: {}, params });
-    expect(text(f)[0]).toBe("h2 = ReLU(x2 W_xh + h1 W_hh + b_h) = ReLU([4] W_xh + [3, 6] W_hh + [0, 0]) = ReLU([4, 8] + [" + MINUS + "3, 9] + [0, 0]) = ReLU([1, 17]) = [1, 17]");
+    expect(text(f)[0]).toBe(
+      `h2 = ReLU(x2 W_xh + h1 W_hh + b_h) = ReLU([4] W_xh + [3, 6] W_hh + [0, 0]) = ReLU([4, 8] + [${MINUS}3, 9] + [0, 0]) = ReLU([1, 17]) = [1, 17]`,
+    );
     expect(text(f)[1]).toBe("y2 = h2 W_hy = [1, 17] W_hy = [16]");
   });
   it("blanks values not yet revealed and links terms", () => {
@@ -161,16 +181,41 @@ describe("formula", () => {
   it("shows every LSTM gate line", () => {
     const v = (a) => [a, a];
     const lstm = {
-      T: 1, cell: "lstm", activation: "tanh", x: [[1]], scored: [true], y: null, y_pre: null,
-      layers: [{ size: 2, h0: [0, 0], c0: [0, 0], values: {
-        z_i: [v(0.1)], z_f: [v(0.2)], z_c: [v(0.3)], z_o: [v(0.4)], i: [v(0.52)], f: [v(0.55)], o: [v(0.6)],
-        c_tilde: [v(0.29)], c: [v(0.15)], tanh_c: [v(0.149)], h: [v(0.0894)] } }],
+      T: 1,
+      cell: "lstm",
+      activation: "tanh",
+      x: [[1]],
+      scored: [true],
+      y: null,
+      y_pre: null,
+      layers: [
+        {
+          size: 2,
+          h0: [0, 0],
+          c0: [0, 0],
+          values: {
+            z_i: [v(0.1)],
+            z_f: [v(0.2)],
+            z_c: [v(0.3)],
+            z_o: [v(0.4)],
+            i: [v(0.52)],
+            f: [v(0.55)],
+            o: [v(0.6)],
+            c_tilde: [v(0.29)],
+            c: [v(0.15)],
+            tanh_c: [v(0.149)],
+            h: [v(0.0894)],
+          },
+        },
+      ],
     };
     const f = stepFormula(lstm, { t: 0, convention: "row", params: {} });
     const lines = text(f);
     expect(lines.length).toBe(6);
     expect(lines[0]).toBe("i1 = \u03c3(x1 W_xi + h0 W_hi) = \u03c3([1] W_xi + [0, 0] W_hi) = \u03c3([0.1, 0.1]) = [0.52, 0.52]");
-    expect(lines[4]).toBe("c1 = f1 \u2299 c0 + i1 \u2299 c\u03031 = [0.55, 0.55] \u2299 [0, 0] + [0.52, 0.52] \u2299 [0.29, 0.29] = [0.15, 0.15]");
+    expect(lines[4]).toBe(
+      "c1 = f1 \u2299 c0 + i1 \u2299 c\u03031 = [0.55, 0.55] \u2299 [0, 0] + [0.52, 0.52] \u2299 [0.29, 0.29] = [0.15, 0.15]",
+    );
     expect(lines[5]).toMatch(/^h1 = o1 \u2299 tanh\(c1\) = /);
   });
   it("returns nothing for a step out of range", () => {

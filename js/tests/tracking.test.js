@@ -67,7 +67,8 @@ function snapshot(node) {
     .filter((a) => a.name !== "data-trace-rev")
     .map((a) => `${a.name}="${a.name === "class" ? a.value.split(/\s+/).sort().join(" ") : a.value}"`)
     .sort();
-  if ("value" in node && (node.tagName === "INPUT" || node.tagName === "SELECT")) attrs.push(`value=${node.value}`, `disabled=${node.disabled}`, `readonly=${node.readOnly}`);
+  if ("value" in node && (node.tagName === "INPUT" || node.tagName === "SELECT"))
+    attrs.push(`value=${node.value}`, `disabled=${node.disabled}`, `readonly=${node.readOnly}`);
   const inner = [...node.childNodes].map(snapshot).join("");
   return `<${node.tagName.toLowerCase()} ${attrs.join(" ")}>${inner}</>`.replace(/rnnw-arrow-\d+/g, "rnnw-arrow-N");
 }

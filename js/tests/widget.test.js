@@ -70,9 +70,15 @@ describe("rendering Tom Yeh's exercise", () => {
     // A = W_hh^T: A[0][1] is W_hh[1][0]
     expect(msg.edits).toEqual([{ field: "params", name: "W_hh", index: [1, 0], value: 5 }]);
     expect(model.save_changes).not.toHaveBeenCalled();
-    expect(model.get("params").W_hh).toEqual([[1, 1], [5, 1]]); // the (fake) kernel applied it
+    expect(model.get("params").W_hh).toEqual([
+      [1, 1],
+      [5, 1],
+    ]); // the (fake) kernel applied it
     expect(model.get("params").W_xh).toEqual([[1, 2]]);
-    expect(tomYehState().params.W_hh).toEqual([[1, 1], [-1, 1]]);
+    expect(tomYehState().params.W_hh).toEqual([
+      [1, 1],
+      [-1, 1],
+    ]);
   });
 
   it("typing a value sends the same index in the row view", async () => {
@@ -83,7 +89,10 @@ describe("rendering Tom Yeh's exercise", () => {
       { field: "params", name: "W_hh", index: [0, 1], value: -2.5 },
       { field: "params", name: "W_xh", index: [0, 1], value: -3 },
     ]);
-    expect(model.get("params").W_hh).toEqual([[1, -2.5], [-1, 1]]);
+    expect(model.get("params").W_hh).toEqual([
+      [1, -2.5],
+      [-1, 1],
+    ]);
   });
 
   it("edits inputs and h0 at the right place, blur commits too", () => {

@@ -6,7 +6,12 @@ import { diverging } from "../geometry/colors.js";
 const parsed = new Map();
 let probe = null;
 
-/** "#d6453d", "rgb(1, 2, 3)", "white" -> [r, g, b] (through the canvas's own colour parser). */
+/**
+ * "#d6453d", "rgb(1, 2, 3)", "white" -> [r, g, b] (through the canvas's own colour parser).
+ * @param {string | null | undefined} text
+ * @param {number[] | null} [fallback]
+ * @returns {number[] | null}
+ */
 export function parseColor(text, fallback = [128, 128, 128]) {
   const key = String(text || "").trim();
   if (!key) return fallback;
@@ -34,11 +39,19 @@ export function parseColor(text, fallback = [128, 128, 128]) {
   return out;
 }
 
+/** @type {Record<string, [string, number[]]>} */
 const VARS = {
-  pos: ["--rnnw-pos", [214, 69, 61]], neg: ["--rnnw-neg", [47, 111, 208]], bg: ["--rnnw-cell-bg", [255, 255, 255]],
-  border: ["--rnnw-border", [200, 200, 200]], strong: ["--rnnw-border-strong", [120, 120, 120]], fg: ["--rnnw-fg", [30, 30, 30]],
-  muted: ["--rnnw-fg-muted", [110, 110, 110]], panel: ["--rnnw-panel", [246, 246, 246]], grad: ["--rnnw-grad", [140, 60, 200]],
-  accent: ["--rnnw-accent", [25, 118, 210]], dst: ["--rnnw-dst", [46, 125, 50]],
+  pos: ["--rnnw-pos", [214, 69, 61]],
+  neg: ["--rnnw-neg", [47, 111, 208]],
+  bg: ["--rnnw-cell-bg", [255, 255, 255]],
+  border: ["--rnnw-border", [200, 200, 200]],
+  strong: ["--rnnw-border-strong", [120, 120, 120]],
+  fg: ["--rnnw-fg", [30, 30, 30]],
+  muted: ["--rnnw-fg-muted", [110, 110, 110]],
+  panel: ["--rnnw-panel", [246, 246, 246]],
+  grad: ["--rnnw-grad", [140, 60, 200]],
+  accent: ["--rnnw-accent", [25, 118, 210]],
+  dst: ["--rnnw-dst", [46, 125, 50]],
 };
 
 /** The theme's colours as [r, g, b], read from an element inside the widget root. */

@@ -4,10 +4,17 @@ import { svg, h } from "./dom.js";
 import { formatNumber } from "../data/format.js";
 import { jacobianLayout, lossCurveLayout } from "../geometry/chart_layout.js";
 
+/**
+ * @param {SVGSVGElement} root
+ * @param {any} L
+ * @param {{xLabel: string, yLabel?: string}} labels
+ */
 function axes(root, L, { xLabel, yLabel }) {
   L.yTicks.forEach((t) => {
     root.appendChild(svg("line", { class: "rnnw-grid-line", x1: L.x0, x2: L.x1, y1: t.pos, y2: t.pos }));
-    root.appendChild(svg("text", { class: "rnnw-tick", x: L.x0 - 6, y: t.pos, "text-anchor": "end", "dominant-baseline": "central" }, [t.label]));
+    root.appendChild(
+      svg("text", { class: "rnnw-tick", x: L.x0 - 6, y: t.pos, "text-anchor": "end", "dominant-baseline": "central" }, [t.label]),
+    );
   });
   L.xTicks.forEach((t) => {
     root.appendChild(svg("line", { class: "rnnw-axis-tick", x1: t.pos, x2: t.pos, y1: L.y0, y2: L.y0 + 4 }));
@@ -26,16 +33,32 @@ function axes(root, L, { xLabel, yLabel }) {
 export function jacobianChart(norms, { layerName = (l) => `layer ${l + 1}` } = {}) {
   const L = jacobianLayout(norms);
   const root = svg("svg", {
-    class: "rnnw-chart rnnw-jacobian", width: L.width, height: L.height, viewBox: `0 0 ${L.width} ${L.height}`,
-    role: "img", "aria-label": "Norm of dh_T/dh_k against k, log scale",
+    class: "rnnw-chart rnnw-jacobian",
+    width: L.width,
+    height: L.height,
+    viewBox: `0 0 ${L.width} ${L.height}`,
+    role: "img",
+    "aria-label": "Norm of dh_T/dh_k against k, log scale",
   });
   axes(root, L, { xLabel: "k (step of the earlier state)" });
   L.lines.forEach((line) => {
     if (!line) return;
     root.appendChild(svg("path", { class: `rnnw-series rnnw-series-${line.layer % 4}`, d: line.path }));
-    line.points.forEach((p) => root.appendChild(svg("circle", {
-      class: ["rnnw-dot", `rnnw-series-${line.layer % 4}`, p.floor && "is-floor"], cx: p.x, cy: p.y, r: 3.5, "data-k": p.k,
-    }, [svg("title", {}, [`${layerName(line.layer)}: \u2016\u2202h_T/\u2202h_${p.k}\u2016 = ${formatNumber(p.value)}`])])));
+    line.points.forEach((p) =>
+      root.appendChild(
+        svg(
+          "circle",
+          {
+            class: ["rnnw-dot", `rnnw-series-${line.layer % 4}`, p.floor && "is-floor"],
+            cx: p.x,
+            cy: p.y,
+            r: 3.5,
+            "data-k": p.k,
+          },
+          [svg("title", {}, [`${layerName(line.layer)}: \u2016\u2202h_T/\u2202h_${p.k}\u2016 = ${formatNumber(p.value)}`])],
+        ),
+      ),
+    );
   });
   return root;
 }
@@ -45,15 +68,21 @@ export function lossChart(curve) {
   const L = lossCurveLayout(curve);
   const steps = L.last ? L.last.step + 1 : 0;
   const root = svg("svg", {
-    class: ["rnnw-chart", "rnnw-losscurve", L.log && "is-log"], width: L.width, height: L.height, viewBox: `0 0 ${L.width} ${L.height}`,
-    role: "img", "aria-label": `Loss curve over ${steps} steps${L.log ? ", log scale" : ""}`,
+    class: ["rnnw-chart", "rnnw-losscurve", L.log && "is-log"],
+    width: L.width,
+    height: L.height,
+    viewBox: `0 0 ${L.width} ${L.height}`,
+    role: "img",
+    "aria-label": `Loss curve over ${steps} steps${L.log ? ", log scale" : ""}`,
   });
   axes(root, L, { xLabel: "SGD step", yLabel: L.log ? "loss (log)" : "loss" });
   if (L.path) root.appendChild(svg("path", { class: "rnnw-series rnnw-series-loss", d: L.path }));
   if (L.last && L.last.y !== null) {
-    root.appendChild(svg("circle", { class: "rnnw-dot rnnw-series-loss", cx: L.last.x, cy: L.last.y, r: 4 }, [
-      svg("title", {}, [`step ${L.last.step}: loss ${formatNumber(L.last.value)}`]),
-    ]));
+    root.appendChild(
+      svg("circle", { class: "rnnw-dot rnnw-series-loss", cx: L.last.x, cy: L.last.y, r: 4 }, [
+        svg("title", {}, [`step ${L.last.step}: loss ${formatNumber(L.last.value)}`]),
+      ]),
+    );
   }
   return root;
 }

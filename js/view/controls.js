@@ -2,10 +2,27 @@
 // Each change sends a whole new `spec` (or `convention`); Python resizes and recomputes.
 import { h, setChildren } from "./dom.js";
 
-const CELLS = [["rnn", "RNN"], ["lstm", "LSTM"], ["gru", "GRU"]];
-const ACTS = [["tanh", "tanh"], ["relu", "ReLU"], ["sigmoid", "sigmoid"], ["identity", "identity"]];
-const CONVENTIONS = [["column", "column (A h + B x)"], ["row", "row (x W + h W)"]];
-const MODES = [["many-to-many", "many to many"], ["many-to-one", "many to one"], ["one-to-many", "one to many"], ["one-to-one", "one to one"]];
+const CELLS = [
+  ["rnn", "RNN"],
+  ["lstm", "LSTM"],
+  ["gru", "GRU"],
+];
+const ACTS = [
+  ["tanh", "tanh"],
+  ["relu", "ReLU"],
+  ["sigmoid", "sigmoid"],
+  ["identity", "identity"],
+];
+const CONVENTIONS = [
+  ["column", "column (A h + B x)"],
+  ["row", "row (x W + h W)"],
+];
+const MODES = [
+  ["many-to-many", "many to many"],
+  ["many-to-one", "many to one"],
+  ["one-to-many", "one to many"],
+  ["one-to-one", "one to one"],
+];
 const range = (a, b) => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => [String(a + i), String(a + i)]);
 
 /** New spec with a different number of layers: new layers copy the last size. Pure. */
@@ -39,17 +56,25 @@ export function createControls({ onSpec, onConvention }) {
     output: field("Outputs", "output", (v) => onSpec({ ...spec, output_size: v === "none" ? null : Number(v) })),
     mode: field("Mode", "mode", (v) => onSpec({ ...spec, mode: v })),
   };
-  const el = h("div", { class: "rnnw-controls", role: "group", "aria-label": "Model" }, Object.values(f).map((x) => x.wrap));
+  const el = h(
+    "div",
+    { class: "rnnw-controls", role: "group", "aria-label": "Model" },
+    Object.values(f).map((x) => x.wrap),
+  );
 
   const fill = (select, options, value) => {
     const key = JSON.stringify(options);
     if (select.dataset.options !== key) {
-      setChildren(select, options.map(([v, text]) => h("option", { value: v }, [text])));
+      setChildren(
+        select,
+        options.map(([v, text]) => h("option", { value: v }, [text])),
+      );
       select.dataset.options = key;
     }
     select.value = String(value);
   };
 
+  /** @param {{spec: any, convention: string, limits?: import("../data/protocol.js").Limits}} state */
   function update({ spec: s, convention, limits = {} }) {
     spec = s || {};
     const sizes = spec.hidden_sizes ?? [];

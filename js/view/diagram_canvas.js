@@ -24,42 +24,86 @@ export function unitAt(n, y, cellH) {
 
 /**
  * @param {object} g layout from diagramLayout (compact)
- * @param {{labels?: string[], names?: object, scroller?: HTMLElement}} structure
+ * @param {{labels?: string[], names?: Record<string, string>, scroller?: HTMLElement | null}} structure
  */
 export function buildCompactDiagram(g, { labels = [], names = {}, scroller = null } = {}) {
   const canvas = h("canvas", { class: "rnnw-cdiagram-canvas", "aria-hidden": "true" });
   const tooltip = h("div", { class: "rnnw-tooltip", role: "tooltip", hidden: true });
   const overlay = svg("svg", {
-    class: "rnnw-diagram is-compact", width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
-    role: "img", "aria-label": "Unrolled network, compact: one column per time step, values as colours; hover or focus a node for its numbers",
+    class: "rnnw-diagram is-compact",
+    width: g.width,
+    height: g.height,
+    viewBox: `0 0 ${g.width} ${g.height}`,
+    role: "img",
+    "aria-label": "Unrolled network, compact: one column per time step, values as colours; hover or focus a node for its numbers",
   });
   const el = h("div", { class: "rnnw-cdiagram", style: { width: `${g.width}px`, height: `${g.height}px` } }, [canvas, overlay, tooltip]);
 
   const every = g.columns.length <= 16 ? 1 : g.columns.length <= 64 ? 2 : 5;
   const cols = g.columns.map(({ t, x }) => {
     const col = svg("rect", {
-      class: "rnnw-col", "data-step": t, x: x + g.cellW / 2 - g.colW / 2 - 8, y: 4, width: g.colW + 16, height: g.height - 8, rx: 6,
+      class: "rnnw-col",
+      "data-step": t,
+      x: x + g.cellW / 2 - g.colW / 2 - 8,
+      y: 4,
+      width: g.colW + 16,
+      height: g.height - 8,
+      rx: 6,
     });
     overlay.appendChild(col);
     if (t % every === 0 || t === g.columns.length - 1) {
-      overlay.appendChild(svg("text", { class: "rnnw-step", "data-step": t, x: x + g.cellW / 2, y: 22, "text-anchor": "middle" }, [`${t + 1}`]));
+      overlay.appendChild(
+        svg("text", { class: "rnnw-step", "data-step": t, x: x + g.cellW / 2, y: 22, "text-anchor": "middle" }, [`${t + 1}`]),
+      );
     }
     return col;
   });
   overlay.appendChild(svg("text", { class: "rnnw-step rnnw-step-head", x: 10, y: 22 }, ["t ="]));
   g.rows.forEach((r) => {
     if (r.kind === "g") return;
-    overlay.appendChild(svg("text", {
-      class: ["rnnw-rowname", r.kind === "dh" && "is-grad"], x: 10, y: r.y + r.height / 2, "dominant-baseline": "middle",
-    }, [rowName(r, names)]));
+    overlay.appendChild(
+      svg(
+        "text",
+        {
+          class: ["rnnw-rowname", r.kind === "dh" && "is-grad"],
+          x: 10,
+          y: r.y + r.height / 2,
+          "dominant-baseline": "middle",
+        },
+        [rowName(r, names)],
+      ),
+    );
   });
   const byRef = new Map();
   const parts = g.nodes.map((n) => {
-    const cls = n.kind === "g" ? "rnnw-gates" : n.kind === "c" || n.kind === "c0" ? "rnnw-cnode" : n.kind === "dh" ? "rnnw-dhnode" : ["rnnw-node", `rnnw-node-${n.kind}`];
+    const cls =
+      n.kind === "g"
+        ? "rnnw-gates"
+        : n.kind === "c" || n.kind === "c0"
+          ? "rnnw-cnode"
+          : n.kind === "dh"
+            ? "rnnw-dhnode"
+            : ["rnnw-node", `rnnw-node-${n.kind}`];
     const w = n.kind === "g" ? n.block.w : n.w;
-    const node = svg("g", {
-      class: cls, "data-ref": n.ref, "data-step": n.t >= 0 ? n.t : undefined, tabindex: n.kind === "g" ? undefined : 0,
-    }, [svg("rect", { class: n.kind === "g" ? "rnnw-gates-hit" : "rnnw-vframe", x: n.x, y: n.y, width: w, height: n.kind === "g" ? n.block.h : n.h, rx: 2 })]);
+    const node = svg(
+      "g",
+      {
+        class: cls,
+        "data-ref": n.ref,
+        "data-step": n.t >= 0 ? n.t : undefined,
+        tabindex: n.kind === "g" ? undefined : 0,
+      },
+      [
+        svg("rect", {
+          class: n.kind === "g" ? "rnnw-gates-hit" : "rnnw-vframe",
+          x: n.x,
+          y: n.y,
+          width: w,
+          height: n.kind === "g" ? n.block.h : n.h,
+          rx: 2,
+        }),
+      ],
+    );
     overlay.appendChild(node);
     const part = { n, el: node, st: null, lastJson: null };
     byRef.set(n.ref, part);
@@ -69,9 +113,12 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     const label = labels?.[t];
     if (label === undefined || label === null || label === "" || (t % every !== 0 && String(label).length > 3)) return;
     const text = String(label);
-    overlay.appendChild(svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
-      text.length > 6 ? `${text.slice(0, 5)}\u2026` : text, svg("title", {}, [text]),
-    ]));
+    overlay.appendChild(
+      svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
+        text.length > 6 ? `${text.slice(0, 5)}\u2026` : text,
+        svg("title", {}, [text]),
+      ]),
+    );
   });
 
   let data = null;
@@ -138,7 +185,8 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       ctx.setLineDash([3, 2]);
       for (const p of parts) {
         const n = p.n;
-        if (n.kind === "y" && Array.isArray(targets[n.t]) && trace.scored?.[n.t] && inView(n.x, n.w + 14, left, W)) ctx.strokeRect(n.x + n.w + 3.5, n.y + 0.5, 9, n.h - 1);
+        if (n.kind === "y" && Array.isArray(targets[n.t]) && trace.scored?.[n.t] && inView(n.x, n.w + 14, left, W))
+          ctx.strokeRect(n.x + n.w + 3.5, n.y + 0.5, 9, n.h - 1);
       }
       ctx.setLineDash([]);
     }
@@ -196,7 +244,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
         const to = dh[a.to];
         if (!from || !to || !a.visible || (!a.width && !a.cut) || !inView(to.x, from.x - to.x, left, W)) continue;
         const y = to.y + to.h / 2;
-        ctx.strokeStyle = rgb(C.grad, a.cut ? 0.6 : a.opacity ?? 1);
+        ctx.strokeStyle = rgb(C.grad, a.cut ? 0.6 : (a.opacity ?? 1));
         ctx.lineWidth = a.cut ? 1 : Math.max(1, a.width * 0.6);
         ctx.setLineDash(a.cut ? [3, 3] : []);
         ctx.beginPath();
@@ -222,7 +270,9 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       const shown = data.vis.h(n.layer, n.t);
       const row = n.block.rows.find((r) => r.cells.some((c) => y >= n.y + c.barY - 1 && y <= n.y + c.barY + c.barH + 1)) ?? n.block.rows[0];
       const unit = Math.max(0, Math.min(n.n - 1, Math.floor((y - n.y - (n.block.header ?? 0)) / g.cellH)));
-      const gateRow = n.block.rows.map((r) => `${r.gate.label}${n.t + 1}[${unit + 1}] = ${shown ? formatNumber(V[r.gate.value]?.[n.t]?.[unit], { digits: 3 }) : "?"}`);
+      const gateRow = n.block.rows.map(
+        (r) => `${r.gate.label}${n.t + 1}[${unit + 1}] = ${shown ? formatNumber(V[r.gate.value]?.[n.t]?.[unit], { digits: 3 }) : "?"}`,
+      );
       text = [`${row.gate.title}s of ${stateBase("h", n.layer, names)}${n.t + 1}, unit ${unit + 1}`, gateRow.join("   ")];
     } else {
       const st = part.st;
@@ -293,4 +343,3 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
   }
   return { el, update, destroy, overlay, draw };
 }
-

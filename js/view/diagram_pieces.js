@@ -18,24 +18,45 @@ const toggle = (el, cls, on) => el.classList.toggle(cls, Boolean(on));
 export function gateBlock(n, { layerName }) {
   const { block } = n;
   const group = svg("g", {
-    class: ["rnnw-gates", `rnnw-gates-${block.style}`], "data-ref": n.ref, "data-step": n.t,
-    transform: `translate(${n.x} ${n.y})`, role: "group", "aria-label": `gates of ${layerName}${n.t + 1}`,
+    class: ["rnnw-gates", `rnnw-gates-${block.style}`],
+    "data-ref": n.ref,
+    "data-step": n.t,
+    transform: `translate(${n.x} ${n.y})`,
+    role: "group",
+    "aria-label": `gates of ${layerName}${n.t + 1}`,
   });
   group.appendChild(svg("rect", { class: "rnnw-gates-box", x: -4, y: -4, width: block.w + 8, height: block.h + 8, rx: 6 }));
   const rows = block.rows.map((row) => {
     const { gate } = row;
     const title = svg("title");
     const g = svg("g", { class: ["rnnw-gate", `is-${gate.kind}`], "data-gate": gate.key }, [title]);
-    g.appendChild(svg("text", {
-      class: "rnnw-gate-label", x: row.labelX, y: row.labelY, "text-anchor": "middle", "dominant-baseline": "central",
-    }, [gate.label]));
+    g.appendChild(
+      svg(
+        "text",
+        {
+          class: "rnnw-gate-label",
+          x: row.labelX,
+          y: row.labelY,
+          "text-anchor": "middle",
+          "dominant-baseline": "central",
+        },
+        [gate.label],
+      ),
+    );
     const cells = row.cells.map((c) => {
       g.appendChild(svg("rect", { class: "rnnw-bar-track", x: c.barX, y: c.barY, width: c.barW, height: c.barH, rx: 1.5 }));
       const fill = svg("rect", { class: "rnnw-bar-fill", x: c.barX, y: c.barY, width: 0, height: c.barH, rx: 1.5 });
       g.appendChild(fill);
-      const text = block.style === "table" ? svg("text", {
-        class: "rnnw-gate-value", x: c.textX, y: c.textY, "text-anchor": "middle", "dominant-baseline": "central",
-      }) : null;
+      const text =
+        block.style === "table"
+          ? svg("text", {
+              class: "rnnw-gate-value",
+              x: c.textX,
+              y: c.textY,
+              "text-anchor": "middle",
+              "dominant-baseline": "central",
+            })
+          : null;
       if (text) g.appendChild(text);
       return { c, fill, text };
     });
@@ -72,18 +93,31 @@ export function gateBlock(n, { layerName }) {
  */
 export function vectorNode(n, { cls, cellH, textClass = "rnnw-vtext", digits = 3 }) {
   const title = svg("title");
-  const group = svg("g", {
-    class: cls, "data-ref": n.ref, "data-step": n.t >= 0 ? n.t : undefined, tabindex: 0,
-  }, [title]);
+  const group = svg(
+    "g",
+    {
+      class: cls,
+      "data-ref": n.ref,
+      "data-step": n.t >= 0 ? n.t : undefined,
+      tabindex: 0,
+    },
+    [title],
+  );
   const rects = [];
   const texts = [];
   for (let i = 0; i < n.n; i++) {
     const rect = svg("rect", { class: "rnnw-vcell", x: n.x, y: n.y + i * cellH, width: n.w, height: cellH });
     group.appendChild(rect);
     rects.push(rect);
-    texts.push(svg("text", {
-      class: textClass, x: n.x + n.w / 2, y: n.y + i * cellH + cellH / 2, "text-anchor": "middle", "dominant-baseline": "central",
-    }));
+    texts.push(
+      svg("text", {
+        class: textClass,
+        x: n.x + n.w / 2,
+        y: n.y + i * cellH + cellH / 2,
+        "text-anchor": "middle",
+        "dominant-baseline": "central",
+      }),
+    );
   }
   group.appendChild(svg("rect", { class: "rnnw-vframe", x: n.x, y: n.y, width: n.w, height: n.h, rx: 3 }));
   let lastJson = null;
@@ -131,15 +165,44 @@ export function backwardArrowEls(dhNodes, arrows, markerId) {
     const x1 = from.x - 2;
     const x2 = to.x + to.w + 2;
     if (a.cut) {
-      out.push(svg("line", { class: "rnnw-bwd is-cut", "data-from": `dh:${from.layer}:${a.from}`, "data-to": `dh:${to.layer}:${a.to}`, x1, y1: y, x2, y2: y }));
-      out.push(svg("text", { class: "rnnw-cut-mark", x: (x1 + x2) / 2, y: y - 6, "text-anchor": "middle" }, ["\u2702 cut", svg("title", {}, ["truncated: no gradient flows back across this step"])]));
+      out.push(
+        svg("line", {
+          class: "rnnw-bwd is-cut",
+          "data-from": `dh:${from.layer}:${a.from}`,
+          "data-to": `dh:${to.layer}:${a.to}`,
+          x1,
+          y1: y,
+          x2,
+          y2: y,
+        }),
+      );
+      out.push(
+        svg("text", { class: "rnnw-cut-mark", x: (x1 + x2) / 2, y: y - 6, "text-anchor": "middle" }, [
+          "\u2702 cut",
+          svg("title", {}, ["truncated: no gradient flows back across this step"]),
+        ]),
+      );
       continue;
     }
     if (!a.width) continue;
-    out.push(svg("line", {
-      class: "rnnw-bwd", "data-from": `dh:${from.layer}:${a.from}`, "data-to": `dh:${to.layer}:${a.to}`,
-      x1, y1: y, x2: x2 + 3, y2: y, "stroke-width": a.width, "stroke-opacity": a.opacity, "marker-end": `url(#${markerId})`,
-    }, [svg("title", {}, [`flows back from step ${a.from + 1} to step ${a.to + 1}: \u2016\u00b7\u2016 = ${formatNumber(a.norm)}`])]));
+    out.push(
+      svg(
+        "line",
+        {
+          class: "rnnw-bwd",
+          "data-from": `dh:${from.layer}:${a.from}`,
+          "data-to": `dh:${to.layer}:${a.to}`,
+          x1,
+          y1: y,
+          x2: x2 + 3,
+          y2: y,
+          "stroke-width": a.width,
+          "stroke-opacity": a.opacity,
+          "marker-end": `url(#${markerId})`,
+        },
+        [svg("title", {}, [`flows back from step ${a.from + 1} to step ${a.to + 1}: \u2016\u00b7\u2016 = ${formatNumber(a.norm)}`])],
+      ),
+    );
   }
   return out;
 }
@@ -153,9 +216,21 @@ export function targetMarker(yNode, target, { compact }) {
   g.appendChild(svg("rect", { class: "rnnw-target-box", x, y: yNode.y, width: w, height: yNode.h, rx: 3 }));
   if (!compact) {
     const cellH = yNode.h / Math.max(1, target.length);
-    target.forEach((v, i) => g.appendChild(svg("text", {
-      class: "rnnw-target-text", x: x + w / 2, y: yNode.y + i * cellH + cellH / 2, "text-anchor": "middle", "dominant-baseline": "central",
-    }, [formatNumber(v, { digits: 3 })])));
+    target.forEach((v, i) =>
+      g.appendChild(
+        svg(
+          "text",
+          {
+            class: "rnnw-target-text",
+            x: x + w / 2,
+            y: yNode.y + i * cellH + cellH / 2,
+            "text-anchor": "middle",
+            "dominant-baseline": "central",
+          },
+          [formatNumber(v, { digits: 3 })],
+        ),
+      ),
+    );
     g.appendChild(svg("text", { class: "rnnw-target-cap", x: x + w / 2, y: yNode.y - 4, "text-anchor": "middle" }, ["target"]));
   }
   return g;

@@ -25,8 +25,9 @@ export function diagramScales(trace, grads) {
 /**
  * What one vector node of the layout shows for a trace: values, whether revealed, its colour
  * scale, its name and the state classes. Shared by the SVG and the canvas form. Pure.
- * @returns {{values: number[], shown: boolean, scale: number, name: string, classes: object}|null}
- *   null for a gate block (drawn by its own part)
+ * @param {any} n a node of the layout
+ * @param {{trace: any, vis: any, names?: Record<string, string>, grads?: any, scales: any, bpttStep?: number, focusBack?: number | null}} ctx
+ * @returns {any} {values, shown, scale, name, classes}, or null for a gate block (drawn by its own part)
  */
 export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpttStep = -1, focusBack = null }) {
   const ly = trace.layers[n.layer];
@@ -34,15 +35,21 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
   if (n.kind === "c" || n.kind === "c0") {
     const shown = n.t < 0 || vis.h(n.layer, n.t);
     return {
-      values: n.kind === "c0" ? ly.c0 ?? ly.h0.map(() => 0) : ly.values.c?.[n.t] ?? [], shown, scale: scales.c[n.layer],
-      name: `${stateBase("c", n.layer, names)}${n.t + 1}`, classes: { "is-hidden": !shown },
+      values: n.kind === "c0" ? (ly.c0 ?? ly.h0.map(() => 0)) : (ly.values.c?.[n.t] ?? []),
+      shown,
+      scale: scales.c[n.layer],
+      name: `${stateBase("c", n.layer, names)}${n.t + 1}`,
+      classes: { "is-hidden": !shown },
     };
   }
   if (n.kind === "dh") {
     const shown = Boolean(grads) && dhVisible(n.t, trace.T, bpttStep);
     return {
-      values: grads?.dh?.[n.layer]?.[n.t] ?? Array(n.n).fill(null), shown, scale: scales.dh,
-      name: `\u2202L/\u2202${stateBase("h", n.layer, names)}${n.t + 1}`, classes: { "is-hidden": !shown, "is-focus": n.t === focusBack },
+      values: grads?.dh?.[n.layer]?.[n.t] ?? Array(n.n).fill(null),
+      shown,
+      scale: scales.dh,
+      name: `\u2202L/\u2202${stateBase("h", n.layer, names)}${n.t + 1}`,
+      classes: { "is-hidden": !shown, "is-focus": n.t === focusBack },
     };
   }
   let values;
@@ -67,7 +74,10 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
   const masked = n.kind === "x" && trace.input_mask && trace.input_mask[n.t] === false;
   const scored = n.kind === "y" && trace.scored ? trace.scored[n.t] : undefined;
   return {
-    values, shown, scale, name,
+    values,
+    shown,
+    scale,
+    name,
     classes: { "is-hidden": !shown, "is-masked": masked, "is-scored": scored === true, "is-unscored": scored === false },
   };
 }
@@ -98,36 +108,83 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
   const id = `rnnw-arrow-${++uid}`;
   const root = svg("svg", {
     class: ["rnnw-diagram", g.compact && "is-compact"],
-    width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`,
-    role: "img", "aria-label": "Unrolled network: one column per time step",
+    width: g.width,
+    height: g.height,
+    viewBox: `0 0 ${g.width} ${g.height}`,
+    role: "img",
+    "aria-label": "Unrolled network: one column per time step",
   });
-  root.appendChild(svg("defs", {}, [
-    svg("marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 10, markerHeight: 10, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, [
-      svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-arrowhead" }),
+  root.appendChild(
+    svg("defs", {}, [
+      svg(
+        "marker",
+        {
+          id,
+          viewBox: "0 0 10 10",
+          refX: 9,
+          refY: 5,
+          markerWidth: 10,
+          markerHeight: 10,
+          markerUnits: "userSpaceOnUse",
+          orient: "auto-start-reverse",
+        },
+        [svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-arrowhead" })],
+      ),
+      svg(
+        "marker",
+        {
+          id: `${id}-bwd`,
+          viewBox: "0 0 10 10",
+          refX: 7,
+          refY: 5,
+          markerWidth: 11,
+          markerHeight: 11,
+          markerUnits: "userSpaceOnUse",
+          orient: "auto-start-reverse",
+        },
+        [svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-bwd-head" })],
+      ),
     ]),
-    svg("marker", { id: `${id}-bwd`, viewBox: "0 0 10 10", refX: 7, refY: 5, markerWidth: 11, markerHeight: 11, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, [
-      svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-bwd-head" }),
-    ]),
-  ]));
+  );
 
   // Clickable step columns (click sets focus_step), with the step number on top.
   const cols = g.columns.map(({ t, x }) => {
     const pad = g.compact ? 8 : 16;
-    const col = svg("rect", {
-      class: "rnnw-col", "data-step": t,
-      x: x + g.cellW / 2 - g.colW / 2 - pad, y: 4, width: g.colW + 2 * pad, height: g.height - 8, rx: 8,
-    }, [svg("title", {}, [`Step ${t + 1}: click to show its formula`])]);
+    const col = svg(
+      "rect",
+      {
+        class: "rnnw-col",
+        "data-step": t,
+        x: x + g.cellW / 2 - g.colW / 2 - pad,
+        y: 4,
+        width: g.colW + 2 * pad,
+        height: g.height - 8,
+        rx: 8,
+      },
+      [svg("title", {}, [`Step ${t + 1}: click to show its formula`])],
+    );
     root.appendChild(col);
-    root.appendChild(svg("text", { class: "rnnw-step", "data-step": t, x: x + g.cellW / 2, y: 22, "text-anchor": "middle" }, [`t = ${t + 1}`]));
+    root.appendChild(
+      svg("text", { class: "rnnw-step", "data-step": t, x: x + g.cellW / 2, y: 22, "text-anchor": "middle" }, [`t = ${t + 1}`]),
+    );
     return col;
   });
 
   // Row names at the left.
   g.rows.forEach((r) => {
     if (r.kind === "g") return;
-    root.appendChild(svg("text", {
-      class: ["rnnw-rowname", r.kind === "dh" && "is-grad"], x: 10, y: r.y + r.height / 2, "dominant-baseline": "middle",
-    }, [rowName(r, names)]));
+    root.appendChild(
+      svg(
+        "text",
+        {
+          class: ["rnnw-rowname", r.kind === "dh" && "is-grad"],
+          x: 10,
+          y: r.y + r.height / 2,
+          "dominant-baseline": "middle",
+        },
+        [rowName(r, names)],
+      ),
+    );
   });
 
   // The cell state's conveyor belt, under everything else; then the arrows.
@@ -138,11 +195,18 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
   });
   const flat = (e) => e.kind === "recurrent" || e.kind === "belt";
   g.edges.forEach((e) => {
-    root.appendChild(svg("line", {
-      class: `rnnw-edge rnnw-edge-${e.kind}`, "data-from": e.from, "data-to": e.to,
-      x1: e.x1, y1: e.y1, x2: e.x2 - (flat(e) ? 3 : 0), y2: e.y2 + (flat(e) ? 0 : 3),
-      "marker-end": `url(#${id})`,
-    }));
+    root.appendChild(
+      svg("line", {
+        class: `rnnw-edge rnnw-edge-${e.kind}`,
+        "data-from": e.from,
+        "data-to": e.to,
+        x1: e.x1,
+        y1: e.y1,
+        x2: e.x2 - (flat(e) ? 3 : 0),
+        y2: e.y2 + (flat(e) ? 0 : 3),
+        "marker-end": `url(#${id})`,
+      }),
+    );
   });
   const bwdLayer = svg("g", { class: "rnnw-bwd-layer" });
   root.appendChild(bwdLayer);
@@ -154,9 +218,12 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
       root.appendChild(part.el);
       return { n, gate: part };
     }
-    const opts = n.kind === "c" || n.kind === "c0" ? { cls: "rnnw-cnode", cellH: g.cellH, textClass: "rnnw-vtext rnnw-vtext-small" }
-      : n.kind === "dh" ? { cls: "rnnw-dhnode", cellH: g.dhH, textClass: "rnnw-vtext rnnw-vtext-small" }
-        : { cls: ["rnnw-node", `rnnw-node-${n.kind}`], cellH: g.cellH };
+    const opts =
+      n.kind === "c" || n.kind === "c0"
+        ? { cls: "rnnw-cnode", cellH: g.cellH, textClass: "rnnw-vtext rnnw-vtext-small" }
+        : n.kind === "dh"
+          ? { cls: "rnnw-dhnode", cellH: g.dhH, textClass: "rnnw-vtext rnnw-vtext-small" }
+          : { cls: ["rnnw-node", `rnnw-node-${n.kind}`], cellH: g.cellH };
     const part = vectorNode(n, opts);
     root.appendChild(part.el);
     return { n, vec: part };
@@ -170,9 +237,12 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
     if (label === undefined || label === null || label === "") return;
     const text = String(label);
     const short = text.length > 12 ? `${text.slice(0, 11)}\u2026` : text;
-    root.appendChild(svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
-      short, svg("title", {}, [text]),
-    ]));
+    root.appendChild(
+      svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
+        short,
+        svg("title", {}, [text]),
+      ]),
+    );
   });
 
   function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null }) {
@@ -204,7 +274,8 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
     if (trace.loss !== null && trace.loss !== undefined) {
       for (const p of parts) {
         const n = p.n;
-        if (n.kind === "y" && Array.isArray(targets?.[n.t]) && trace.scored?.[n.t]) marks.push(targetMarker(n, targets[n.t], { compact: g.compact }));
+        if (n.kind === "y" && Array.isArray(targets?.[n.t]) && trace.scored?.[n.t])
+          marks.push(targetMarker(n, targets[n.t], { compact: g.compact }));
       }
     }
     replaceChildren(targetLayer, marks);
@@ -220,8 +291,11 @@ function replaceChildren(el, children) {
 
 /** The name at the left of a diagram row. */
 export function rowName(r, names) {
-  return r.kind === "dh" ? `\u2202L/\u2202${stateBase("h", r.layer, names)}`
-    : r.kind === "h" || r.kind === "c" ? stateBase(r.kind, r.layer, names) : stateBase(r.kind, 0, names);
+  return r.kind === "dh"
+    ? `\u2202L/\u2202${stateBase("h", r.layer, names)}`
+    : r.kind === "h" || r.kind === "c"
+      ? stateBase(r.kind, r.layer, names)
+      : stateBase(r.kind, 0, names);
 }
 
 /** One-shot rendering (tests, exports): build and fill. */
@@ -235,4 +309,3 @@ export function renderDiagram(g, data) {
 export function emptyDiagram(message) {
   return h("div", { class: "rnnw-empty" }, [message]);
 }
-

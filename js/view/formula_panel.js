@@ -9,9 +9,13 @@ function vecEl(tok) {
   const a = abbreviate(tok.values);
   a.items.forEach((v, i) => {
     if (i > 0) parts.push(h("span", { class: "rnnw-comma" }, [", "]));
-    parts.push(v === "\u2026" ? h("span", { class: "rnnw-ellipsis" }, ["\u2026"])
-      : v === null ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
-        : h("span", { class: "rnnw-num" }, [formatNumber(v)]));
+    parts.push(
+      v === "\u2026"
+        ? h("span", { class: "rnnw-ellipsis" }, ["\u2026"])
+        : v === null
+          ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
+          : h("span", { class: "rnnw-num" }, [formatNumber(v)]),
+    );
   });
   parts.push(h("span", { class: "rnnw-br" }, ["]"]));
   if (a.abbreviated) parts.push(h("span", { class: "rnnw-count" }, [` (${a.count} values)`]));
@@ -24,8 +28,11 @@ function matEl(tok) {
   const rows = tok.rows.length;
   const cols = tok.rows[0]?.length ?? 0;
   if (rows > 6 || cols > 6) return h("span", { class: "rnnw-fmat-big" }, [`[${rows}\u00d7${cols} matrix]`]);
-  return h("span", { class: "rnnw-fmat", style: { "--rnnw-cols": String(cols) } },
-    tok.rows.flat().map((v) => h("span", { class: "rnnw-num" }, [formatNumber(v)])));
+  return h(
+    "span",
+    { class: "rnnw-fmat", style: { "--rnnw-cols": String(cols) } },
+    tok.rows.flat().map((v) => h("span", { class: "rnnw-num" }, [formatNumber(v)])),
+  );
 }
 
 function tokenEl(tok) {
@@ -35,17 +42,26 @@ function tokenEl(tok) {
   if (tok.t === "fn") return h("span", { class: "rnnw-fn" }, [tok.text]);
   const open = tok.text === "(" || tok.text === "[";
   const close = tok.text === ")" || tok.text === "]" || tok.text === ",";
-  return h("span", { class: ["rnnw-op", (tok.text === "(" || tok.text === ")") && "is-paren", open && "is-open", close && "is-close"] }, [tok.text]);
+  return h("span", { class: ["rnnw-op", (tok.text === "(" || tok.text === ")") && "is-paren", open && "is-open", close && "is-close"] }, [
+    tok.text,
+  ]);
 }
 
-/** Render the formula (from stepFormula) into el: lhs = row0, then "= row_i" lines aligned. */
+/**
+ * Render the formula (from stepFormula) into el: lhs = row0, then "= row_i" lines aligned.
+ * @param {HTMLElement} el
+ * @param {{step: number, blocks: any[]}} formula
+ * @param {{heading?: string, tools?: HTMLElement | null, empty?: string}} [opts]
+ */
 export function renderFormula(el, formula, { heading, tools = null, empty = "No step to show" } = {}) {
   const blocks = formula.blocks.map((b) => {
-    const lines = b.rows.map((row, i) => h("div", { class: "rnnw-fline" }, [
-      h("span", { class: "rnnw-flhs" }, i === 0 ? b.lhs.map(tokenEl) : []),
-      h("span", { class: "rnnw-feq" }, ["="]),
-      h("span", { class: "rnnw-frhs" }, row.map(tokenEl)),
-    ]));
+    const lines = b.rows.map((row, i) =>
+      h("div", { class: "rnnw-fline" }, [
+        h("span", { class: "rnnw-flhs" }, i === 0 ? b.lhs.map(tokenEl) : []),
+        h("span", { class: "rnnw-feq" }, ["="]),
+        h("span", { class: "rnnw-frhs" }, row.map(tokenEl)),
+      ]),
+    );
     return h("div", { class: "rnnw-fblock", "data-block": b.key }, lines);
   });
   const title = h("div", { class: "rnnw-panel-title" }, [heading ?? `Step ${formula.step + 1}`]);

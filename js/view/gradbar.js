@@ -18,8 +18,13 @@ export function createGradBar({ onShow, onStep, onOptions, getStep }) {
   const whole = btn("bptt-all", "Whole pass", { "aria-label": "Show the whole backward pass" });
   const counter = h("span", { class: "rnnw-counter", "aria-live": "polite" });
   const clip = h("input", {
-    class: "rnnw-input", type: "text", inputmode: "decimal", placeholder: "off", autocomplete: "off",
-    "aria-label": "Clip gradient norm (empty: off)", "data-control": "clip_norm",
+    class: "rnnw-input",
+    type: "text",
+    inputmode: "decimal",
+    placeholder: "off",
+    autocomplete: "off",
+    "aria-label": "Clip gradient norm (empty: off)",
+    "data-control": "clip_norm",
   });
   const truncate = h("select", { class: "rnnw-select", "aria-label": "Truncate BPTT every n steps", "data-control": "truncate" });
   const normBox = h("span", { class: "rnnw-gnorm", "aria-live": "polite" });
@@ -53,11 +58,20 @@ export function createGradBar({ onShow, onStep, onOptions, getStep }) {
       clip.value = state.clipText ?? "";
     }
   };
-  const wiring = [[toggle, "click", onToggle], [back, "click", onBack], [undo, "click", onUndo], [whole, "click", onWhole],
-    [clip, "change", sendOptions], [clip, "keydown", onClipKey], [truncate, "change", sendOptions]];
+  /** @type {[HTMLElement, string, EventListener][]} */
+  const wiring = [
+    [toggle, "click", onToggle],
+    [back, "click", onBack],
+    [undo, "click", onUndo],
+    [whole, "click", onWhole],
+    [clip, "change", sendOptions],
+    [clip, "keydown", onClipKey],
+    [truncate, "change", sendOptions],
+  ];
   wiring.forEach(([el, ev, f]) => el.addEventListener(ev, f));
 
-  const field = (label, control) => h("label", { class: "rnnw-field rnnw-field-inline" }, [h("span", { class: "rnnw-flabel" }, [label]), control]);
+  const field = (label, control) =>
+    h("label", { class: "rnnw-field rnnw-field-inline" }, [h("span", { class: "rnnw-flabel" }, [label]), control]);
   const stepper = h("div", { class: "rnnw-stepbtns" }, [back, undo, whole, counter]);
   const options = h("div", { class: "rnnw-gopts" }, [field("Clip norm", clip), field("Truncate", truncate), normBox, note]);
   const el = h("div", { class: "rnnw-gradbar", role: "group", "aria-label": "Backpropagation through time" }, [toggle, stepper, options]);
@@ -75,13 +89,19 @@ export function createGradBar({ onShow, onStep, onOptions, getStep }) {
     undo.disabled = !hasGrads || n <= 0;
     whole.disabled = !hasGrads || n < 0;
     const f = bpttFocus(T, bpttStep);
-    counter.textContent = !hasGrads ? "Set targets to see gradients"
-      : f === null ? "whole backward pass shown" : `step ${n + 1} of ${T} back: \u2202L/\u2202h known for t \u2265 ${f + 1}`;
+    counter.textContent = !hasGrads
+      ? "Set targets to see gradients"
+      : f === null
+        ? "whole backward pass shown"
+        : `step ${n + 1} of ${T} back: \u2202L/\u2202h known for t \u2265 ${f + 1}`;
     if (document.activeElement !== clip) clip.value = state.clipText;
     const tOpts = [["off", "off"], ...Array.from({ length: Math.max(0, T) }, (_, i) => [String(i + 1), String(i + 1)])];
     const key = JSON.stringify(tOpts);
     if (truncate.dataset.options !== key) {
-      setChildren(truncate, tOpts.map(([v, text]) => h("option", { value: v }, [text])));
+      setChildren(
+        truncate,
+        tOpts.map(([v, text]) => h("option", { value: v }, [text])),
+      );
       truncate.dataset.options = key;
     }
     truncate.value = bptt?.truncate ? String(bptt.truncate) : "off";

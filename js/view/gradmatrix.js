@@ -10,19 +10,24 @@ import { createHeatmapEditor } from "../editing/heatmap_editor.js";
 
 function grid(values, scale, label) {
   const cols = values[0]?.length ?? 0;
-  return h("div", { class: "rnnw-grid rnnw-ggrid", role: "group", style: { "--rnnw-cols": String(cols) } },
-    values.flatMap((row, r) => row.map((v, c) => {
-      const cell = h("span", { class: "rnnw-gcell", "aria-label": label(r, c, v) }, [formatNumber(v, { digits: 3 })]);
-      paint(cell, v, scale);
-      return cell;
-    })));
+  return h(
+    "div",
+    { class: "rnnw-grid rnnw-ggrid", role: "group", style: { "--rnnw-cols": String(cols) } },
+    values.flatMap((row, r) =>
+      row.map((v, c) => {
+        const cell = h("span", { class: "rnnw-gcell", "aria-label": label(r, c, v) }, [formatNumber(v, { digits: 3 })]);
+        paint(cell, v, scale);
+        return cell;
+      }),
+    ),
+  );
 }
 
 export function createGradMatrix() {
   const el = h("div", { class: "rnnw-gmatrix", role: "group" });
   let heat = null; // large gradients: two read-only heat maps (total, one step), kept between updates
   /**
-   * @param {{grad: number[][]|number[], perStep?: (number[][]|number[])|null, step?: number,
+   * @param {{grad: number[][]|number[]|null, perStep?: (number[][]|number[])|null, step?: number | null,
    *          symbol: object, convention: string, isVector: boolean, name: string}} s
    */
   function update({ grad, perStep, step, symbol, convention, isVector, name }) {
@@ -37,7 +42,8 @@ export function createGradMatrix() {
     }
     el.hidden = false;
     const display = displayParam(grad, convention);
-    if (isLargeMatrix(display.length, display[0]?.length ?? 0)) return updateHeat(display, { perStep, step, symbol, convention, isVector, name });
+    if (isLargeMatrix(display.length, display[0]?.length ?? 0))
+      return updateHeat(display, { perStep, step, symbol, convention, isVector, name });
     heat = null;
     const scale = maxAbs(display);
     const where = (r, c) => (isVector ? `entry ${(display.length === 1 ? c : r) + 1}` : `row ${r + 1} column ${c + 1}`);
@@ -46,7 +52,7 @@ export function createGradMatrix() {
       h("div", { class: "rnnw-mtitle" }, [symbolEl(dsym, { class: "rnnw-mname rnnw-gname" })]),
       grid(display, scale, (r, c, v) => `dL/d${name} ${where(r, c)} = ${formatNumber(v)}`),
     ];
-    if (perStep && Number.isInteger(step)) {
+    if (perStep && step !== undefined && step !== null && Number.isInteger(step)) {
       const part = displayParam(perStep, convention);
       parts.push(
         h("div", { class: "rnnw-gstep-title" }, [`from step ${step + 1}`]),
@@ -58,7 +64,10 @@ export function createGradMatrix() {
   }
   function updateHeat(display, { perStep, step, symbol, convention, isVector, name }) {
     if (!heat) {
-      heat = { total: createHeatmapEditor({ readOnly: true, className: "rnnw-gheat" }), part: createHeatmapEditor({ readOnly: true, className: "rnnw-gheat" }) };
+      heat = {
+        total: createHeatmapEditor({ readOnly: true, className: "rnnw-gheat" }),
+        part: createHeatmapEditor({ readOnly: true, className: "rnnw-gheat" }),
+      };
       setChildren(el, [heat.total.el, heat.part.el]);
     }
     const where = (r, c) => (isVector ? `entry ${(display.length === 1 ? c : r) + 1}` : `row ${r + 1} column ${c + 1}`);
@@ -68,7 +77,8 @@ export function createGradMatrix() {
     heat.part.el.hidden = !has;
     if (has) {
       heat.part.update({
-        values: displayParam(perStep, convention), symbol: { base: `from step ${step + 1}`, sub: "", sup: "", text: `dL/d${name} from step ${step + 1}` },
+        values: displayParam(perStep, convention),
+        symbol: { base: `from step ${step + 1}`, sub: "", sup: "", text: `dL/d${name} from step ${step + 1}` },
         ariaLabel: (r, c) => `dL/d${name} from step ${step + 1} ${where(r, c)}`,
       });
     }

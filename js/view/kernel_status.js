@@ -8,6 +8,16 @@ const TEXT = {
 };
 
 /**
+ * A text field becomes readonly (it stays focusable and readable), a button or menu disabled.
+ * @param {Element} n
+ * @param {boolean} on
+ */
+function setLocked(n, on) {
+  if (n instanceof HTMLInputElement || n instanceof HTMLTextAreaElement) n.readOnly = on;
+  else if (n instanceof HTMLButtonElement || n instanceof HTMLSelectElement) n.disabled = on;
+}
+
+/**
  * @param {HTMLElement} root
  * @param {HTMLElement} banner
  * @param {{onLive: () => void}} hooks onLive: editing is back (redraw: some controls stay disabled by their own rules)
@@ -19,8 +29,7 @@ export function createKernelStatus(root, banner, { onLive }) {
     root.querySelectorAll("input, button, select, textarea").forEach((n) => {
       if (n.getAttribute("data-control") === "gate-form" || n.hasAttribute("data-locked")) return;
       n.setAttribute("data-locked", "");
-      if (n instanceof HTMLInputElement || n instanceof HTMLTextAreaElement) n.readOnly = true;
-      else /** @type {HTMLButtonElement | HTMLSelectElement} */ (n).disabled = true;
+      setLocked(n, true);
     });
   }
   function unlock() {
@@ -28,8 +37,7 @@ export function createKernelStatus(root, banner, { onLive }) {
     if (!locked.length) return;
     locked.forEach((n) => {
       n.removeAttribute("data-locked");
-      if (n instanceof HTMLInputElement || n instanceof HTMLTextAreaElement) n.readOnly = false;
-      else /** @type {HTMLButtonElement | HTMLSelectElement} */ (n).disabled = false;
+      setLocked(n, false);
     });
     onLive();
   }

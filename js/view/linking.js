@@ -33,7 +33,7 @@ export function attachLinking(root, { trace, paramNames }) {
     });
   }
   /** @param {EventTarget | null} target */
-  const refOf = (target) => (target instanceof Element ? target.closest("[data-ref]")?.getAttribute("data-ref") ?? null : null);
+  const refOf = (target) => (target instanceof Element ? (target.closest("[data-ref]")?.getAttribute("data-ref") ?? null) : null);
   const onOver = (/** @type {Event} */ e) => {
     const r = refOf(e.target);
     if (r !== hoverRef) {

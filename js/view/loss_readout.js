@@ -11,7 +11,11 @@ export function renderLoss(el, trace, lossName) {
   }
   el.hidden = false;
   const steps = (trace.loss_steps ?? [])
-    .map((v, t) => (v === null || v === undefined || trace.scored?.[t] === false ? null : h("span", { class: "rnnw-lstep" }, [`step ${t + 1}: ${formatNumber(v)}`])))
+    .map((v, t) =>
+      v === null || v === undefined || trace.scored?.[t] === false
+        ? null
+        : h("span", { class: "rnnw-lstep" }, [`step ${t + 1}: ${formatNumber(v)}`]),
+    )
     .filter(Boolean);
   setChildren(el, [
     h("span", { class: "rnnw-flabel" }, [`Loss${lossName ? ` (${lossName})` : ""}`]),

@@ -93,10 +93,18 @@ export function mount(model, el) {
   const stepsPart = steps.create(ctx);
   const paramsPart = params.create(ctx);
   const p = {
-    title: title.create(ctx), controls: controls.create(ctx), error: error.create(ctx), steps: stepsPart,
-    gradients: gradients.create(ctx), params: paramsPart, sequence: sequence.create(ctx),
-    diagram: diagram.create(ctx), formula: formula.create(ctx), loss: loss.create(ctx),
-    charts: charts.create(ctx), training: training.create(ctx),
+    title: title.create(ctx),
+    controls: controls.create(ctx),
+    error: error.create(ctx),
+    steps: stepsPart,
+    gradients: gradients.create(ctx),
+    params: paramsPart,
+    sequence: sequence.create(ctx),
+    diagram: diagram.create(ctx),
+    formula: formula.create(ctx),
+    loss: loss.create(ctx),
+    charts: charts.create(ctx),
+    training: training.create(ctx),
   };
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
@@ -124,10 +132,12 @@ export function mount(model, el) {
   for (const [event, cb] of listeners) model.on(event, cb);
 
   // Each part is an effect: its render re-runs when a trait it read changes.
-  const stops = Object.values(p).map((part) => effect(() => {
-    store.track();
-    part.render();
-  }));
+  const stops = Object.values(p).map((part) =>
+    effect(() => {
+      store.track();
+      part.render();
+    }),
+  );
   channel.start();
 
   return () => {

@@ -8,7 +8,9 @@ import { h } from "./dom.js";
 export function createStepBar({ onReveal, getReveal }) {
   let state = { reveal: -1, count: 1 };
   const prev = h("button", { type: "button", class: "rnnw-btn", "data-action": "prev", "aria-label": "Previous slide" }, ["\u25c0 Prev"]);
-  const next = h("button", { type: "button", class: "rnnw-btn rnnw-btn-primary", "data-action": "next", "aria-label": "Next slide" }, ["Next \u25b6"]);
+  const next = h("button", { type: "button", class: "rnnw-btn rnnw-btn-primary", "data-action": "next", "aria-label": "Next slide" }, [
+    "Next \u25b6",
+  ]);
   const all = h("button", { type: "button", class: "rnnw-btn", "data-action": "all" }, ["Show all"]);
   const counter = h("span", { class: "rnnw-counter" });
   const caption = h("div", { class: "rnnw-caption", "aria-live": "polite" });
@@ -16,7 +18,8 @@ export function createStepBar({ onReveal, getReveal }) {
   next.addEventListener("click", () => go(1));
   all.addEventListener("click", () => onReveal(-1));
   const el = h("div", { class: "rnnw-stepbar", role: "group", "aria-label": "Step-through" }, [
-    h("div", { class: "rnnw-stepbtns" }, [prev, next, all, counter]), caption,
+    h("div", { class: "rnnw-stepbtns" }, [prev, next, all, counter]),
+    caption,
   ]);
 
   /** Move one slide; from "show all", Next starts at slide 0 and Prev goes to the last slide. */

@@ -6,9 +6,29 @@ import { batch, computed, signal } from "@preact/signals-core";
 
 /** Every synced trait a view reads (docs/protocol.md). */
 export const TRAITS = [
-  "spec", "params", "param_order", "inputs", "h0", "targets", "convention", "display_names",
-  "labels", "title", "reveal", "focus_step", "error", "error_field", "limits", "trace",
-  "names_convention", "show_grads", "bptt", "bptt_step", "training", "train_options", "loss_curve",
+  "spec",
+  "params",
+  "param_order",
+  "inputs",
+  "h0",
+  "targets",
+  "convention",
+  "display_names",
+  "labels",
+  "title",
+  "reveal",
+  "focus_step",
+  "error",
+  "error_field",
+  "limits",
+  "trace",
+  "names_convention",
+  "show_grads",
+  "bptt",
+  "bptt_step",
+  "training",
+  "train_options",
+  "loss_curve",
 ];
 
 /**
@@ -21,10 +41,14 @@ export function sameValue(a, b) {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (/** @type {unknown[]} */ (b)).length && a.every((v, i) => sameValue(v, /** @type {unknown[]} */ (b)[i]));
+  if (Array.isArray(a))
+    return a.length === /** @type {unknown[]} */ (b).length && a.every((v, i) => sameValue(v, /** @type {unknown[]} */ (b)[i]));
   const ka = Object.keys(a);
   const ob = /** @type {Record<string, unknown>} */ (b);
-  return ka.length === Object.keys(ob).length && ka.every((k) => Object.hasOwn(ob, k) && sameValue(/** @type {Record<string, unknown>} */ (a)[k], ob[k]));
+  return (
+    ka.length === Object.keys(ob).length &&
+    ka.every((k) => Object.hasOwn(ob, k) && sameValue(/** @type {Record<string, unknown>} */ (a)[k], ob[k]))
+  );
 }
 
 /**
@@ -91,9 +115,11 @@ export function createStore(read, { afterFlush = () => {} } = {}) {
   return {
     /**
      * A trait as drawn; tracked when called inside a part's render.
-     * @param {string} k
+     * @template {keyof import("../data/protocol.js").Traits} K
+     * @param {K} k
+     * @returns {import("../data/protocol.js").Traits[K]}
      */
-    get: (k) => (k === "display_names" ? names.value : traits[k].value),
+    get: (k) => (k === "display_names" ? /** @type {any} */ (names.value) : traits[k].value),
     /** Every part reads this: it is how "redraw everything" reaches them. */
     track: () => epoch.value,
     /** @param {string} k a trait may have changed (a model event, or this view's overlay) */

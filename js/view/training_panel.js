@@ -29,7 +29,14 @@ export function createTraining({ send, onOptions, getOptions }) {
   };
   const msg = h("div", { class: "rnnw-msg", role: "status", "aria-live": "polite" });
   const field = (key, label) => {
-    const input = h("input", { class: "rnnw-input", type: "text", inputmode: "decimal", autocomplete: "off", "aria-label": label, "data-control": key });
+    const input = h("input", {
+      class: "rnnw-input",
+      type: "text",
+      inputmode: "decimal",
+      autocomplete: "off",
+      "aria-label": label,
+      "data-control": key,
+    });
     const commit = () => {
       const r = editTrainOption(getOptions() || {}, key, input.value);
       input.toggleAttribute("aria-invalid", Boolean(r.error));
@@ -46,24 +53,29 @@ export function createTraining({ send, onOptions, getOptions }) {
     fields[key] = input;
     return h("label", { class: "rnnw-field rnnw-field-inline" }, [h("span", { class: "rnnw-flabel" }, [label]), input]);
   };
-  const btn = (action, text, primary = false) => h("button", { type: "button", class: ["rnnw-btn", primary && "rnnw-btn-primary"], "data-action": action }, [text]);
+  const btn = (action, text, primary = false) =>
+    h("button", { type: "button", class: ["rnnw-btn", primary && "rnnw-btn-primary"], "data-action": action }, [text]);
   const stepBtn = btn("train-step", "Step");
   const trainBtn = btn("train", "Train", true);
   const stopBtn = btn("train-stop", "Stop");
   const resetBtn = btn("train-reset", "Reset");
   on(stepBtn, "click", () => send({ type: "step" }));
-  on(trainBtn, "click", () => send({ type: "train", steps: (getOptions() || {}).steps ?? 100 }));
+  on(trainBtn, "click", () => send({ type: "train", steps: getOptions()?.steps ?? 100 }));
   on(stopBtn, "click", () => send({ type: "stop" }));
   on(resetBtn, "click", () => send({ type: "reset" }));
 
   const progress = h("div", { class: "rnnw-progress", "aria-live": "polite" });
-  const bar = h("div", { class: "rnnw-progress-bar" }, [h("div", { class: "rnnw-progress-fill" })]);
+  const fill = h("div", { class: "rnnw-progress-fill" });
+  const bar = h("div", { class: "rnnw-progress-bar" }, [fill]);
   const chartBox = h("div", { class: "rnnw-chart-box" });
   const el = h("section", { class: "rnnw-section rnnw-training", "aria-label": "Training" }, [
     h("div", { class: "rnnw-section-title" }, ["Training (SGD)"]),
     h("div", { class: "rnnw-train-row" }, [field("lr", "Learning rate"), field("momentum", "Momentum"), field("steps", "Steps")]),
     h("div", { class: "rnnw-btnrow" }, [stepBtn, trainBtn, stopBtn, resetBtn]),
-    msg, bar, progress, chartBox,
+    msg,
+    bar,
+    progress,
+    chartBox,
   ]);
 
   /** @param {{options: object, training: object, curve: {step: number[], loss: number[]}, canTrain: boolean}} s */
@@ -83,7 +95,7 @@ export function createTraining({ send, onOptions, getOptions }) {
     const total = training.total || 0;
     const step = training.step || 0;
     bar.hidden = !running && !total;
-    bar.firstChild.style.setProperty("width", `${total ? Math.min(100, (100 * step) / total) : 0}%`);
+    fill.style.setProperty("width", `${total ? Math.min(100, (100 * step) / total) : 0}%`);
     const last = history.length ? history[history.length - 1] : null;
     const parts = [];
     if (!canTrain) parts.push("Set targets to train.");

@@ -15,8 +15,16 @@ export function create({ get, gradsShown }) {
       const any = Array.isArray(norms) && norms.some(Array.isArray);
       el.hidden = !any;
       const names = get("display_names") || {};
-      setChildren(el, any ? chartFigure("\u2016\u2202h_T/\u2202h_k\u2016 (log scale)",
-        jacobianChart(norms, { layerName: (/** @type {number} */ l) => stateBase("h", l, names) }), NOTE) : null);
+      setChildren(
+        el,
+        any
+          ? chartFigure(
+              "\u2016\u2202h_T/\u2202h_k\u2016 (log scale)",
+              jacobianChart(norms, { layerName: (/** @type {number} */ l) => stateBase("h", l, names) }),
+              NOTE,
+            )
+          : null,
+      );
     },
   };
 }

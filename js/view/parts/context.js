@@ -2,10 +2,12 @@
 // returns {el, render, destroy?}: render() draws from ctx.get(...) and re-runs whenever a trait it
 // read changes (store.js tracks the reads); el is placed by mount.js.
 
+/** @typedef {import("../../data/protocol.js").Traits} Traits */
+
 /**
  * @typedef {object} PartContext
- * @property {(trait: string) => any} get a trait as drawn (decoded, with this view's unacknowledged edits on top); tracked inside render()
- * @property {(trait: string) => any} current the newest value of a trait, for event handlers (not tracked)
+ * @property {<K extends keyof Traits>(trait: K) => Traits[K]} get a trait as drawn (decoded, with this view's unacknowledged edits on top); tracked inside render()
+ * @property {<K extends keyof Traits>(trait: K) => Traits[K]} current the newest value of a trait, for event handlers (not tracked)
  * @property {(changes: Record<string, unknown>) => void} send set view traits (spec, reveal, focus_step, ...)
  * @property {(edits: import("../../data/edits.js").Edit[]) => void} edit send changed entries (edit_channel.js)
  * @property {(msg: Record<string, unknown>) => void} request a custom message (training requests)
@@ -17,7 +19,7 @@
 
 /**
  * @typedef {object} Part
- * @property {HTMLElement | null} el
+ * @property {HTMLElement} el
  * @property {() => void} render
  * @property {() => void} [destroy]
  */

@@ -12,8 +12,16 @@ import { visibility } from "../../data/slides.js";
  * @param {{grads: boolean, labels: string[], names: Record<string, string>}} opts
  */
 export function diagramShapeKey(trace, { grads, labels, names }) {
-  return JSON.stringify([trace.T, trace.x[0]?.length ?? 0, trace.layers.map((/** @type {{size: number}} */ l) => l.size),
-    Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0, trace.cell, Boolean(grads), labels || [], names || {}]);
+  return JSON.stringify([
+    trace.T,
+    trace.x[0]?.length ?? 0,
+    trace.layers.map((/** @type {{size: number}} */ l) => l.size),
+    Array.isArray(trace.y) ? (trace.y[0]?.length ?? 0) : 0,
+    trace.cell,
+    Boolean(grads),
+    labels || [],
+    names || {},
+  ]);
 }
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
@@ -32,7 +40,7 @@ export function create({ get, slides, gradsShown }) {
     el,
     render() {
       const trace = get("trace");
-      if (!trace || !trace.layers?.length) {
+      if (!trace?.layers?.length) {
         drop();
         setChildren(el, [emptyDiagram("No trace yet")]);
         return;
@@ -44,16 +52,24 @@ export function create({ get, slides, gradsShown }) {
       if (next !== key || !view) {
         view?.destroy();
         const g = diagramLayout({
-          T: trace.T, inputSize: trace.x[0]?.length ?? 0, layerSizes: trace.layers.map((/** @type {{size: number}} */ l) => l.size),
-          outputSize: Array.isArray(trace.y) ? trace.y[0]?.length ?? 0 : 0, cell: trace.cell, grads,
+          T: trace.T,
+          inputSize: trace.x[0]?.length ?? 0,
+          layerSizes: trace.layers.map((/** @type {{size: number}} */ l) => l.size),
+          outputSize: Array.isArray(trace.y) ? (trace.y[0]?.length ?? 0) : 0,
+          cell: trace.cell,
+          grads,
         });
         view = g.compact ? buildCompactDiagram(g, { labels, names, scroller: el }) : buildDiagram(g, { labels, names });
         key = next;
         setChildren(el, [view.el]);
       }
       view.update({
-        trace, vis: visibility(slides(), get("reveal")), focusStep: get("focus_step"), showGrads: grads,
-        bpttStep: get("bptt_step") ?? -1, targets: get("targets"),
+        trace,
+        vis: visibility(slides(), get("reveal")),
+        focusStep: get("focus_step"),
+        showGrads: grads,
+        bpttStep: get("bptt_step") ?? -1,
+        targets: get("targets"),
       });
     },
     destroy: drop,

@@ -12,7 +12,9 @@ import { visibility } from "../../data/slides.js";
 export function create({ get, slides, gradsShown, gradStep }) {
   const gateForm = signal("both");
   const menu = h("select", { class: "rnnw-select rnnw-select-small", "aria-label": "Gate equations", "data-control": "gate-form" }, [
-    h("option", { value: "both" }, ["both forms"]), h("option", { value: "separate" }, ["x W_x + h W_h"]), h("option", { value: "concat" }, ["W [h, x]"]),
+    h("option", { value: "both" }, ["both forms"]),
+    h("option", { value: "separate" }, ["x W_x + h W_h"]),
+    h("option", { value: "concat" }, ["W [h, x]"]),
   ]);
   const onMenu = () => {
     gateForm.value = /** @type {HTMLSelectElement} */ (menu).value;
@@ -32,8 +34,13 @@ export function create({ get, slides, gradsShown, gradStep }) {
       }
       const t = Math.max(0, Math.min(trace.T - 1, get("focus_step") ?? 0));
       const f = stepFormula(trace, {
-        t, convention: get("convention"), displayNames: get("display_names") || {}, params: get("params") || {},
-        spec: get("spec") || {}, vis: visibility(slides(), get("reveal")), gateForm: gateForm.value,
+        t,
+        convention: get("convention"),
+        displayNames: get("display_names") || {},
+        params: get("params") || {},
+        spec: get("spec") || {},
+        vis: visibility(slides(), get("reveal")),
+        gateForm: gateForm.value,
       });
       const gated = trace.cell === "lstm" || trace.cell === "gru";
       renderFormula(forward, f, { heading: `Step ${t + 1}`, tools: gated ? menu : null });

@@ -16,8 +16,11 @@ export function create({ get, current, send, root, gradsShown }) {
     render() {
       const trace = get("trace");
       bar.update({
-        T: trace?.T ?? 0, show: Boolean(get("show_grads")), grads: trace?.grads ?? null,
-        bpttStep: get("bptt_step") ?? -1, bptt: get("bptt") || {},
+        T: trace?.T ?? 0,
+        show: Boolean(get("show_grads")),
+        grads: trace?.grads ?? null,
+        bpttStep: get("bptt_step") ?? -1,
+        bptt: get("bptt") || {},
       });
       root.classList.toggle("is-grads", Boolean(gradsShown()));
     },

@@ -7,13 +7,20 @@ export function create({ get, current, edit, gradsShown, gradStep }) {
   const editors = createParamEditors({ current, edit });
   return {
     el: h("section", { class: "rnnw-section", "aria-label": "Parameters" }, [
-      h("div", { class: "rnnw-section-title" }, ["Parameters"]), editors.el]),
+      h("div", { class: "rnnw-section-title" }, ["Parameters"]),
+      editors.el,
+    ]),
     render() {
       const params = get("params") || {};
       editors.update({
-        params, order: get("param_order") || Object.keys(params),
-        convention: get("convention"), names: get("display_names") || {},
-        error: get("error"), errorField: get("error_field"), grads: gradsShown(), step: gradStep(),
+        params,
+        order: get("param_order") || Object.keys(params),
+        convention: get("convention"),
+        names: get("display_names") || {},
+        error: get("error"),
+        errorField: get("error_field"),
+        grads: gradsShown(),
+        step: gradStep(),
       });
     },
     invalidate: editors.invalidate,

@@ -21,7 +21,8 @@ export function create({ get, current, send, root, slides }) {
       const reveal = clampReveal(get("reveal"), list);
       const opts = { convention: get("convention"), displayNames: get("display_names") || {}, spec: get("spec") || {} };
       bar.update({
-        reveal, count: list.length,
+        reveal,
+        count: list.length,
         caption: reveal < 0 ? ALL_SHOWN : slideCaption(list, reveal, get("trace"), opts),
       });
       root.classList.toggle("is-stepping", reveal >= 0);
