@@ -328,7 +328,7 @@ class Exercise(RNNWidget):
         """The mistake the answer matches, tried on the student's own earlier values (with
         follow-through) and on the true ones."""
         st = self._state
-        sym = hints.Symbols(self._net.spec, dict(self.display_names), self.convention)
+        sym = hints.Symbols(self._net.spec, dict(self.display_names), self.convention, self.names_convention)
         contexts = [forward_with(self._net, st.trace)]
         if ctx is not None:
             contexts.insert(0, ctx)

@@ -34,8 +34,10 @@ class Symbols:
     """Names as the page shows them (js/data/names.js): display names as given, stored weight
     names with a transpose mark in the column view; states per layer ("k" for seed 001's second)."""
 
-    def __init__(self, spec, display: dict, convention: str):
+    def __init__(self, spec, display: dict, convention: str, names_convention: str | None = None):
         self.spec, self.display, self.column = spec, display, convention == "column"
+        #: display names describe names_convention; in the other one they are written transposed
+        self.flip_names = names_convention is not None and names_convention != convention
 
     def state(self, kind: str, layer: int, step: int) -> str:
         if kind == "x" and layer > 0:
@@ -46,6 +48,8 @@ class Symbols:
 
     def param(self, key: str, transposed: bool = False) -> str:
         shown = self.display.get(key)
+        if shown is not None and self.flip_names and key[0] == "W":
+            shown += _T
         if shown is None:
             base, _, layer = key.partition("@")
             shown = base + (f"\u207d{layer}\u207e" if layer else "") + (_T if self.column and key[0] == "W" else "")
