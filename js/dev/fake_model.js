@@ -3,13 +3,18 @@
 // Python side does (dev only: the widget itself never computes). With targets it adds the
 // gradients (fake_grads.js) and answers the training requests with plain SGD. It applies "edit"
 // messages and answers them (and pings) the way the kernel does: trait updates first, then the
-// ack, after `latency` ms; `answer: false` plays a dead kernel that never answers.
+// ack, after `latency` ms; `answer: false` plays a dead kernel that never answers, `answer: "pings"`
+// one whose edit handler fails (pings answered, edits never).
 import { fakeTrace } from "./fake_grads.js";
 import { applyEdits, EDIT_FIELDS } from "../data/edits.js";
 
 const LIMIT = 1e6;
 
 export class FakeModel {
+  /**
+   * @param {Record<string, any>} state
+   * @param {{recompute?: boolean, latency?: number, answer?: boolean | "pings"}} [options]
+   */
   constructor(state, { recompute = true, latency = 0, answer = true } = {}) {
     this.state = structuredClone(state);
     this.handlers = new Map();
@@ -52,7 +57,7 @@ export class FakeModel {
   send(msg) {
     this.sent.push(msg);
     if (msg?.type === "edit" || msg?.type === "ping") {
-      if (!this.answer) return;
+      if (!this.answer || (this.answer === "pings" && msg.type === "edit")) return;
       const run = () => (msg.type === "ping" ? this.receive({ type: "pong", id: msg.id }) : this.applyEdit(msg));
       if (this.latency) setTimeout(run, this.latency);
       else run();

@@ -41,7 +41,8 @@ export function createEditChannel(model, opts = {}) {
   let pending = new Map(); // not sent yet, newest per entry
   /** @type {{id: string, edits: Edit[]} | null} */
   let inflight = null;
-  const outstanding = new Set(); // ids of edits and pings without an answer
+  /** @type {Map<string, number>} */
+  const outstanding = new Map(); // id -> sequence number of each edit and ping without an answer
   /** @type {LinkStatus} */
   let status = "ok";
   /** @type {ReturnType<typeof setTimeout> | 0} */
@@ -70,6 +71,8 @@ export function createEditChannel(model, opts = {}) {
     waitTimer = timers.setTimeout(() => {
       waitTimer = 0;
       if (status === "ok") setStatus("waiting");
+      // Ask: its pong tells a busy kernel from a lost answer (the kernel answers in order).
+      if (![...outstanding.keys()].some(isPing)) ping();
     }, WAIT_MS);
     deadTimer = timers.setTimeout(() => {
       deadTimer = 0;
@@ -79,7 +82,7 @@ export function createEditChannel(model, opts = {}) {
 
   /** @param {{type: string, id: string, edits?: Edit[]}} msg */
   const request = (msg) => {
-    outstanding.add(msg.id);
+    outstanding.set(msg.id, count);
     arm();
     try {
       model.send(msg);
@@ -90,6 +93,8 @@ export function createEditChannel(model, opts = {}) {
   };
 
   const nextId = () => `${viewId}:${++count}`;
+  const pings = new Set();
+  const isPing = (/** @type {string} */ id) => pings.has(id);
 
   const pump = () => {
     if (inflight || !pending.size || disposed) return;
@@ -99,22 +104,37 @@ export function createEditChannel(model, opts = {}) {
     request({ type: "edit", id: inflight.id, edits });
   };
 
+  // The in-flight edit is answered (or will never be): the traits hold what Python has, so its
+  // overlay goes, and what was merged meanwhile is sent.
+  const settle = () => {
+    const done = /** @type {{id: string, edits: Edit[]}} */ (inflight);
+    inflight = null;
+    version++;
+    onOverlay(fieldsOf(done.edits));
+    pump();
+  };
+
   /** @param {any} msg */
   const onMessage = (msg) => {
     if (!msg || typeof msg !== "object" || (msg.type !== "ack" && msg.type !== "pong")) return;
-    if (!outstanding.has(msg.id)) return; // another view's answer
+    const seq = outstanding.get(msg.id);
+    if (seq === undefined) return; // another view's answer, or one given up on
     outstanding.delete(msg.id);
+    pings.delete(msg.id);
+    // The kernel answers in order: a request older than this answer that has none never will
+    // (its handler failed). Give up on it, so the view does not wait for ever.
+    let lost = false;
+    for (const [id, s] of outstanding) {
+      if (s >= seq) continue;
+      outstanding.delete(id);
+      pings.delete(id);
+      if (inflight?.id === id) lost = true;
+    }
     clearTimers();
     setStatus("ok");
     if (outstanding.size) arm();
-    if (msg.type === "ack" && inflight?.id === msg.id) {
-      // The traits already hold the effect (or, refused, the old value): drop this overlay.
-      const done = /** @type {{id: string, edits: Edit[]}} */ (inflight);
-      inflight = null;
-      version++;
-      onOverlay(fieldsOf(done.edits));
-      pump();
-    }
+    // An ack: the traits already hold the effect (or, refused, the old value).
+    if ((msg.type === "ack" && inflight?.id === msg.id) || lost) settle();
   };
 
   const onLive = () => {
@@ -127,7 +147,11 @@ export function createEditChannel(model, opts = {}) {
     });
   };
 
-  const ping = () => request({ type: "ping", id: nextId() });
+  const ping = () => {
+    const id = nextId();
+    pings.add(id);
+    request({ type: "ping", id });
+  };
 
   model.on("msg:custom", onMessage);
   model.on("comm_live_update", onLive);

@@ -296,20 +296,39 @@ describe("a view that gets no answer says so", () => {
     expect(el.querySelector("[data-action=next]").disabled).toBe(false);
   });
 
-  it("an edit without an ack shows the banner; its ack clears it", async () => {
+  it("a slow kernel: waiting while an edit has no ack, live again when it comes", async () => {
     vi.useFakeTimers();
-    const { model, el } = setup({ answer: true });
-    model.answer = false;
+    const { model, el } = setup({ latency: 3000 });
+    await vi.advanceTimersByTimeAsync(3000); // the ping on render
     type(cell(el, "A row 1 column 1"), "3");
     await vi.advanceTimersByTimeAsync(WAIT_MS + 10);
     const banner = el.querySelector(".rnnw-link");
     expect(banner.hidden).toBe(false);
-    model.answer = true;
-    model.applyEdit(model.edits()[0]);
-    await vi.advanceTimersByTimeAsync(0);
+    expect(banner.textContent).toBe("Waiting for the kernel\u2026");
+    await vi.advanceTimersByTimeAsync(1000); // the ack
+    expect(model.get("params").W_hh[0][0]).toBe(3);
     expect(banner.hidden).toBe(true);
     await vi.advanceTimersByTimeAsync(DEAD_MS * 2);
     expect(banner.hidden).toBe(true);
+    expect(cell(el, "A row 1 column 1").value).toBe("3");
+  });
+
+  it("an edit whose ack never comes while pings are answered is given up: Python's value shows, later edits go", async () => {
+    vi.useFakeTimers();
+    const { model, el } = setup({ answer: "pings" });
+    const input = cell(el, "A row 1 column 1");
+    type(input, "3");
+    type(input, "4"); // merged while the first waits
+    expect(model.edits()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(WAIT_MS + 10); // no ack: a ping goes, its pong comes back
+    expect(model.edits()).toHaveLength(2); // the first is given up; the merged change is sent
+    expect(model.edits()[1].edits).toEqual([{ field: "params", name: "W_hh", index: [0, 0], value: 4 }]);
+    await vi.advanceTimersByTimeAsync(WAIT_MS + 10);
+    expect(model.edits()).toHaveLength(2);
+    // nothing is stuck: the view is live, the overlay is gone and the cell shows what Python has
+    expect(el.querySelector(".rnnw-link").hidden).toBe(true);
+    input.blur();
+    expect(input.value).toBe("1");
   });
 
   it("a closed comm (ipywidgets' comm_live_update) makes the view read-only at once", async () => {
