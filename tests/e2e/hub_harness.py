@@ -319,3 +319,100 @@ def wait_server_ready(hub: Hub, user: str, timeout: float = 120.0) -> dict:
             last = e
         time.sleep(0.3)
     raise TimeoutError(f"{user}'s server not ready in {timeout} s; last {last}\n{hub.log()}")
+
+
+# ---- grading the homework templates (notebooks/homework/) -------------------------------------
+# Used by tests/test_homework_templates.py and test_hub.py. Both graders run the notebook again
+# from the top in a fresh kernel, with JUPYTERHUB_USER set to the student's name: that is how
+# the kernel draws the same variant the student had on the hub (Exercise's default seed).
+
+HOMEWORK = REPO / "notebooks" / "homework"
+OTTER_TEMPLATE = HOMEWORK / "otter" / "rnn_by_hand.ipynb"
+NBGRADER_COURSE = HOMEWORK / "nbgrader"
+ASSIGNMENT = "rnn_by_hand"
+NOTEBOOK = "rnn_by_hand.ipynb"
+
+
+def grading_env(student: str | None = None) -> dict:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # nbgrader runs `alembic`
+    env.pop("JUPYTERHUB_USER", None)
+    if student is not None:
+        env["JUPYTERHUB_USER"] = student
+    return env
+
+
+def _run(cmd: list[str], cwd: Path, env: dict, timeout: float = 180.0) -> str:
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return r.stdout + r.stderr
+
+
+def otter_assign(dest: Path) -> tuple[Path, Path]:
+    """`otter assign` on the template: (the student's notebook, the autograder zip)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(OTTER_TEMPLATE, dest / NOTEBOOK)
+    _run([str(BIN / "otter"), "assign", NOTEBOOK, "dist"], dest, grading_env())
+    (zip_path,) = (dest / "dist" / "autograder").glob("*.zip")
+    return dest / "dist" / "student" / NOTEBOOK, zip_path
+
+
+def otter_grade(autograder: Path, submission: Path, student: str, workdir: Path) -> tuple[float, float]:
+    """`otter run` (no container) on one submission: (score, max score) from results.json."""
+    out = workdir / f"otter-{student}"
+    out.mkdir(parents=True, exist_ok=True)
+    _run(
+        [str(BIN / "otter"), "run", "-a", str(autograder), "-o", str(out), str(submission)],
+        workdir,
+        grading_env(student),
+    )
+    tests = json.loads((out / "results.json").read_text())["tests"]
+    graded = [t for t in tests if t.get("max_score") is not None]
+    return sum(t["score"] for t in graded), sum(t["max_score"] for t in graded)
+
+
+def nbgrader_generate(dest: Path) -> tuple[Path, Path]:
+    """A copy of the nbgrader course with the assignment generated: (course dir, released notebook)."""
+    shutil.copytree(NBGRADER_COURSE, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "gradebook.db"))
+    _run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], dest, grading_env())
+    return dest, dest / "release" / ASSIGNMENT / NOTEBOOK
+
+
+def nbgrader_grade(course: Path, submission: Path, student: str) -> tuple[float, float]:
+    """Submit `submission` as `student`, `nbgrader autograde` it: (score, max score) from the gradebook."""
+    target = course / "submitted" / student / ASSIGNMENT
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(submission, target / NOTEBOOK)
+    _run(
+        [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--student", student, "--force"], course, grading_env(student)
+    )
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(ASSIGNMENT, student)
+        return float(sub.score), float(sub.max_score)
+
+
+def answer_lines(answers: dict) -> dict[str, str]:
+    """{blank: value} -> {blank: 'ex.check("h2", [1.0, 17.0])'} (what a student writes)."""
+    return {name: f"ex.check({name!r}, {value!r})".replace("'", '"') for name, value in answers.items()}
+
+
+def fill_answers(notebook: Path, answers: dict, dest: Path) -> Path:
+    """A student's copy of `notebook` with each blank's answer cell completed (the cell that shows
+    `# ex.check("h2", ...)`)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    lines = answer_lines(answers)
+    done = set()
+    for cell in nb.cells:
+        for name, line in lines.items():
+            if cell.cell_type == "code" and f'# ex.check("{name}",' in cell.source:
+                cell.source = cell.source.rstrip("\n") + "\n" + line
+                done.add(name)
+    missing = set(lines) - done
+    assert not missing, f"no answer cell for {missing} in {notebook}"
+    nbformat.write(nb, dest)
+    return dest
