@@ -244,6 +244,17 @@ def test_bad_answer_message_gets_a_message_and_costs_nothing(bad):
     assert rec.custom()[-1] == {"type": "pong", "id": 9}
 
 
+def test_the_page_cannot_write_the_exercise_trait_or_send_odd_names():
+    ex = tom()
+    before = ex.exercise
+    ex.set_state({"exercise": {"score": 3}})
+    assert ex.exercise == before and ex.score() == 0 and ex.error_field == "exercise"
+    rec = Recorder(ex)
+    ex._on_page_msg(ex, {"type": "answer", "id": 1, "blank": ["h2"], "value": 1}, [])
+    ex._on_page_msg(ex, {"type": "answer", "id": 2, "blank": {"a": 1}, "value": 1}, [])
+    assert [a["ok"] for a in rec.custom()] == [False, False]
+
+
 def test_numbers_are_fixed():
     ex = tom()
     with pytest.raises(t.TraitError, match="exercise"):

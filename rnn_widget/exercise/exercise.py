@@ -365,7 +365,8 @@ class Exercise(RNNWidget):
             (result,) = self._answer(content.get("blank"), content.get("value"))
         except AnswerError as e:
             text = str(e)
-            slot = (self._slots or {}).get(content.get("blank"))  # type: ignore[arg-type]
+            blank = content.get("blank")
+            slot = (self._slots or {}).get(blank) if isinstance(blank, str) else None
             if slot is not None:
                 slot.message = text
             ack.update(ok=False, error=text)
@@ -373,6 +374,18 @@ class Exercise(RNNWidget):
             ack.update(status=result["status"], hint=result["hint"], attempts_left=result["attempts_left"])
         self._publish_exercise()
         self.send(ack)  # after the traits, as the edit ack
+
+    def set_state(self, sync_data):
+        """State from the page; `exercise` is Python's and is put back (the score lives in Python)."""
+        if "exercise" in sync_data:
+            self._echo({"exercise": sync_data["exercise"]})
+            sync_data = {k: v for k, v in sync_data.items() if k != "exercise"}
+            with self.hold_sync():
+                self.send_state(["exercise"])
+                self.error = "exercise is computed in Python and cannot be set from the page"
+                self.error_field = "exercise"
+        if sync_data:
+            super().set_state(sync_data)
 
     # -- fixed numbers ----------------------------------------------------------------------
     def _candidate(self, edits: dict):
