@@ -102,3 +102,25 @@ describe("every part that reads a trait is redrawn when it changes", () => {
     });
   }
 });
+
+describe("a part re-runs only when something it read changed", () => {
+  it("a weight edit does not redraw what reads only the display names (even when they mark a transpose)", async () => {
+    const state = { ...base(), convention: "row", names_convention: "column", display_names: { W_hh: "A" } };
+    const model = new FakeModel(state, { recompute: false });
+    const el = render(model);
+    await settle();
+    const errorBox = el.querySelector(".rnnw-error");
+    expect(errorBox.textContent).toBe("W_xh: not a number");
+    const records = [];
+    const observer = new MutationObserver((r) => records.push(...r));
+    observer.observe(errorBox, { childList: true, characterData: true, subtree: true });
+    model.publish("params", CHANGES.params(state));
+    await settle();
+    observer.disconnect();
+    expect(records).toEqual([]);
+    // and a name change does redraw it
+    model.publish("display_names", { W_xh: "B" });
+    await settle();
+    expect(errorBox.textContent).toBe("B\u1d40 (W_xh): not a number");
+  });
+});

@@ -78,8 +78,15 @@ export function shownNames(get) {
  */
 export function createStore(read, { afterFlush = () => {} } = {}) {
   const traits = Object.fromEntries(TRAITS.map((k) => [k, signal(read(k))]));
-  // display names as shown: a new value only when they change (a weight edit leaves them be)
-  const names = computed(() => shownNames((k) => traits[k].value));
+  // Display names as shown. They read params (a transposed matrix is marked) but change only when
+  // a shape does: an equal value keeps the old object, so a weight edit redraws no name.
+  /** @type {Record<string, string> | null} */
+  let lastNames = null;
+  const names = computed(() => {
+    const value = shownNames((k) => traits[k].value);
+    if (lastNames === null || !sameValue(value, lastNames)) lastNames = value;
+    return lastNames;
+  });
   // read by every part: bumping it redraws everything (after a refused edit, after read-only)
   const epoch = signal(0);
   const pending = new Set();
