@@ -204,6 +204,13 @@ def test_follow_through_loss_from_the_students_outputs():
     assert ex.check("loss", 14.5)["right"]
 
 
+def test_a_preset_with_targets_for_gradient_blanks():
+    ex = tom(["dh4", "loss"], targets=[[0], [0], [0], [0]], attempts=None)
+    # y = 3, 16, 28, 40 (seed 000); squared loss = (9 + 256 + 784 + 1600) / 2; dL/dh4 = (y4 - 0) C^T
+    assert ex.check("loss", 1324.5)["right"]
+    assert ex.check("dh4", [-40, 40])["entries"][1]["right"]
+
+
 # -- the page ---------------------------------------------------------------------------
 def test_answer_message_is_acknowledged_after_the_trait():
     ex = tom()

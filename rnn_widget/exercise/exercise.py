@@ -12,6 +12,7 @@ The numbers of an exercise are fixed: edits and training are refused.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -152,10 +153,15 @@ class Exercise(RNNWidget):
     @classmethod
     def from_preset(cls, preset, **kwargs) -> Exercise:
         """An exercise on a preset (a `Preset` or its name): ``Exercise.from_preset("tom_yeh",
-        blanks=["h2", "y2", "h3"])``; the variant's seed is drawn with the preset's name."""
+        blanks=["h2", "y2", "h3"])``; the variant's seed is drawn with the preset's name.
+        ``targets=`` (for gradient and loss blanks), ``inputs=``, ``h0=``, ``c0=`` replace the preset's."""
         from .. import presets
 
         p = presets.load(preset) if isinstance(preset, str) else preset
+        # targets (for gradient blanks), inputs or initial states given here replace the preset's
+        given = {k: kwargs.pop(k) for k in ("inputs", "h0", "c0", "targets") if k in kwargs}
+        if given:
+            p = dataclasses.replace(p, **given)
         kwargs.setdefault("name", p.name)
         ex = super().from_preset(p, **kwargs)
         assert isinstance(ex, Exercise)
