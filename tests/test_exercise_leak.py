@@ -200,3 +200,21 @@ def test_backward_blank_keeps_the_forward_pass():
     search(wire, ex, values, plain=plain)
     assert ex.trace["layers"][0]["values"]["h"] == plain.trace["layers"][0]["values"]["h"]
     assert ex.trace["grads"]["dh"][0][2] == plain.trace["grads"]["dh"][0][2]  # a later step: shown
+
+
+def test_the_comm_open_message_carries_no_blank(monkeypatch):
+    """The state the comm opens with (ipywidgets' Widget.open), captured at the comm itself."""
+    import ipywidgets.widgets.widget as ipw
+
+    opened = Wire()
+    create = ipw.comm.create_comm
+
+    def capture(**args):
+        opened.add(args.get("data", {}), args.get("buffers"))
+        return create(**args)
+
+    monkeypatch.setattr(ipw.comm, "create_comm", capture)
+    ex = make("tom_yeh", ["h2", "y2", "h3"], seed=None)
+    assert opened.texts, "the comm was opened through create_comm"
+    assert not any(opened.finds(v) for v in (17.0, 16.0, 28.0, -11.0))
+    ex.close()
