@@ -371,3 +371,18 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05, what: s
             last = e
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}; last: {last!r}")
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    """A notebook at `path` with one code cell per source (no outputs), Python 3 kernel."""
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": s, "execution_count": None, "outputs": []} for s in sources
+    ]
+    nb = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    Path(path).write_text(json.dumps(nb, indent=1))
+    return Path(path)
