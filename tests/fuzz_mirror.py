@@ -2,8 +2,8 @@
 sends (docs/protocol.md) and nothing else, so that after every edit its copy of the traits can be
 compared with Python's.
 
-- It is installed as the widget instance's ``_send``: every message goes through strict JSON
-  (no NaN or infinity, nothing JSON cannot hold, as on the websocket), then binary buffers are put
+- It is installed as the widget instance's ``_send``: every message goes through JSON as
+  jupyter_client packs it (no NaN or infinity; numpy numbers as numbers), then binary buffers are put
   back at their ``buffer_paths`` and ``{"$packed": shape, "data": bytes}`` arrays are decoded as
   little-endian float64, as js/packed.js does.
 - ``update`` and ``echo_update`` messages overwrite the traits they carry; custom messages
@@ -17,6 +17,7 @@ import json
 
 import numpy as np
 from ipywidgets import Widget
+from jupyter_client.jsonutil import json_default
 from ipywidgets.widgets.widget import _put_buffers, _remove_buffers
 
 
@@ -109,7 +110,8 @@ class PageMirror:
 
     def _apply(self, msg, buffers):
         try:
-            data = json.loads(json.dumps(msg, allow_nan=False))
+            # as jupyter_client packs a message: numpy integers become ints, no NaN or infinity
+            data = json.loads(json.dumps(msg, allow_nan=False, default=json_default))
         except (TypeError, ValueError) as e:
             if msg.get("method") != "echo_update":
                 self.problems.append(f"message not valid JSON ({e}): {str(msg)[:300]}")
