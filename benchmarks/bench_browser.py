@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import statistics
 import sys
@@ -363,6 +364,7 @@ def main(argv=None):
             if mode == "nodelay" and not results[mode]["nodelay_logged"]:
                 print("  WARNING: the nodelay extension did not log that it loaded", file=sys.stderr)
     print(table(results))
+    print(f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
     return results
 
 

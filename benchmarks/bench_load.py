@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -301,6 +302,7 @@ def main(argv=None):
             print(f"== {mode} server", file=sys.stderr)
             results[mode] = run_server(mode, args, chromium, Path(d), p)
     print(table(results, args.widgets))
+    print(f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
     return results
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -405,6 +406,7 @@ def main(argv=None):
             print(f"== {mode} server", file=sys.stderr)
             results[mode] = run_server(mode, args, chromium, Path(d), p, probe)
     print(table(results))
+    print(f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
     return results
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import shutil
 import sys
 import tempfile
@@ -155,6 +156,7 @@ def main(argv=None):
         a, b = r[("idle", kind)], r[("training", kind)]
         print(f"| {name} | {a['p50']:.1f} / {a['p95']:.1f} | {b['p50']:.1f} / {b['p95']:.1f} (lost {b['lost']}) |")
     print(f"\n({r['steps_during_edits']} SGD steps ran while the edits were measured.)")
+    print(f"(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
 
 
 if __name__ == "__main__":
