@@ -21,7 +21,8 @@ from rnn_widget.core import Network, Spec
 from rnn_widget.exercise import Exercise, make
 from rnn_widget.widget import RNNWidget
 
-_NUMBER = re.compile(r"-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?")
+#: a number in JSON text; not digits inside a word such as a model id ("IPY_MODEL_3a16f...")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?(?![\w.])")
 
 
 def _without_bundle(state: dict) -> dict:
