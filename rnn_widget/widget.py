@@ -161,6 +161,18 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         options.update(kwargs)
         return cls(p.network, p.inputs, h0=p.h0, c0=p.c0, targets=p.targets, **options)
 
+    @classmethod
+    def exercise(cls, preset, blanks, **options):
+        """Homework: `blanks` (e.g. ``["h2", "y2", "h3"]``) are left open in the page, checked in
+        Python with hints, and scored (`rnn_widget.exercise.Exercise`; options in its docstring).
+
+        `preset` is a preset or its name, or a `Network` (then give ``inputs=``, ``targets=``)."""
+        from .exercise import Exercise
+
+        if isinstance(preset, Network):
+            return Exercise(preset, blanks=blanks, **options)
+        return Exercise.from_preset(preset, blanks=blanks, **options)
+
     # -- reading from Python --------------------------------------------------------------
     @property
     def network(self) -> Network:

@@ -124,7 +124,7 @@ def test_right_answers_score_one_point_per_blank():
     assert ex.score() == 3 == ex.max_score
     assert ex.results == {s: "right" for s in ex.blanks}
     assert ex.answers == {"h2[1]": 1.0, "h2[2]": 17.0, "y2": 16.0, "h3[1]": 0.0, "h3[2]": 28.0}
-    assert ex.exercise["score"] == 3 and ex.exercise["max_score"] == 3
+    assert ex.homework["score"] == 3 and ex.homework["max_score"] == 3
 
 
 def test_default_tolerance_is_hand_precision():
@@ -143,7 +143,7 @@ def test_tolerance_option():
     assert ex.check("h1[1]", -0.834)["right"]
     ex = make("lecture_tanh", ["h1[1]"], seed=None, tolerance={"abs": 0, "rel": 0.1})
     assert ex.check("h1[1]", -0.9)["right"]  # within 10%
-    assert ex.exercise["settings"]["tolerance"] == {"abs": 0.0, "rel": 0.1}
+    assert ex.homework["settings"]["tolerance"] == {"abs": 0.0, "rel": 0.1}
     with pytest.raises(ValueError, match="tolerance"):
         tom(tolerance="close")
 
@@ -173,7 +173,7 @@ def test_bad_input_costs_nothing(bad):
         ex.check("y2", bad)
     assert len(str(info.value)) < 200
     assert ex.answers["y2"] == 3.0 and ex.results["y2"] == "wrong"
-    assert ex.exercise["blanks"][0]["attempts_left"] == 1
+    assert ex.homework["blanks"][0]["attempts_left"] == 1
     with pytest.raises(AnswerError):
         ex.check("h2", bad)  # a blank of two entries takes a list of two numbers
     with pytest.raises(AnswerError, match="2 entries"):
@@ -230,7 +230,7 @@ def test_answer_message_is_acknowledged_after_the_trait():
     assert acks[1]["status"] == "wrong" and "before ReLU" in acks[1]["hint"]
     updates = [m for m in rec.sent if m.get("method") == "update"]
     assert updates and rec.sent.index(updates[-1]) < rec.sent.index(rec.sent[-1])
-    slot = {b["name"]: b for b in ex.exercise["blanks"]}
+    slot = {b["name"]: b for b in ex.homework["blanks"]}
     assert slot["h2[2]"]["status"] == "right" and slot["h2[2]"]["value"] == 17
     assert slot["h3[1]"]["value"] is None and slot["h3[1]"]["hint"] == acks[1]["hint"]
     assert slot["h3[1]"]["path"] == ["layers", 0, "values", "h"] and slot["h3[1]"]["index"] == [2, 0]
@@ -243,7 +243,7 @@ def test_bad_answer_message_gets_a_message_and_costs_nothing(bad):
     ex._on_page_msg(ex, {"type": "answer", "id": 7, "blank": "y2", "value": bad}, [])
     (ack,) = rec.custom()
     assert ack["ok"] is False and "y2" in ack["error"] and len(ack["error"]) < 200
-    slot = {b["name"]: b for b in ex.exercise["blanks"]}["y2"]
+    slot = {b["name"]: b for b in ex.homework["blanks"]}["y2"]
     assert slot["message"] == ack["error"] and slot["attempts_left"] == 3 and slot["status"] == "open"
     ex._on_page_msg(ex, {"type": "answer", "id": 8, "blank": "nope", "value": 1}, [])
     assert rec.custom()[-1]["ok"] is False
@@ -253,9 +253,9 @@ def test_bad_answer_message_gets_a_message_and_costs_nothing(bad):
 
 def test_the_page_cannot_write_the_exercise_trait_or_send_odd_names():
     ex = tom()
-    before = ex.exercise
-    ex.set_state({"exercise": {"score": 3}})
-    assert ex.exercise == before and ex.score() == 0 and ex.error_field == "exercise"
+    before = ex.homework
+    ex.set_state({"homework": {"score": 3}})
+    assert ex.homework == before and ex.score() == 0 and ex.error_field == "homework"
     rec = Recorder(ex)
     ex._on_page_msg(ex, {"type": "answer", "id": 1, "blank": ["h2"], "value": 1}, [])
     ex._on_page_msg(ex, {"type": "answer", "id": 2, "blank": {"a": 1}, "value": 1}, [])
@@ -322,7 +322,7 @@ def test_variants_are_reproducible_different_and_hand_friendly(monkeypatch):
 def test_default_seed_is_the_hub_user_and_the_teacher_regenerates_the_key(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_USER", "carol")
     student = make("lecture_tanh", ["h2"])
-    assert student.seed == "carol" and student.exercise["settings"]["variant"] is True
+    assert student.seed == "carol" and student.homework["settings"]["variant"] is True
     monkeypatch.delenv("JUPYTERHUB_USER")
     assert make("lecture_tanh", ["h2"]).seed is None  # outside a hub: the preset's own numbers
     teacher = answer_key("lecture_tanh", ["h2"], seed="carol")

@@ -116,7 +116,7 @@ def test_tom_yeh_blanks_are_nowhere(wire):
     assert all(v is None for k in ("a", "h", "xw", "hw") for v in tr["layers"][0]["values"][k][1])
     assert tr["y"][1] == [None] and tr["y"][2] == [None]  # y3 = C h3 gives h3 away in one step
     assert tr["layers"][0]["values"]["h"][0] == [3, 6] and tr["y"][0] == [3]  # the rest is shown
-    assert ex.exercise["blanks"][0]["value"] is None
+    assert ex.homework["blanks"][0]["value"] is None
 
 
 def test_right_answer_opens_its_value_only(wire):

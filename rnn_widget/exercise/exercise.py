@@ -106,7 +106,7 @@ class Exercise(RNNWidget):
     None keeps the given numbers).
     """
 
-    exercise = t.Dict(
+    homework = t.Dict(
         help="The blanks (name, where in the trace, status, attempts left, hint), the score and the settings (read-only)."
     ).tag(sync=True)
 
@@ -203,7 +203,7 @@ class Exercise(RNNWidget):
 
     def _publish_exercise(self) -> None:
         with self.hold_sync():
-            self.exercise = self._exercise_json()
+            self.homework = self._exercise_json()
             self.trace = self._page_trace(self._state)
 
     def _exercise_json(self) -> dict:
@@ -382,14 +382,14 @@ class Exercise(RNNWidget):
         self.send(ack)  # after the traits, as the edit ack
 
     def set_state(self, sync_data):
-        """State from the page; `exercise` is Python's and is put back (the score lives in Python)."""
-        if "exercise" in sync_data:
-            self._echo({"exercise": sync_data["exercise"]})
-            sync_data = {k: v for k, v in sync_data.items() if k != "exercise"}
+        """State from the page; `homework` is Python's and is put back (the score lives in Python)."""
+        if "homework" in sync_data:
+            self._echo({"homework": sync_data["homework"]})
+            sync_data = {k: v for k, v in sync_data.items() if k != "homework"}
             with self.hold_sync():
-                self.send_state(["exercise"])
-                self.error = "exercise is computed in Python and cannot be set from the page"
-                self.error_field = "exercise"
+                self.send_state(["homework"])
+                self.error = "homework is computed in Python and cannot be set from the page"
+                self.error_field = "homework"
         if sync_data:
             super().set_state(sync_data)
 
