@@ -248,7 +248,7 @@ def pack_arrays(value, _widget=None):
     """The `trace` trait as sent to the page: every large numeric array (nested lists) becomes
     ``{"$packed": shape, "data": <little-endian float64 bytes>}``, which ipywidgets sends as a
     binary buffer: no float formatting in Python, no JSON parsing of numbers in the page. Small
-    arrays stay plain JSON. js/packed.js undoes it."""
+    arrays stay plain JSON. js/data/packed.js undoes it."""
     if isinstance(value, dict):
         return {k: pack_arrays(v) for k, v in value.items()}
     if isinstance(value, list) and value:

@@ -13,7 +13,7 @@ from rnn_widget.core import Network, Spec
 
 
 def unpack(value):
-    """What js/packed.js does, in Python."""
+    """What js/data/packed.js does, in Python."""
     if isinstance(value, dict) and "$packed" in value:
         return np.frombuffer(bytes(value["data"]), dtype="<f8").reshape(value["$packed"]).tolist()
     if isinstance(value, dict):

@@ -43,7 +43,7 @@ def as_sequence(what: str, value, width: int, *, allow_empty: bool = False) -> n
     return arr
 
 
-#: The largest magnitude a number may have: the page refuses larger ones too (js/parse.js LIMIT).
+#: The largest magnitude a number may have: the page refuses larger ones too (js/data/parse.js LIMIT).
 NUMBER_LIMIT = 1e6
 #: Numeric element types accepted in arrays; bool and text are refused even where numpy would cast them.
 _NUMERIC = (int, float, np.integer, np.floating)
@@ -87,7 +87,7 @@ def sgd_options(lr, momentum) -> tuple[float, float]:
 
 def _floats(what: str, value) -> np.ndarray:
     """`value` as a float array. Only real numbers count: True, "3" or "１２" are refused here as
-    they are in the page (js/parse.js), although numpy would read them."""
+    they are in the page (js/data/parse.js), although numpy would read them."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
         return value.astype(float)
     if isinstance(value, (str, bytes)):
