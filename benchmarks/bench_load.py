@@ -289,8 +289,17 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--widgets", type=int, default=20)
     ap.add_argument("--edits", type=int, default=30)
+    ap.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS for the kernels (default: unset, numpy's choice)",
+    )
     ap.add_argument("--servers", default="stock,nodelay")
     args = ap.parse_args(argv)
+    if args.blas_threads is not None:  # the servers' kernels inherit the environment
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.blas_threads)
     chromium = find_chromium()
     if chromium is None:
         sys.exit("no chromium found (apt-get install -y chromium)")
@@ -302,7 +311,8 @@ def main(argv=None):
             print(f"== {mode} server", file=sys.stderr)
             results[mode] = run_server(mode, args, chromium, Path(d), p)
     print(table(results, args.widgets))
-    print(f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    print(f"\n(BLAS threads in the kernels: {args.blas_threads or 'unset (numpy default)'})")
+    print(f"(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
     return results
 
 

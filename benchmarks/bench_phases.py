@@ -390,9 +390,18 @@ def table(results):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--edits", type=int, default=30)
+    ap.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS for the kernels (default: unset, numpy's choice)",
+    )
     ap.add_argument("--servers", default="nodelay,stock")
     ap.add_argument("--cases", default="tom_yeh,lstm,big")
     args = ap.parse_args(argv)
+    if args.blas_threads is not None:  # the servers' kernels inherit the environment
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.blas_threads)
     args.cases = args.cases.split(",")
     chromium = find_chromium()
     if chromium is None:
@@ -406,7 +415,8 @@ def main(argv=None):
             print(f"== {mode} server", file=sys.stderr)
             results[mode] = run_server(mode, args, chromium, Path(d), p, probe)
     print(table(results))
-    print(f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    print(f"\n(BLAS threads in the kernels: {args.blas_threads or 'unset (numpy default)'})")
+    print(f"(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
     return results
 
 
