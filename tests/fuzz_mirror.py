@@ -18,7 +18,7 @@ import json
 import numpy as np
 from ipywidgets import Widget
 from jupyter_client.jsonutil import json_default
-from ipywidgets.widgets.widget import _put_buffers, _remove_buffers
+from ipywidgets.widgets.widget import _remove_buffers
 
 
 def unpack(value):
@@ -35,6 +35,32 @@ def unpack(value):
     if isinstance(value, list):
         return [unpack(v) for v in value]
     return value
+
+
+def unpack_at(state, paths, buffers):
+    """Put each binary buffer back and decode the ``{"$packed": shape}`` object that holds it
+    (a buffer path ends in that object's "data"), as js/packed.js does."""
+    for path, buf in zip(paths, buffers):
+        if len(path) < 2 or path[-1] != "data":
+            raise ValueError(f"a binary buffer at {path}, not in a packed array")
+        *outer, key, _ = path
+        parent = state
+        for p in outer:
+            parent = parent[p]
+        packed = parent[key]
+        if not isinstance(packed, dict) or "$packed" not in packed:
+            raise ValueError(f"a binary buffer at {path} outside a packed array")
+        parent[key] = np.frombuffer(buf, dtype="<f8").reshape(packed["$packed"]).tolist()
+    if _has_packed(state):
+        raise ValueError("a packed array without its buffer")
+
+
+def _has_packed(value):
+    if isinstance(value, dict):
+        return "$packed" in value or any(_has_packed(v) for v in value.values() if isinstance(v, (dict, list)))
+    if isinstance(value, list) and value and isinstance(value[0], (dict, list)):
+        return any(_has_packed(v) for v in value if isinstance(v, (dict, list)))
+    return False
 
 
 def _unpacked_big(value):
@@ -129,16 +155,15 @@ class PageMirror:
                 self.problems.append(f"{len(paths)} buffer paths for {len(bufs)} buffers")
                 return
             if method == "update":
-                for k in ("params", "inputs", "targets", "trace"):
+                for k in ("params", "inputs", "targets"):
                     if k in state:
                         big = _unpacked_big(state[k])
                         if big:
                             self.problems.append(f"{k} sends {big} numbers as JSON (docs/protocol.md: packed from 256)")
             self.packed += len(bufs)
-            _put_buffers(state, paths, bufs)
             try:
-                state = {k: unpack(v) for k, v in state.items()}
-            except ValueError as e:
+                unpack_at(state, paths, bufs)
+            except (ValueError, KeyError, IndexError, TypeError) as e:
                 self.problems.append(f"bad packed array: {e}")
                 return
             self.state.update(state)

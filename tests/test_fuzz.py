@@ -485,7 +485,7 @@ class Fuzzer:
             "page_params": 6, "page_inputs": 4, "page_states": 3, "page_targets": 3, "page_spec": 5,
             "page_view": 6, "page_readonly": 2, "page_training": 5, "page_junk": 2,
             "py_params": 4, "py_set": 5, "py_entry": 3, "py_inputs": 4, "py_states": 2, "py_targets": 3,
-            "py_spec": 4, "py_view": 3, "py_names": 1, "py_training": 5, "slider": 7,
+            "py_spec": 4, "py_view": 3, "py_names": 1, "py_training": 5, "slider": 7, "py_same": 3,
         }
         names = list(kinds)
         return rng.choices(names, weights=[kinds[k] for k in names])[0]
@@ -937,6 +937,19 @@ class Fuzzer:
             return out
         spec = hostile_spec(rng, w.spec)
         return self.python("w.spec = hostile", lambda: setattr(w, "spec", spec), False, message=spec)
+
+    def do_py_same(self):
+        """Assign a model trait the value it holds (traitlets then fires no change)."""
+        rng, w = self.rng, self.w
+        name = rng.choice(["spec", "params", "inputs", "h0", "c0", "targets", "bptt"])
+        value = json.loads(json.dumps(getattr(w, name)))
+        if name in ("params", "inputs", "h0", "c0", "targets"):
+            exp = self.whole_expectation({name: value})
+        else:
+            exp = [{}]
+        out = self.python(f"w.{name} = w.{name}", lambda: setattr(w, name, value), True, exp, message=name)
+        out[0].verdict = "either"
+        return out
 
     def do_py_view(self):
         rng, w = self.rng, self.w
