@@ -2,16 +2,21 @@
 // {"type": "edit"} messages with only the changed entries, at most one in flight per view, newer
 // changes merged while it waits and sent when its ack comes; the entries not acknowledged yet are
 // laid over the traits so a scrub never jumps back. It also watches the kernel: an edit or ping
-// without an answer turns the status to "waiting", then "dead" (the view says so and stops editing).
+// without an answer turns the status to "waiting", then "silent" (a busy or lost kernel: the view
+// says so and stops editing); a comm known closed (kernel restart, shutdown) is "dead".
 import { applyEdits, EDIT_FIELDS, fieldsOf, mergeEdit } from "../data/edits.js";
 
 /** No answer for this long: "Waiting for the kernel". */
 export const WAIT_MS = 2000;
-/** No answer for this long: not connected, read-only until an answer arrives. */
+/** No answer for this long: "silent" (busy or gone), read-only until an answer arrives. */
 export const DEAD_MS = 10000;
 
 /** @typedef {import("../data/edits.js").Edit} Edit */
-/** @typedef {"ok" | "waiting" | "dead"} LinkStatus */
+/**
+ * ok: answers come; waiting: no answer for 2 s; silent: none for 10 s (a running cell, or a kernel
+ * gone without telling); dead: the comm is known closed. Silent and dead edit nothing.
+ * @typedef {"ok" | "waiting" | "silent" | "dead"} LinkStatus
+ */
 
 let views = 0;
 const newViewId = () => `v${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}${++views}`;
@@ -24,8 +29,10 @@ const newViewId = () => `v${Date.now().toString(36)}${Math.random().toString(36)
  *   onStatus?: (status: LinkStatus) => void,
  *   isDisconnected?: () => boolean,
  *   sizes?: () => {inputSize?: number, outputSize?: number},
+ *   onAnswer?: (blank: string, ack: Record<string, any> | null) => void,
  *   timers?: {setTimeout: typeof setTimeout, clearTimeout: typeof clearTimeout},
- * }} [opts]
+ * }} [opts] onAnswer: the ack of an answer (docs/protocol.md, "Answers from the page"), or null
+ *   when it will never come (a later request was answered first)
  */
 export function createEditChannel(model, opts = {}) {
   const {
@@ -34,6 +41,7 @@ export function createEditChannel(model, opts = {}) {
     onStatus = () => {},
     isDisconnected = () => false,
     sizes = () => ({}),
+    onAnswer = () => {},
     timers = globalThis,
   } = opts;
   let count = 0;
@@ -76,11 +84,14 @@ export function createEditChannel(model, opts = {}) {
     }, WAIT_MS);
     deadTimer = timers.setTimeout(() => {
       deadTimer = 0;
-      setStatus("dead");
+      if (status !== "dead") setStatus("silent");
     }, DEAD_MS);
   };
 
-  /** @param {{type: string, id: string, edits?: Edit[]}} msg */
+  /** @type {Map<string, string>} */
+  const answers = new Map(); // id -> blank of each answer without an ack
+
+  /** @param {{type: string, id: string, edits?: Edit[], blank?: string, value?: number}} msg */
   const request = (msg) => {
     outstanding.set(msg.id, count);
     arm();
@@ -124,15 +135,26 @@ export function createEditChannel(model, opts = {}) {
     // The kernel answers in order: a request older than this answer that has none never will
     // (its handler failed). Give up on it, so the view does not wait for ever.
     let lost = false;
+    /** @type {string[]} */
+    const lostAnswers = [];
     for (const [id, s] of outstanding) {
       if (s >= seq) continue;
       outstanding.delete(id);
       pings.delete(id);
       if (inflight?.id === id) lost = true;
+      const blank = answers.get(id);
+      if (blank !== undefined) lostAnswers.push(blank);
+      answers.delete(id);
     }
     clearTimers();
     setStatus("ok");
     if (outstanding.size) arm();
+    for (const blank of lostAnswers) onAnswer(blank, null);
+    const answered = answers.get(msg.id);
+    if (answered !== undefined) {
+      answers.delete(msg.id);
+      if (msg.type === "ack") onAnswer(answered, msg);
+    }
     // An ack: the traits already hold the effect (or, refused, the old value).
     if ((msg.type === "ack" && inflight?.id === msg.id) || lost) settle();
   };
@@ -163,7 +185,7 @@ export function createEditChannel(model, opts = {}) {
      * @param {Edit[]} edits
      */
     edit(edits) {
-      if (status === "dead" || disposed) return false;
+      if (!this.live || disposed) return false;
       for (const e of edits) mergeEdit(pending, e);
       version++;
       onOverlay(fieldsOf(edits));
@@ -171,6 +193,21 @@ export function createEditChannel(model, opts = {}) {
       return true;
     },
     ping,
+    /**
+     * Send a homework answer ({"type": "answer"}) on the same line: its id is this view's, its ack
+     * keeps the kernel status like an edit's. Returns false, sending nothing, when not connected.
+     * @param {string} blank a slot name from the homework trait, such as "h2[1]"
+     * @param {number} value
+     */
+    answer(blank, value) {
+      if (!this.live || disposed) return false;
+      const id = nextId();
+      answers.set(id, blank);
+      request({ type: "answer", id, blank, value });
+      if (status !== "dead") return true;
+      answers.delete(id); // the send threw: nothing went
+      return false;
+    },
     /** Start watching: ping now (a saved notebook reopened with another kernel has a dead comm). */
     start() {
       if (isDisconnected()) setStatus("dead");
@@ -178,6 +215,10 @@ export function createEditChannel(model, opts = {}) {
     },
     get status() {
       return status;
+    },
+    /** Whether edits go now (not silent, not dead). */
+    get live() {
+      return status !== "silent" && status !== "dead";
     },
     /** Edits not acknowledged yet, in the order Python applies them. */
     unacknowledged() {
@@ -199,7 +240,7 @@ export function createEditChannel(model, opts = {}) {
     /** The view goes: what was not sent yet still goes (a drag in progress lands), timers stop. */
     dispose() {
       if (disposed) return;
-      if (pending.size && status !== "dead") {
+      if (pending.size && status !== "dead" && status !== "silent") {
         try {
           model.send({ type: "edit", id: nextId(), edits: [...pending.values()] });
         } catch {

@@ -1,17 +1,20 @@
 // One number in an <input>, edited the same way everywhere (the matrix cells, the heat map's
-// floating input, later a homework answer slot): typing (Enter or leaving commits, Escape puts the
+// floating input, a homework answer slot): typing (Enter or leaving commits, Escape puts the
 // previous value back), what was typed is parsed and a refusal marks the input (aria-invalid) and
 // says why while the previous value stays and nothing is sent, Up/Down nudge by the step (sent when
 // the key goes up), and a sideways drag scrubs. The owner keeps the value and draws it.
+// `typingOnly` (an answer slot, where every commit costs an attempt): only Enter (or the owner's
+// commit(), a Check button) commits; leaving keeps the text, a refused text stays to be corrected,
+// no nudging, no scrubbing.
 import { formatForEditing } from "../data/format.js";
 import { parseNumber } from "../data/parse.js";
 import { attachScrub, modifier, roundTo } from "./drag.js";
 
 /**
  * @typedef {object} NumberFieldOptions
- * @property {() => number} value the value the field shows now
+ * @property {() => number | null} value the value the field shows now (null: none, an empty answer slot)
  * @property {(v: number) => void} set store a new value and draw it (before it is sent)
- * @property {(v: number) => string} format the text the input shows for a value
+ * @property {(v: number | null) => string} format the text the input shows for a value
  * @property {() => number} step scrub and nudge step
  * @property {(v: number, phase: "preview" | "commit") => void} onEdit a new value: "preview" while dragging or nudging, "commit" on release, Enter or leaving
  * @property {(message: string) => void} onMessage a refusal's message ("" clears it)
@@ -19,6 +22,7 @@ import { attachScrub, modifier, roundTo } from "./drag.js";
  * @property {() => void} [onEscape] after Escape put the previous value back
  * @property {() => void} [onBlur] after leaving the input committed what was typed
  * @property {() => void} [onClick] a press without a drag
+ * @property {boolean} [typingOnly] an answer slot: Enter commits, nothing else does (see above)
  */
 
 /**
@@ -50,7 +54,10 @@ export function attachNumberField(input, o) {
     if (!parsed.ok) {
       input.setAttribute("aria-invalid", "true");
       o.onMessage(parsed.message);
-      show(before); // the previous value stays displayed (and the trace with it); nothing is sent
+      // the previous value stays displayed (and the trace with it); nothing is sent. An answer
+      // slot keeps the text, marked, for the student to correct.
+      if (o.typingOnly) input.dataset.editing = "1";
+      else show(before);
       return;
     }
     clearInvalid();
@@ -76,10 +83,10 @@ export function attachNumberField(input, o) {
       clearInvalid();
       if (o.onEscape) o.onEscape();
       else input.select();
-    } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !input.readOnly) {
+    } else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && !input.readOnly && !o.typingOnly) {
       e.preventDefault();
       const s = o.step() * modifier(e);
-      const v = roundTo(o.value() + (e.key === "ArrowUp" ? s : -s), s);
+      const v = roundTo((o.value() ?? 0) + (e.key === "ArrowUp" ? s : -s), s);
       input.dataset.editing = "";
       clearInvalid();
       o.set(v);
@@ -92,20 +99,20 @@ export function attachNumberField(input, o) {
   const onKeyUp = (/** @type {KeyboardEvent} */ e) => {
     if ((e.key === "ArrowUp" || e.key === "ArrowDown") && nudging) {
       nudging = false;
-      if (active()) o.onEdit(o.value(), "commit");
+      if (active()) o.onEdit(o.value() ?? 0, "commit");
     }
   };
   const onBlur = () => {
     if (input.dataset.scrubbing === "1") return; // the drag took the pointer, not the person
-    if (typing()) commit();
+    if (typing() && !o.typingOnly) commit();
     o.onBlur?.();
   };
   input.addEventListener("input", onInput);
   input.addEventListener("keydown", onKeyDown);
   input.addEventListener("keyup", onKeyUp);
   input.addEventListener("blur", onBlur);
-  const detachScrub = attachScrub(input, {
-    getValue: () => o.value(),
+  const scrub = {
+    getValue: () => o.value() ?? 0,
     getStep: () => o.step(),
     isTyping: typing,
     onPreview: (v) => {
@@ -125,7 +132,8 @@ export function attachNumberField(input, o) {
       if (document.activeElement === input) input.select(); // scrubbed after Enter: ready to type again
     },
     onClick: o.onClick,
-  });
+  };
+  const detachScrub = o.typingOnly ? () => {} : attachScrub(input, scrub);
 
   return {
     commit,

@@ -261,7 +261,7 @@ describe("packed traits", () => {
 });
 
 describe("a view that gets no answer says so", () => {
-  it("pings on render; waiting after 2 s, read-only after 10 s, live again when an answer arrives", async () => {
+  it("pings on render; waiting after 2 s, read-only after 10 s (busy or gone: not 'not connected'), live again when an answer arrives", async () => {
     vi.useFakeTimers();
     const { model, el } = setup({ answer: false });
     const ping = model.sent.find((m) => m.type === "ping");
@@ -273,7 +273,11 @@ describe("a view that gets no answer says so", () => {
     expect(banner.textContent).toBe("Waiting for the kernel\u2026");
     expect(cell(el, "A row 1 column 1").readOnly).toBe(false);
     await vi.advanceTimersByTimeAsync(DEAD_MS);
-    expect(banner.textContent).toBe("Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.");
+    expect(banner.textContent).toBe(
+      "No answer from the kernel for 10 s: it may be busy (a running cell) or gone. Edits are paused; if it restarted, run the cell again.",
+    );
+    expect(banner.dataset.status).toBe("silent");
+    expect(el.querySelector(".rnnw").classList.contains("is-readonly")).toBe(true);
     expect(cell(el, "A row 1 column 1").readOnly).toBe(true);
     expect(el.querySelector("[data-action=add-step]").disabled).toBe(true);
     expect(el.querySelector("[data-action=next]").disabled).toBe(true);
@@ -336,7 +340,24 @@ describe("a view that gets no answer says so", () => {
     el.classList.add("jupyter-widgets-disconnected"); // what the ipywidgets view does
     model.emit("comm_live_update");
     await flush();
-    expect(el.querySelector(".rnnw-link").textContent).toContain("Not connected");
+    expect(el.querySelector(".rnnw-link").textContent).toBe(
+      "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
+    );
+    expect(el.querySelector(".rnnw-link").dataset.status).toBe("dead");
+    expect(cell(el, "A row 1 column 1").readOnly).toBe(true);
+  });
+
+  it("a silent kernel whose comm then closes says 'not connected'", async () => {
+    vi.useFakeTimers();
+    const { model, el } = setup({ answer: false });
+    await vi.advanceTimersByTimeAsync(DEAD_MS + 10);
+    const banner = el.querySelector(".rnnw-link");
+    expect(banner.dataset.status).toBe("silent");
+    el.classList.add("jupyter-widgets-disconnected");
+    model.emit("comm_live_update");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(banner.dataset.status).toBe("dead");
+    expect(banner.textContent).toContain("Not connected to a kernel");
     expect(cell(el, "A row 1 column 1").readOnly).toBe(true);
   });
 

@@ -1,9 +1,13 @@
 // Whether the kernel answers (edit_channel.js): a banner inside the widget when an edit or ping has
-// no answer yet ("waiting"), and when there is none ("dead") the view turns read-only: number
-// cells readonly, buttons and menus disabled, until an answer arrives.
+// no answer yet ("waiting"); with none for 10 s ("silent": a running cell, or a kernel gone
+// without telling) or a comm known closed ("dead") the view turns read-only: number cells
+// readonly, buttons and menus disabled, until an answer arrives.
 
-const TEXT = {
+/** @type {Record<string, string>} */
+export const KERNEL_TEXT = {
   waiting: "Waiting for the kernel\u2026",
+  silent:
+    "No answer from the kernel for 10 s: it may be busy (a running cell) or gone. Edits are paused; if it restarted, run the cell again.",
   dead: "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
 };
 
@@ -42,19 +46,20 @@ export function createKernelStatus(root, banner, { onLive }) {
     onLive();
   }
   return {
-    /** @param {"ok" | "waiting" | "dead"} next */
+    /** @param {import("../editing/edit_channel.js").LinkStatus} next */
     show(next) {
       status = next;
+      const locked = next === "dead" || next === "silent";
       banner.hidden = next === "ok";
-      banner.textContent = next === "ok" ? "" : TEXT[next];
+      banner.textContent = next === "ok" ? "" : KERNEL_TEXT[next];
       banner.dataset.status = next;
-      root.classList.toggle("is-readonly", next === "dead");
-      if (next === "dead") lock();
+      root.classList.toggle("is-readonly", locked);
+      if (locked) lock();
       else unlock();
     },
-    /** After a redraw: new cells and buttons are locked too while dead. */
+    /** After a redraw: new cells and buttons are locked too while silent or dead. */
     refresh() {
-      if (status === "dead") lock();
+      if (status === "dead" || status === "silent") lock();
     },
   };
 }

@@ -54,14 +54,14 @@ export function mount(model, el) {
     afterFlush({ traceChanged }) {
       if (traceChanged) root.setAttribute("data-trace-rev", String(++traceRev));
       linking.refresh();
-      kernel.refresh(); // cells and buttons drawn anew are locked too while dead
+      kernel.refresh(); // cells and buttons drawn anew are locked too while silent or dead
     },
   });
   const { get } = store;
 
   /** @type {import("./parts/context.js").PartContext["send"]} */
   const send = (changes) => {
-    if (channel.status === "dead") return store.redrawAll();
+    if (!channel.live) return store.redrawAll();
     for (const [k, v] of Object.entries(changes)) model.set(k, v);
     model.save_changes();
   };
