@@ -18,53 +18,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "e2e"))
 from hub_harness import (  # noqa: E402
+    BLANKS,
+    all_right,
     fill_answers,
+    input_term_left_out,
     nbgrader_generate,
     nbgrader_grade,
     otter_assign,
     otter_grade,
+    python_score,
 )
 
 exercise = pytest.importorskip("rnn_widget.exercise", reason="the exercise engine (rnn_widget/exercise) is not here")
 
 pytestmark = pytest.mark.slow
-
-BLANKS = ["h2", "y2", "h3"]
-
-
-def key(student: str) -> dict:
-    return exercise.answer_key("tom_yeh", BLANKS, seed=student)
-
-
-def all_right(student: str) -> dict:
-    k = key(student)
-    return {"h2": [k["h2[1]"], k["h2[2]"]], "y2": k["y2"], "h3": [k["h3[1]"], k["h3[2]"]]}
-
-
-def input_term_left_out(student: str) -> tuple[dict, float]:
-    """All right but h2[1] = (A h1)[1], the input term B x2 left out: (answers, the wrong value)."""
-    ex = exercise.Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
-    A, B = ex.get("A", "column"), ex.get("B", "column")  # the weights are shown: only states are blanks
-    x = [row[0] for row in ex.inputs]
-    h1 = [max(0.0, v) for v in (B[:, 0] * x[0])]
-    wrong = float(A[0] @ h1)
-    ex.close()
-    answers = all_right(student)
-    assert wrong != answers["h2"][0], "this variant's mistake must differ from the answer"
-    answers["h2"] = [wrong, answers["h2"][1]]
-    return answers, wrong
-
-
-def python_score(student: str, answers: dict) -> tuple[float, int, dict]:
-    """What the exercise itself gives for these answers: (score, max score, results)."""
-    ex = exercise.Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
-    try:
-        for name, value in answers.items():
-            ex.check(name, value)
-        return ex.score(), ex.max_score, ex.results
-    finally:
-        ex.close()
-
 
 # ada: every blank right; bob: h2[1] without the input term (half of h2's point); cat: nothing.
 CASES = {

@@ -416,3 +416,52 @@ def fill_answers(notebook: Path, answers: dict, dest: Path) -> Path:
     assert not missing, f"no answer cell for {missing} in {notebook}"
     nbformat.write(nb, dest)
     return dest
+
+
+# ---- the students' answers (rnn_widget.exercise is imported only here) ------------------------
+
+BLANKS = ["h2", "y2", "h3"]  # the templates' blanks, one point each
+
+
+def homework_key(student: str) -> dict:
+    """The teacher's key of the student's variant: {slot: value}."""
+    from rnn_widget.exercise import answer_key
+
+    return answer_key("tom_yeh", BLANKS, seed=student)
+
+
+def all_right(student: str) -> dict:
+    k = homework_key(student)
+    return {"h2": [k["h2[1]"], k["h2[2]"]], "y2": k["y2"], "h3": [k["h3[1]"], k["h3[2]"]]}
+
+
+def input_term_left_out(student: str) -> tuple[dict, float]:
+    """All right except h2[1] = (A h1)[1]: the input term B x2 left out (a mistake with a hint).
+    Returns (answers, the wrong value)."""
+    from rnn_widget.exercise import Exercise
+
+    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
+    try:
+        A, B = ex.get("A", "column"), ex.get("B", "column")  # the weights are shown; states are blanks
+        x1 = ex.inputs[0][0]
+        h1 = [max(0.0, b * x1) for b in B[:, 0]]
+        wrong = float(A[0] @ h1)
+    finally:
+        ex.close()
+    answers = all_right(student)
+    assert wrong != answers["h2"][0], "this variant's mistake must differ from the answer"
+    answers["h2"] = [wrong, answers["h2"][1]]
+    return answers, wrong
+
+
+def python_score(student: str, answers: dict) -> tuple[float, int, dict]:
+    """What the exercise itself gives for these answers: (score, max score, results)."""
+    from rnn_widget.exercise import Exercise
+
+    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
+    try:
+        for name, value in answers.items():
+            ex.check(name, value)
+        return ex.score(), ex.max_score, ex.results
+    finally:
+        ex.close()
