@@ -483,7 +483,7 @@ class Fuzzer:
         kinds = {
             "page_edit": 22 if self.edit_messages else 0, "page_ping": 2 if self.edit_messages else 0,
             "page_params": 6, "page_inputs": 4, "page_states": 3, "page_targets": 3, "page_spec": 5,
-            "page_view": 6, "page_readonly": 2, "page_training": 5, "page_junk": 2,
+            "page_view": 6, "page_readonly": 2, "page_training": 5, "page_junk": 2, "page_mixed": 2,
             "py_params": 4, "py_set": 5, "py_entry": 3, "py_inputs": 4, "py_states": 2, "py_targets": 3,
             "py_spec": 4, "py_view": 3, "py_names": 1, "py_training": 5, "slider": 7, "py_same": 3,
         }
@@ -747,6 +747,23 @@ class Fuzzer:
         self.page_update(state)
         return exp, None
 
+    def do_page_mixed(self):
+        """One update message with several traits (a model trait and a view or read-only one)."""
+        rng, w = self.rng, self.w
+        cur = internal(w)
+        P = {k: v.tolist() for k, v in cur["params"].items()}
+        name = rng.choice(list(P))
+        arr = np.array(P[name])
+        arr[tuple(rng.randrange(s) for s in arr.shape)] = good_number(rng) if rng.random() < 0.8 else float("nan")
+        P[name] = arr.tolist()
+        state = {"params": P}
+        state.update(rng.choice([{"reveal": -1}, {"focus_step": 0}, {"reveal": 10**6}, {"trace": {}},
+                                 {"training": {"running": True}}, {"convention": "column"}, {"show_grads": "x"},
+                                 {"spec": dict(w.spec)}, {"inputs": w.inputs, "h0": w.h0}]))
+        self.page_update(state)
+        # each trait is accepted or refused on its own: only the invariants (trace, page, model) hold
+        return Expect("page", "mixed " + ",".join(state), "control", True, message=state), None
+
     def do_page_readonly(self):
         rng, w = self.rng, self.w
         state = rng.choice([{"trace": {}}, {"training": {"running": True}}, {"limits": {"max_hidden": 10**6}},
@@ -986,7 +1003,12 @@ class Fuzzer:
     def do_py_training(self):
         rng, w = self.rng, self.w
         r = rng.random()
-        if r < 0.55:
+        if r < 0.1:
+            steps = rng.randint(1, 30)       # blocking, inside the running event loop
+            lr = rng.choice([0.01, 0.5, 20.0])
+            self.note_training("train")
+            fn, what = (lambda: w.train(steps, lr=lr, block=True)), "w.train"
+        elif r < 0.55:
             steps = rng.randint(1, 400)
             lr = rng.choice([0.001, 0.01, 0.05, 0.5, 20.0])
             self.note_training("train")
