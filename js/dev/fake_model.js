@@ -1,11 +1,14 @@
-// A stand-in for anywidget's model, for looking at the view without Jupyter (harness.html).
-// It holds the traits, fires change events, and for plain RNNs recomputes the trace the way the
-// Python side does (dev only: the widget itself never computes). With targets it adds the
-// gradients (fake_grads.js) and answers the training requests with plain SGD. It applies "edit"
-// messages and answers them (and pings) the way the kernel does: trait updates first, then the
-// ack, after `latency` ms; `answer: false` plays a dead kernel that never answers, `answer: "pings"`
-// one whose edit handler fails (pings answered, edits never).
-import { fakeTrace } from "./fake_grads.js";
+// A stand-in for anywidget's model, for looking at the view without Jupyter (harness.html, tests).
+// It holds the traits and fires change events. It never computes: Python (rnn_widget/core) is the
+// only source of numbers. It applies "edit" messages to its traits and answers them (and pings) the
+// way the kernel does: trait updates first, then the ack, after `latency` ms; `answer: false` plays
+// a dead kernel that never answers, `answer: "pings"` one whose edit handler fails (pings answered,
+// edits never). Where a recomputed trace matters, give it Python's: `python` holds states written
+// by Python (js/tests/fixtures/, scripts/make_fixtures.py); after an accepted edit or a
+// save_changes it publishes the trace of the one whose model traits (spec, params, inputs, h0, c0,
+// targets, bptt) it now holds, and with none it leaves the trace as it was. `replies` answers the
+// training requests (train, step, reset) by replaying what Python published for them, frame by
+// frame, 30 ms apart (the recording's, whatever number of steps is asked); stop ends a replay.
 import { applyEdits, EDIT_FIELDS } from "../data/edits.js";
 
 const LIMIT = 1e6;
@@ -13,12 +16,14 @@ const LIMIT = 1e6;
 export class FakeModel {
   /**
    * @param {Record<string, any>} state
-   * @param {{recompute?: boolean, latency?: number, answer?: boolean | "pings"}} [options]
+   * @param {{latency?: number, answer?: boolean | "pings", python?: Record<string, any>[], replies?: Record<string, Record<string, any>[]>}} [options]
    */
-  constructor(state, { recompute = true, latency = 0, answer = true } = {}) {
+  constructor(state, { latency = 0, answer = true, python = [], replies = {} } = {}) {
     this.state = structuredClone(state);
     this.handlers = new Map();
-    this.recompute = recompute;
+    /** @type {Map<string, any>} Python's trace for each state it wrote, by its model traits */
+    this.traces = new Map(python.map((st) => [modelKey(st), st.trace]));
+    this.replies = replies;
     this.latency = latency;
     this.answer = answer;
     this.saves = 0;
@@ -63,7 +68,7 @@ export class FakeModel {
       else run();
       return;
     }
-    if (this.recompute) this.train(msg);
+    this.reply(msg);
   }
   /** A custom message from the kernel (ack, pong): what anywidget hands to msg:custom listeners. */
   receive(msg, buffers = []) {
@@ -90,10 +95,7 @@ export class FakeModel {
       this.publish("error", "");
       this.publish("error_field", "");
     }
-    if (this.recompute) {
-      const trace = fakeTrace(this.state) ?? rnnTrace(this.state);
-      if (trace) this.publish("trace", trace);
-    }
+    this.publishTrace();
     this.receive({ type: "ack", id, ok: true });
   }
   /** Why Python would refuse one edit entry, or null. */
@@ -117,139 +119,49 @@ export class FakeModel {
   }
   save_changes() {
     this.saves++;
-    if (!this.recompute) return;
-    const run = () => {
-      const trace = fakeTrace(this.state) ?? rnnTrace(this.state);
-      if (trace) this.publish("trace", trace);
-    };
-    if (this.latency) setTimeout(run, this.latency);
-    else run();
+    if (this.latency) setTimeout(() => this.publishTrace(), this.latency);
+    else this.publishTrace();
+  }
+  /** Publish Python's trace for the state now held, when one was given (see `python`). */
+  publishTrace() {
+    const trace = this.traces.get(modelKey(this.state));
+    if (trace) this.publish("trace", structuredClone(trace));
   }
 
-  /** Training requests (protocol: train, step, stop, reset), SGD with momentum, in chunks. */
-  train(msg) {
-    const opts = { lr: 0.01, momentum: 0, ...(this.state.train_options || {}) };
-    const status = (extra) =>
-      this.publish("training", {
-        running: false,
-        step: 0,
-        total: 0,
-        lr: opts.lr,
-        momentum: opts.momentum,
-        message: "",
-        ...this.state.training,
-        ...extra,
-      });
-    const sgd = () => {
-      const st = { ...this.state, bptt: { ...(this.state.bptt || {}), clip_norm: opts.clip_norm ?? null } };
-      const trace = fakeTrace(st);
-      if (!trace?.grads) return false;
-      this._start ??= structuredClone(this.state.params);
-      this.velocity ??= {};
-      const params = {};
-      for (const [k, g] of Object.entries(trace.grads.params)) {
-        const v = this.velocity[k] ? combine(this.velocity[k], g, opts.momentum) : g;
-        this.velocity[k] = v;
-        params[k] = combine(this.state.params[k], v, -opts.lr);
-      }
-      this.state.params = params;
-      this.state.loss_history = [...(this.state.loss_history || []), trace.loss];
-      return true;
-    };
-    const publish = () => {
-      this.publish("params", this.state.params);
-      const h = this.state.loss_history || [];
-      this.publish("loss_curve", { step: h.map((_, i) => i + 1), loss: h });
-      this.publish("trace", fakeTrace(this.state));
-    };
-    if (msg.type === "step") {
-      if (sgd()) publish();
-    } else if (msg.type === "reset") {
-      if (this._start) this.state.params = this._start;
-      this._start = undefined;
-      this.velocity = {};
-      this.state.loss_history = [];
-      publish();
-      status({ running: false, step: 0, total: 0 });
-    } else if (msg.type === "stop") {
-      this.stopping = true;
-    } else if (msg.type === "train") {
-      const total = msg.steps;
-      let step = 0;
-      this.stopping = false;
-      status({ running: true, step, total });
-      const chunk = () => {
-        for (let i = 0; i < 5 && step < total && !this.stopping; i++, step++) sgd();
-        publish();
-        const running = step < total && !this.stopping;
-        status({ running, step, total });
-        if (running) setTimeout(chunk, 30);
-      };
-      setTimeout(chunk, 0);
+  /** Training requests (protocol: train, step, stop, reset): Python's recorded answer, replayed. */
+  reply(msg) {
+    if (msg?.type === "stop") {
+      if (this.replaying) this.stopping = true;
+      return;
     }
+    const frames = this.replies[msg?.type];
+    if (!frames?.length) return;
+    this.stopping = false;
+    this.replaying = true;
+    let i = 0;
+    const next = () => {
+      if (this.stopping) {
+        this.replaying = this.stopping = false;
+        this.publish("training", { ...this.state.training, running: false, message: "stopped" });
+        return;
+      }
+      for (const [k, v] of Object.entries(frames[i++])) this.publish(k, structuredClone(v));
+      if (i < frames.length) setTimeout(next, 30);
+      else this.replaying = false;
+    };
+    setTimeout(next, 0);
   }
 }
 
-const combine = (a, b, k) => (Array.isArray(a) ? a.map((x, i) => combine(x, b[i], k)) : a * (k < 0 ? 1 : k) + b * (k < 0 ? k : 1));
-
-const act = { relu: (v) => Math.max(0, v), tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)), identity: (v) => v };
-const vecMat = (v, m) => m[0].map((_, j) => v.reduce((s, vi, i) => s + vi * m[i][j], 0));
-const add = (...vs) => vs[0].map((_, i) => vs.reduce((s, v) => s + v[i], 0));
-
-/** Row-convention forward pass of a stacked plain RNN with readout, in the protocol's trace format. */
-export function rnnTrace(st) {
-  const { spec, params, inputs, h0 } = st;
-  if (spec.cell !== "rnn") return null;
-  const T = inputs.length;
-  const sizes = spec.hidden_sizes;
-  const name = (stem, l) => (l === 0 ? stem : `${stem}@${l + 1}`);
-  let below = inputs;
-  const layers = sizes.map((n, l) => {
-    /** @type {Record<string, number[][]>} */
-    const v = { xw: [], hw: [], a: [], h: [] };
-    let prev = h0[l];
-    const b = params[name("b_h", l)] ?? Array(n).fill(0);
-    for (let t = 0; t < T; t++) {
-      const xw = vecMat(below[t], params[name("W_xh", l)]);
-      const hw = vecMat(prev, params[name("W_hh", l)]);
-      const a = add(xw, hw, b);
-      const h = a.map(act[spec.activation]);
-      v.xw.push(xw);
-      v.hw.push(hw);
-      v.a.push(a);
-      v.h.push(h);
-      prev = h;
-    }
-    below = v.h;
-    return { size: n, h0: h0[l], c0: null, values: v };
-  });
-  let y = null;
-  let yPre = null;
-  if (spec.output_size) {
-    const by = params.b_y ?? Array(spec.output_size).fill(0);
-    yPre = below.map((h) => add(vecMat(h, params.W_hy), by));
-    y = yPre.map((r) => r.map(act[spec.output_activation ?? "identity"]));
-  }
-  const scored = inputs.map((_, t) => spec.mode === "many-to-many" || spec.mode === "one-to-many" || t === T - 1);
-  let loss = null;
-  let lossSteps = null;
-  if (st.targets && y) {
-    lossSteps = y.map((row, t) => (scored[t] ? row.reduce((s, v, i) => s + (v - st.targets[t][i]) ** 2, 0) : null));
-    loss = lossSteps.reduce((s, v) => s + (v ?? 0), 0);
-  }
-  return {
-    T,
-    cell: "rnn",
-    activation: spec.activation,
-    x: inputs,
-    input_mask: inputs.map(() => true),
-    scored,
-    layers,
-    y_pre: yPre,
-    y,
-    p: null,
-    loss,
-    loss_steps: lossSteps,
-    grads: null,
-  };
+/** A state's model traits (what Python's trace depends on), as one string: keys sorted, so the
+ * order in which traits or parameters were written does not matter. */
+function modelKey(st) {
+  /** @param {[string, any]} x @param {[string, any]} y */
+  const byKey = (x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+  const sorted = (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(byKey)) : v);
+  const traits = ["spec", "params", "inputs", "h0", "c0", "targets", "bptt"];
+  return JSON.stringify(
+    traits.map((k) => st[k] ?? null),
+    sorted,
+  );
 }

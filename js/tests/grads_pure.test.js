@@ -8,8 +8,12 @@ import { stepFormula, tokensText } from "../data/step_formula.js";
 import { diagramLayout } from "../geometry/diagram_layout.js";
 import { editTrainOption } from "../view/training_panel.js";
 import { formatNumber, MINUS } from "../data/format.js";
-import { lstmGrads, nextNumber } from "../dev/examples.js";
-import { tomYehTrace } from "./tomyeh.js";
+import { fixtureState, fixtureTrace } from "./fixture.js";
+
+// Python's states (scripts/make_fixtures.py): an LSTM with targets and round weights, seed 003
+// after 5 SGD steps, and Tom Yeh's exercise.
+const lstmGrads = () => fixtureState("lstm_grads");
+const tomYehTrace = () => fixtureTrace("tom_yeh");
 
 const line = (b) => [tokensText(b.lhs, formatNumber), ...b.rows.map((r) => tokensText(r, formatNumber))].join(" = ");
 
@@ -251,7 +255,7 @@ describe("chain-rule tokens", () => {
     const f = backwardFormula(cut, { t: 1, convention: "row" });
     expect(line(f.blocks[1])).toContain("0 (cut by truncation)");
   });
-  it("LSTM: dL/dc and every gate's pre-activation, from the harness's trace", () => {
+  it("LSTM: dL/dc and every gate's pre-activation, from Python's trace", () => {
     const st = lstmGrads();
     const f = backwardFormula(st.trace, { t: 1, convention: "row" });
     expect(f.blocks.map((b) => b.key)).toEqual(["dy", "dh:0", "dc:0", "dz_i:0", "dz_f:0", "dz_c:0", "dz_o:0"]);
@@ -287,11 +291,12 @@ describe("gate formulas", () => {
     expect(cat.blocks.find((b) => b.key === "i:0").rows.length).toBe(4);
     expect(tokensText(cat.blocks.find((b) => b.key === "i:0").rows[0], formatNumber)).toBe("\u03c3(Wi [h1, x2] + b_i)");
   });
-  it("the next-number example is many-to-one with a loss history", () => {
-    const nn = nextNumber({ trained: 5 });
+  it("seed 003 after 5 SGD steps is many-to-one with a falling loss curve", () => {
+    const nn = fixtureState("next_number_trained");
     expect(nn.trace.scored).toEqual([false, false, false, false, true]);
-    expect(nn.loss_history.length).toBe(5);
-    expect(nn.loss_history[4]).toBeLessThan(nn.loss_history[0]);
+    expect(nn.loss_curve.step).toEqual([1, 2, 3, 4, 5]);
+    expect(nn.loss_curve.loss[4]).toBeLessThan(nn.loss_curve.loss[0]);
+    expect(nn.training).toMatchObject({ running: false, step: 5, total: 5 });
   });
 });
 

@@ -1,14 +1,20 @@
 import { describe, it, expect, vi, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
-import { lstmGrads, nextNumber } from "../dev/examples.js";
 import { formatNumber } from "../data/format.js";
+import { fixture, fixtureState } from "./fixture.js";
+
+// Python's states (scripts/make_fixtures.py): an LSTM with targets and round weights, and seed 003
+// after 5 SGD steps with the page's training options (lr 0.02, momentum 0.5, 200 steps).
+const lstmGrads = () => fixtureState("lstm_grads");
+const nextNumber = () => fixtureState("next_number_trained");
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];
 
-function setup(state, { recompute = false } = {}) {
-  const model = new FakeModel(state, { recompute });
+/** @param {ConstructorParameters<typeof FakeModel>[1]} [options] */
+function setup(state, options = {}) {
+  const model = new FakeModel(state, options);
   const el = document.createElement("div");
   document.body.appendChild(el);
   const cleanup = widget.render({ model, el });
@@ -136,20 +142,23 @@ describe("the gradient view", () => {
     expect(el.querySelector(".rnnw-cut-mark")).not.toBeNull();
   });
 
-  it("recomputes through the (fake) kernel: a truncation really cuts", async () => {
-    const { el } = setup(lstmGrads(), { recompute: true });
+  it("shows the trace Python sends for the new options: a truncation really cuts", async () => {
+    const truncated = fixtureState("lstm_grads_truncate1");
+    const { el, model } = setup(lstmGrads(), { python: [truncated] });
+    expect(el.querySelectorAll(".rnnw-bwd.is-cut").length).toBe(0);
     const trunc = el.querySelector("select[data-control='truncate']");
     trunc.value = "1";
     trunc.dispatchEvent(new Event("change"));
     await tick();
     await tick();
+    expect(model.get("trace")).toEqual(truncated.trace); // Python's, for bptt = {truncate: 1}
     expect(el.querySelectorAll(".rnnw-bwd.is-cut").length).toBe(2);
   });
 });
 
 describe("scored steps and training", () => {
   it("many-to-one marks the scored output and its target", () => {
-    const { el } = setup(nextNumber({ trained: 3 }));
+    const { el } = setup(nextNumber());
     expect(el.querySelectorAll(".rnnw-node-y.is-scored").length).toBe(1);
     expect(el.querySelector(".rnnw-node-y.is-scored").getAttribute("data-ref")).toBe("y:4");
     expect(el.querySelectorAll(".rnnw-node-y.is-unscored").length).toBe(4);
@@ -158,7 +167,7 @@ describe("scored steps and training", () => {
   });
 
   it("Train sends {type: train, steps: N}; Step, Stop and Reset send theirs", () => {
-    const { el, model } = setup(nextNumber({ trained: 3 }));
+    const { el, model } = setup(nextNumber());
     const train = el.querySelector("[data-action='train']");
     expect(train.textContent).toBe("Train 200");
     train.click();
@@ -169,7 +178,7 @@ describe("scored steps and training", () => {
   });
 
   it("while running only Stop is enabled; progress and the loss curve follow the traits", async () => {
-    const { el, model } = setup(nextNumber({ trained: 3 }));
+    const { el, model } = setup(nextNumber());
     model.set("training", { running: true, step: 40, total: 200, lr: 0.02, momentum: 0.5, message: "" });
     model.set("loss_curve", { step: [1, 2, 3, 4, 5, 6], loss: [44, 30, 12, 3, 0.5, 0.02] });
     await tick();
@@ -184,7 +193,7 @@ describe("scored steps and training", () => {
   });
 
   it("editing the learning rate sets train_options; a bad value is refused in place", () => {
-    const { el, model } = setup(nextNumber({ trained: 3 }));
+    const { el, model } = setup(nextNumber());
     const lr = el.querySelector("input[data-control='lr']");
     lr.value = "0.1";
     lr.dispatchEvent(new Event("change"));
@@ -195,16 +204,20 @@ describe("scored steps and training", () => {
     expect(el.querySelector(".rnnw-training .rnnw-msg").textContent).toMatch(/positive/);
   });
 
-  it("the fake kernel trains and the curve grows", async () => {
+  it("follows what Python publishes while it trains: the curve grows", async () => {
     vi.useFakeTimers();
-    const { el, model } = setup(nextNumber({ trained: 2 }), { recompute: true });
+    const { replies } = fixture("next_number_trained"); // recorded from a real 200-step run
+    const { el, model } = setup(nextNumber(), { replies });
+    expect(el.querySelector(".rnnw-losscurve").getAttribute("aria-label")).toBe("Loss curve over 5 steps");
     el.querySelector("[data-action='train']").click();
     await vi.advanceTimersByTimeAsync(2000);
     vi.useRealTimers();
     await tick();
-    expect(model.get("loss_curve").loss.length).toBe(202);
-    expect(model.get("training").running).toBe(false);
+    expect(model.get("loss_curve").loss.length).toBe(205);
+    expect(model.get("training")).toMatchObject({ running: false, step: 200, total: 200 });
     expect(el.querySelector(".rnnw-losscurve path.rnnw-series")).not.toBeNull();
+    expect(el.querySelector(".rnnw-losscurve").getAttribute("aria-label")).toMatch(/^Loss curve over 205 steps/);
+    expect(el.querySelector(".rnnw-progress").textContent).toContain("step 200 / 200");
   });
 });
 
@@ -224,7 +237,7 @@ describe("cleanup", () => {
       removed.push([this, type, f]);
       return origRemove.call(this, type, f, o);
     });
-    const model = new FakeModel(lstmGrads(), { recompute: false });
+    const model = new FakeModel(lstmGrads());
     const el = document.createElement("div");
     document.body.appendChild(el);
     const cleanup = widget.render({ model, el });

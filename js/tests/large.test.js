@@ -1,13 +1,19 @@
 import { describe, it, expect, afterEach, vi } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
-import { large, largeLstm } from "../dev/examples.js";
-import { tomYehState, tomYehTrace } from "./tomyeh.js";
+import { fixtureState, fixtureTrace } from "./fixture.js";
 import { isLargeMatrix, heatGeometry, cellAt, cellRect, moveCursor } from "../geometry/heat_layout.js";
 import { abbreviate, formatVectorShort } from "../data/format.js";
 import { createHeatmapEditor } from "../editing/heatmap_editor.js";
 import { inView, unitAt } from "../view/diagram_canvas.js";
 import { cellColor, parseColor } from "../view/canvas.js";
+
+// Python's states (scripts/make_fixtures.py): a tanh RNN with 12 units over 20 steps, an LSTM with
+// 10 units over 12 steps with targets (gradients shown), and Tom Yeh's exercise.
+const large = () => fixtureState("large_rnn");
+const largeLstm = () => fixtureState("large_lstm");
+const tomYehState = () => fixtureState("tom_yeh");
+const tomYehTrace = () => fixtureTrace("tom_yeh");
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];
@@ -17,7 +23,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 function mount(state) {
-  const model = new FakeModel(state, { recompute: false });
+  const model = new FakeModel(state);
   const el = document.createElement("div");
   document.body.appendChild(el);
   mounted.push(widget.render({ model, el }));

@@ -7,7 +7,11 @@ import { stepFormula, tokensText } from "../data/step_formula.js";
 import { diagramLayout, isCompact } from "../geometry/diagram_layout.js";
 import { related, ref } from "../data/refs.js";
 import { paramSymbol, stateBase, splitLayer } from "../data/names.js";
-import { tomYehTrace, tomYehState } from "./tomyeh.js";
+import { fixtureState, fixtureTrace } from "./fixture.js";
+
+// Tom Yeh's exercise (seed 000) as Python publishes it: the preset names the hidden state H.
+const tomYehTrace = () => fixtureTrace("tom_yeh");
+const tomYehState = () => fixtureState("tom_yeh");
 
 describe("format", () => {
   it("prints integers without decimals and uses a real minus", () => {
@@ -144,8 +148,8 @@ describe("slides", () => {
   it("writes captions like the slides", () => {
     const opts = { convention: "column", displayNames: tomYehState().display_names };
     expect(slideCaption(slides, 0, trace, opts)).toBe("[1] The hidden state is initialized to [0, 0].");
-    expect(slideCaption(slides, 3, trace, opts)).toBe("[4] x2 and h1 are combined with A and B, then ReLU \u2192 h2 = [1, 17]");
-    expect(slideCaption(slides, 4, trace, opts)).toBe("[5] h2 is multiplied by C \u2192 y2 = [16]");
+    expect(slideCaption(slides, 3, trace, opts)).toBe("[4] x2 and H1 are combined with A and B, then ReLU \u2192 H2 = [1, 17]");
+    expect(slideCaption(slides, 4, trace, opts)).toBe("[5] H2 is multiplied by C \u2192 y2 = [16]");
   });
 });
 
@@ -156,8 +160,8 @@ describe("formula", () => {
   it("plugs the numbers in, column form", () => {
     const f = stepFormula(trace, { t: 1, convention: "column", displayNames: st.display_names, params: st.params });
     expect(text(f)).toEqual([
-      `h2 = ReLU(A h1 + B x2) = ReLU(A [3, 6] + B [4]) = ReLU([${MINUS}3, 9] + [4, 8]) = ReLU([1, 17]) = [1, 17]`,
-      "y2 = C h2 = C [1, 17] = [16]",
+      `H2 = ReLU(A H1 + B x2) = ReLU(A [3, 6] + B [4]) = ReLU([${MINUS}3, 9] + [4, 8]) = ReLU([1, 17]) = [1, 17]`,
+      "y2 = C H2 = C [1, 17] = [16]",
     ]);
   });
   it("row form with canonical names and a bias", () => {
@@ -172,7 +176,7 @@ describe("formula", () => {
     const slides = buildSlides(trace, "many-to-many");
     const vis = visibility(slides, 3); // h2 shown, y2 not
     const f = stepFormula(trace, { t: 1, convention: "column", displayNames: st.display_names, params: st.params, vis });
-    expect(text(f)[1]).toBe("y2 = C h2 = C [1, 17] = [_]");
+    expect(text(f)[1]).toBe("y2 = C H2 = C [1, 17] = [_]");
     const g = stepFormula(trace, { t: 2, convention: "column", displayNames: st.display_names, params: st.params, vis });
     expect(text(g)[0]).toMatch(/= \[_, _\]$/);
     const refs = f.blocks[0].rows[0].map((k) => k.ref).filter(Boolean);

@@ -5,7 +5,7 @@
 import { describe, it, expect, afterEach } from "vitest";
 import widget, { TRAITS } from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
-import { nextNumber } from "../dev/examples.js";
+import { fixtureState } from "./fixture.js";
 
 const mounted = [];
 afterEach(() => {
@@ -13,15 +13,10 @@ afterEach(() => {
   document.body.innerHTML = "";
 });
 
+// Seed 003 after 5 SGD steps and a refused edit of W_xh (Python's error and error_field), as
+// Python publishes it (scripts/make_fixtures.py), with the gradients shown.
 function base() {
-  return {
-    ...nextNumber({ trained: 5 }),
-    show_grads: true,
-    error: "not a number",
-    error_field: "W_xh",
-    names_convention: "row",
-    limits: { max_hidden: 64, max_input: 64, max_output: 64, max_steps: 100, max_layers: 4 },
-  };
+  return fixtureState("next_number_refused", { show_grads: true });
 }
 
 // One change per trait, each to a value that shows differently somewhere.
@@ -89,7 +84,7 @@ describe("every part that reads a trait is redrawn when it changes", () => {
   for (const name of Object.keys(CHANGES)) {
     it(`${name}: a live view shows what a fresh view shows`, async () => {
       const state = base();
-      const model = new FakeModel(state, { recompute: false });
+      const model = new FakeModel(state);
       const live = render(model);
       await settle();
       const before = snapshot(live);
@@ -106,11 +101,12 @@ describe("every part that reads a trait is redrawn when it changes", () => {
 describe("a part re-runs only when something it read changed", () => {
   it("a weight edit does not redraw what reads only the display names (even when they mark a transpose)", async () => {
     const state = { ...base(), convention: "row", names_convention: "column", display_names: { W_hh: "A" } };
-    const model = new FakeModel(state, { recompute: false });
+    const model = new FakeModel(state);
     const el = render(model);
     await settle();
     const errorBox = el.querySelector(".rnnw-error");
-    expect(errorBox.textContent).toBe("W_xh: not a number");
+    expect(state.error_field).toBe("W_xh");
+    expect(errorBox.textContent).toBe(`W_xh: ${state.error}`);
     const records = [];
     const observer = new MutationObserver((r) => records.push(...r));
     observer.observe(errorBox, { childList: true, characterData: true, subtree: true });
@@ -121,6 +117,6 @@ describe("a part re-runs only when something it read changed", () => {
     // and a name change does redraw it
     model.publish("display_names", { W_xh: "B" });
     await settle();
-    expect(errorBox.textContent).toBe("B\u1d40 (W_xh): not a number");
+    expect(errorBox.textContent).toBe(`B\u1d40 (W_xh): ${state.error}`);
   });
 });

@@ -1,15 +1,20 @@
 import { describe, it, expect, vi, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
-import { tomYehState, tomYehTrace } from "./tomyeh.js";
 import { EDIT_FIELDS } from "../data/edits.js";
+import { fixtureState, fixtureTrace } from "./fixture.js";
+
+// Tom Yeh's exercise (seed 000) as Python publishes it (scripts/make_fixtures.py), with the
+// formula panel on step 2 as on the slides.
+const tomYehState = () => fixtureState("tom_yeh", { focus_step: 1 });
+const tomYehTrace = () => fixtureTrace("tom_yeh");
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const mounted = [];
 
 const models = [];
 function setup(overrides = {}, options = {}) {
-  const model = new FakeModel({ ...tomYehState(), ...overrides }, { recompute: false, ...options });
+  const model = new FakeModel({ ...tomYehState(), ...overrides }, options);
   const el = document.createElement("div");
   document.body.appendChild(el);
   vi.spyOn(model, "set");
@@ -82,7 +87,7 @@ describe("rendering Tom Yeh's exercise", () => {
   });
 
   it("typing a value sends the same index in the row view", async () => {
-    const { el, model } = setup({ convention: "row", display_names: {} });
+    const { el, model } = setup(fixtureState("tom_yeh_row", { focus_step: 1 })); // Python's, after convention = "row", display_names = {}
     type(cell(el, "W_hh row 1 column 2"), "-2.5");
     type(cell(el, "W_xh row 1 column 2"), "\u22123");
     expect(sentEdits(model)).toEqual([
@@ -100,7 +105,7 @@ describe("rendering Tom Yeh's exercise", () => {
     type(cell(el, "x2 entry 1"), "7");
     expect(sentEdits(model)).toEqual([{ field: "inputs", index: [1, 0], value: 7 }]);
     expect(model.get("inputs")).toEqual([[3], [7], [5], [6]]);
-    const h0 = cell(el, "h0 entry 2");
+    const h0 = cell(el, "H0 entry 2"); // the preset names the hidden state H
     type(h0, "1", null);
     h0.dispatchEvent(new FocusEvent("blur"));
     expect(sentEdits(model).at(-1)).toEqual({ field: "h0", index: [0, 1], value: 1 });
@@ -211,7 +216,7 @@ describe("rendering Tom Yeh's exercise", () => {
     await tick();
     expect(model.get("reveal")).toBe(3);
     expect(model.get("focus_step")).toBe(1);
-    expect(el.querySelector(".rnnw-caption").textContent).toBe("[4] x2 and h1 are combined with A and B, then ReLU \u2192 h2 = [1, 17]");
+    expect(el.querySelector(".rnnw-caption").textContent).toBe("[4] x2 and H1 are combined with A and B, then ReLU \u2192 H2 = [1, 17]");
     const diagram = el.querySelector(".rnnw-diagram");
     expect(diagram.querySelector("[data-ref='h:0:1']").textContent).toContain("17");
     expect(diagram.querySelector("[data-ref='h:0:2']").classList.contains("is-hidden")).toBe(true);
@@ -273,8 +278,22 @@ describe("rendering Tom Yeh's exercise", () => {
     expect(el.querySelector(".rnnw-loss-value").textContent).toBe("12.5");
   });
 
+  it("after an edit, shows the numbers Python recomputed (A[2,2] := 2, as in the browser tests)", async () => {
+    const edited = fixtureState("tom_yeh_a22");
+    const { el, model } = setup({}, { python: [edited] });
+    const h = (t) => el.querySelector(`.rnnw-diagram [data-ref='h:0:${t}']`).getAttribute("data-value");
+    expect(h(3)).toBe("[0,40]");
+    type(cell(el, "A row 2 column 2"), "2");
+    await tick();
+    expect(sentEdits(model)).toEqual([{ field: "params", name: "W_hh", index: [1, 1], value: 2 }]);
+    expect(model.get("trace")).toEqual(edited.trace);
+    expect([0, 1, 2, 3].map(h)).toEqual(["[3,6]", "[1,23]", "[0,57]", "[0,126]"]);
+    expect(el.querySelector(".rnnw-diagram").textContent).toContain("126");
+    expect(el.querySelector(".rnnw-formula").textContent).toContain("[1, 23]");
+  });
+
   it("two views of one model stay in step", async () => {
-    const model = new FakeModel(tomYehState(), { recompute: false });
+    const model = new FakeModel(tomYehState());
     const a = document.createElement("div");
     const b = document.createElement("div");
     document.body.append(a, b);
@@ -289,7 +308,7 @@ describe("rendering Tom Yeh's exercise", () => {
     const addDoc = vi.spyOn(document, "addEventListener");
     const remWin = vi.spyOn(window, "removeEventListener");
     const remDoc = vi.spyOn(document, "removeEventListener");
-    const model = new FakeModel(tomYehState(), { recompute: false });
+    const model = new FakeModel(tomYehState());
     const el = document.createElement("div");
     document.body.appendChild(el);
     const cleanup = widget.render({ model, el });
