@@ -65,6 +65,7 @@ WS_INIT = """(() => {
         if (/"method":\\s*"update"/.test(s) && /"trace"/.test(s)) return 'update';
         if (/"type":\\s*"ack"/.test(s)) return 'ack';
         if (/"type":\\s*"edit"/.test(s)) return 'edit';
+        if (/"type":\\s*"bench-blob"/.test(s)) return 'blob';
         return '';
     };
     const send = Orig.prototype.send;
@@ -211,6 +212,9 @@ LOOP_JS = """async ({how, values}) => {
             input.value = String(v);
             r.key = performance.now();
             input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true, cancelable: true}));
+            // the main thread after the keydown: the view's own redraw of the edited entry (before any answer)
+            setTimeout(() => { r.free = performance.now(); }, 0);
+            requestAnimationFrame(() => setTimeout(() => { r.painted = performance.now(); }, 0));
         });
         out.push(rec);
         await new Promise((res) => setTimeout(res, 30));   // let the channel settle between edits
@@ -221,6 +225,9 @@ LOOP_JS = """async ({how, values}) => {
 PHASES = [  # key, what it is
     ("handler", "page: keydown -> the view's model.send (parse, overlay, edit message)"),
     ("to_ws", "page: model.send -> WebSocket frame out (ipywidgets + Lab kernel client)"),
+    ("local", "page, meanwhile: keydown -> main thread free again (the view redraws the entry it sent)"),
+    ("local_paint", "page, meanwhile: keydown -> that redraw painted (next frame + a task)"),
+    ("frame_in", "page: keydown -> the update's WebSocket frame in (for comparison with the two above)"),
     ("to_kernel", "page frame out -> kernel's edit handler starts (server, ZMQ, kernel dispatch) [clock]"),
     ("run", "kernel: check + recompute (forward + BPTT, `_state.run`)"),
     ("trace_json", "kernel: trace to lists (`_state.trace_json`)"),
@@ -275,6 +282,9 @@ def phases(result, kernel):
             "send_ack": k.get("send_ack", 0.0),
             "to_page": epoch(update[1]) - k.get("send_update_end", k["commit_end"]),
             "deserialise": change - update[1],
+            "local": rec.get("free", rec["key"]) - rec["key"],
+            "local_paint": rec.get("painted", rec["key"]) - rec["key"],
+            "frame_in": update[1] - rec["key"],
             "redraw": rec["rev"] - change,
             "frame": rec["frame"] - rec["rev"],
             "total": rec["frame"] - rec["key"],
@@ -285,6 +295,32 @@ def phases(result, kernel):
         row["crossing"] = row["to_kernel"] + row["to_page"]
         rows.append(row)
     return rows
+
+
+BLOBS = """import time
+def _blobs(n, size, parts):
+    for _ in range(n):
+        w.send({{"type": "bench-blob", "sent": time.time() * 1000.0}}, buffers=[bytes(size // parts)] * parts)
+        time.sleep(0.2)
+_blobs({n}, {size}, {parts})"""
+
+
+def transport(page, size, n, parts=1):
+    """The transport alone, for reference: `n` custom messages from the kernel carrying `size` bytes
+    in one buffer (the size of the case's update frame), kernel send -> WebSocket frame in the page
+    and -> the model's msg:custom. Same clock caveat as to_page."""
+    if not size or not n:
+        return None
+    page.evaluate("() => { window.__rnnwProbe.blobs = []; window.__wsProbe.in.length = 0; }")
+    run_cell(page, BLOBS.format(n=n, size=size, parts=parts), timeout=60)
+    page.wait_for_function(f"() => (window.__rnnwProbe.blobs || []).length >= {n}", timeout=60_000)
+    got = page.evaluate(
+        "() => ({blobs: window.__rnnwProbe.blobs, ws: window.__wsProbe.in.filter(m => m[0] === 'blob'), origin: performance.timeOrigin})"
+    )
+    frames = [t for _, t, _ in got["ws"]]
+    to_frame = [got["origin"] + f - sent for (sent, _), f in zip(got["blobs"], frames)]
+    to_model = [got["origin"] + t - sent for sent, t in got["blobs"]]
+    return {"size": size, "to_frame": to_frame, "to_model": to_model}
 
 
 def build_probe(tmp: Path) -> Path:
@@ -340,8 +376,12 @@ def run_server(mode, args, chromium, tmp, playwright, probe):
                 raise
             decode = page.evaluate("() => window.__rnnwProbe.decode(0, 20)")
             rows = phases(result, kernel)[6:]  # the first six are a warm-up
+            size = int(pct([r["bytes"] for r in rows], 0.5)) if rows else 0
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            blob = transport(page, size, args.blobs)
+            blob_parts = transport(page, size, args.blobs, parts=24)
             lost = sum(r is None for r in result["out"])
-            out[case] = {"rows": rows, "decode": decode, "lost": lost}
+            out[case] = {"rows": rows, "decode": decode, "lost": lost, "blob": blob, "blob24": blob_parts}
             print(f"  [{mode}] {case}: {len(rows)} edits matched, {lost} lost, decode {decode:.2f} ms", file=sys.stderr)
             page.close()
         context.close()
@@ -378,6 +418,22 @@ def table(results):
             )
             + " |"
         )
+        blob_cells = []
+        for c in names:
+            b = cases[c].get("blob")
+            ok = b and b["to_frame"]
+            blob_cells.append(f"{pct(b['to_frame'], 0.5):.2f} ({pct(b['to_frame'], 0.95):.2f})" if ok else "-")
+        lines.append(
+            "| reference: a bare custom message of that size (1 buffer), kernel send -> its frame in the page [clock] | "
+            + " | ".join(blob_cells)
+            + " |"
+        )
+        cells24 = []
+        for c in names:
+            b = cases[c].get("blob24")
+            ok = b and b["to_frame"]
+            cells24.append(f"{pct(b['to_frame'], 0.5):.2f} ({pct(b['to_frame'], 0.95):.2f})" if ok else "-")
+        lines.append("| the same in 24 buffers [clock] | " + " | ".join(cells24) + " |")
         lines.append(
             "| edits measured (lost) | "
             + " | ".join(f"{len(cases[c]['rows'])} ({cases[c]['lost']})" for c in names)
@@ -398,6 +454,7 @@ def main(argv=None):
     )
     ap.add_argument("--servers", default="nodelay,stock")
     ap.add_argument("--cases", default="tom_yeh,lstm,big")
+    ap.add_argument("--blobs", type=int, default=10, help="bare messages of the update's size, for reference")
     args = ap.parse_args(argv)
     if args.blas_threads is not None:  # the servers' kernels inherit the environment
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -6,6 +6,7 @@
 //   sends:   [id, t] when the view hands an edit message to model.send
 //   changes: [t] when the model fires change:trace (ipywidgets has deserialised the new state)
 //   acks:    [id, t] when the ack of an edit arrives (msg:custom)
+//   blobs:   [kernel epoch ms, t] for bench_phases' transport reference (a custom message with a buffer)
 // Our listeners are registered before the view's, so they run first.
 import widget from "rnnw-widget";
 import { unpack } from "rnnw-packed";
@@ -31,6 +32,7 @@ export default {
     model.on("change:trace", () => probe.changes.push(performance.now()));
     model.on("msg:custom", (m) => {
       if (m && m.type === "ack") probe.acks.push([m.id, performance.now()]);
+      if (m && m.type === "bench-blob") (probe.blobs ||= []).push([m.sent, performance.now()]);
     });
     const timed = new Proxy(model, {
       get(target, prop) {
