@@ -108,11 +108,6 @@ def hub(chromium, proxy, graders, tmp_path_factory, artifacts, timings):
     try:
         hub.wait_ready()
         timings["hub start"] = time.monotonic() - t0
-        futures, _ = graders
-        student_nb = {"otter": futures["otter"].result()[0], "nbgrader": futures["nbgrader"].result()[1]}
-        timings["assign + generate (parallel to the hub)"] = time.monotonic() - t0
-        for user, grader in GRADER.items():
-            shutil.copy(student_nb[grader], hub.home(user) / HOMEWORK)
         yield hub
     finally:
         hub.stop()
@@ -311,6 +306,11 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             server = wait_server_ready(hub, user)
             assert server["url"] == f"/user/{user}/"
             timings[f"{user}: login + spawn"] = time.monotonic() - t0
+            # the teacher hands out the homework: the student version of the template, in their home
+            t0 = time.monotonic()
+            made = graders[0][GRADER[user]].result()
+            shutil.copy(made[0] if GRADER[user] == "otter" else made[1], hub.home(user) / HOMEWORK)
+            timings[f"{user}: waiting for otter assign / nbgrader generate"] = time.monotonic() - t0
 
             # 1. the homework as handed out, run top to bottom: the widget, every blank open
             t0 = time.monotonic()
@@ -350,6 +350,7 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
                 # the wrong h2[1] gets the hint that names the mistake
                 assert "input term" in out_h2 and "B x2" in out_h2, out_h2
                 assert "wrong" in out_h2
+                s.shot("hint", answer_cell(page, "h2"))
             else:
                 assert "wrong" not in out_h2 and "right" in out_h2, out_h2
             s.shot("homework-answered")
@@ -383,6 +384,7 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
                 f"the file for {must_not_show(forbidden, legit_file)}"
             )
             s.shot("homework-graded")
+            s.shot("widget-answered", root)
 
         # 5. the graders on the notebooks the students saved, as the teacher runs them
         futures, root = graders
