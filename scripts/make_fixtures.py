@@ -154,6 +154,22 @@ def _for_the_views() -> dict[str, RNNWidget]:
     return made
 
 
+def _exercises() -> dict[str, tuple[RNNWidget, int]]:
+    """Homework (`RNNWidget.exercise`) as the page sees it: the `homework` trait and the trace with
+    the open blanks' values left out. Written to fixtures/exercise/ (fixtures.test.js checks full
+    traces only). Python hides an exercise's trace (result() raises), so the slide count is that
+    of the plain preset, which has the same shape."""
+    blanks = ["h2", "y2", "h3"]
+    slides = slide_count(RNNWidget.from_preset("tom_yeh").result())
+    checked = RNNWidget.exercise("tom_yeh", blanks)
+    checked.check("h2[1]", 1.0)  # right
+    checked.check("h2[2]", 13.0)  # wrong: a hint, an attempt used
+    return {
+        "exercise/tom_yeh_open": (RNNWidget.exercise("tom_yeh", blanks), slides),
+        "exercise/tom_yeh_checked": (checked, slides),
+    }
+
+
 def _recorded(w: RNNWidget, run) -> list[dict]:
     """What Python publishes while `run()` runs, as frames: the synced traits set together, each
     frame ending with a `training` update (as `_training` publishes). Long runs keep ~8 frames,
@@ -218,7 +234,7 @@ def _encode_packed(value):
     return value
 
 
-def fixture(name: str, w: RNNWidget, replies: dict | None = None) -> dict:
+def fixture(name: str, w: RNNWidget, replies: dict | None = None, slides: int | None = None) -> dict:
     state = {}
     for key, raw in w.get_state().items():
         if key in SKIP:
@@ -226,8 +242,7 @@ def fixture(name: str, w: RNNWidget, replies: dict | None = None) -> dict:
         # traits sent packed arrive in the page as plain lists once decoded: the trait value
         packed = w.trait_metadata(key, "to_json") is not None
         state[key] = getattr(w, key) if packed else raw
-    trace = w.result()
-    out = {"name": name, "state": state, "slide_count": slide_count(trace)}
+    out = {"name": name, "state": state, "slide_count": slide_count(w.result()) if slides is None else slides}
     packed_trace = pack_arrays(w.trace)
     if packed_trace != w.trace:
         out["trace_packed"] = _encode_packed(packed_trace)
@@ -238,7 +253,7 @@ def fixture(name: str, w: RNNWidget, replies: dict | None = None) -> dict:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.json"):
+    for old in OUT.rglob("*.json"):
         old.unlink()
     widgets = {name: RNNWidget.from_preset(name) for name in presets.PRESETS}
     widgets.update(_with_targets())
@@ -247,7 +262,12 @@ def main() -> int:
     for name, w in widgets.items():
         text = json.dumps(fixture(name, w, replies.get(name)), allow_nan=False, separators=(",", ":"))
         (OUT / f"{name}.json").write_text(text)
-    print(f"wrote {len(widgets)} fixtures to {OUT.relative_to(ROOT)}")
+    exercises = _exercises()
+    (OUT / "exercise").mkdir(exist_ok=True)
+    for name, (w, slides) in exercises.items():
+        text = json.dumps(fixture(name, w, slides=slides), allow_nan=False, separators=(",", ":"))
+        (OUT / f"{name}.json").write_text(text)
+    print(f"wrote {len(widgets) + len(exercises)} fixtures to {OUT.relative_to(ROOT)}")
     return 0
 
 
