@@ -8,7 +8,8 @@ import { isCut } from "./bptt.js";
 
 const op = (text) => ({ t: "op", text });
 const fn = (text) => ({ t: "fn", text });
-const vec = (values, r) => ({ t: "vec", values: values ?? [], ref: r, hidden: false });
+/** @param {any} values @param {string} [r] @param {{path: (string | number)[], row: number}} [src] */
+const vec = (values, r = undefined, src = undefined) => ({ t: "vec", values: values ?? [], ref: r, hidden: false, src });
 const d = (of, sub, sup = "") => ({ t: "sym", base: `\u2202L/\u2202${of}`, sub: String(sub), sup });
 const sym = (base, sub, sup = "") => ({ t: "sym", base, sub: String(sub), sup });
 
@@ -43,7 +44,7 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
     blocks.push({
       key: "dy",
       lhs: [d(y, s)],
-      rows: scored ? [[vec(g.dy[t], ref.y(t))]] : [[op("0"), fn("(this step is not scored)")]],
+      rows: scored ? [[vec(g.dy[t], ref.y(t), { path: ["grads", "dy"], row: t })]] : [[op("0"), fn("(this step is not scored)")]],
     });
   }
 
@@ -64,7 +65,8 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
       const wt = transposedSymbol("W_hy", convention, names);
       const dy = d(why.base, s);
       directSym = col ? [wt, dy] : [dy, wt];
-      directNum = col ? [wt, vec(g.dy[t])] : [vec(g.dy[t]), wt];
+      const dyVec = vec(g.dy[t], undefined, { path: ["grads", "dy"], row: t });
+      directNum = col ? [wt, dyVec] : [dyVec, wt];
     } else if (top) {
       directSym = [d(`${hb}`, s, "loss")];
       directNum = [vec(direct)];
@@ -84,7 +86,8 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
       if (directNum.length > 1) rows.push([op("("), ...directNum, op(")"), op("+"), ...fut]);
       rows.push([vec(direct), op("+"), ...fut]);
     }
-    rows.push([vec(dh, ref.h(l, t))]);
+    const dhAt = { path: ["grads", "dh", l], row: t };
+    rows.push([vec(dh, ref.h(l, t), dhAt)]);
     blocks.push({ key: `dh:${l}`, lhs: [d(hb, s)], rows });
 
     const dpre = g.dpre?.[l];
@@ -98,7 +101,14 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
         lhs: [d("a", s, l > 0 ? `(${l + 1})` : "")],
         rows: [
           [d(hb, s), op("\u2299"), fn(prime), op("("), sym("a", s), op(")")],
-          [vec(dh), op("\u2299"), fn(prime), op("("), vec(V.a?.[t]), op(")")],
+          [
+            vec(dh, undefined, dhAt),
+            op("\u2299"),
+            fn(prime),
+            op("("),
+            vec(V.a?.[t], undefined, { path: ["layers", l, "values", "a"], row: t }),
+            op(")"),
+          ],
           [vec(dpre.a?.[t])],
         ],
       });
@@ -125,7 +135,7 @@ export function backwardFormula(trace, { t, convention = "row", displayNames = {
                   op("\u2299"),
                   sym("f", s + 1),
                 ],
-            [vec(g.dc[l][t])],
+            [vec(g.dc[l][t], undefined, { path: ["grads", "dc", l], row: t })],
           ],
         });
       }

@@ -40,10 +40,11 @@ export function formatNumber(v, opts = {}) {
   return withMinus(s === "-0" ? "0" : s);
 }
 
-/** "[1, 17]" from a vector; hidden entries (null) print as blanks. */
+/** "[1, 17]" from a vector; hidden entries (null) print as blanks, or as `opts.blank` ("?"). */
 export function formatVector(vec, opts = {}) {
-  if (!Array.isArray(vec)) return formatNumber(vec, opts);
-  return `[${vec.map((v) => formatNumber(v, opts)).join(", ")}]`;
+  const one = (v) => (opts.blank !== undefined && (v === null || v === undefined) ? opts.blank : formatNumber(v, opts));
+  if (!Array.isArray(vec)) return one(vec);
+  return `[${vec.map(one).join(", ")}]`;
 }
 
 /** Plain ASCII rendering for editing an input box (no unicode minus, full precision up to 6 sig). */
@@ -82,5 +83,6 @@ export function formatVectorShort(vec, opts = {}) {
   if (!Array.isArray(vec)) return formatNumber(vec, opts);
   const a = abbreviate(vec, opts.max ?? ABBREVIATE_OVER);
   if (!a.abbreviated) return formatVector(vec, opts);
-  return `[${a.items.map((v) => (v === "\u2026" ? v : formatNumber(v, opts))).join(", ")}] (${a.count} values)`;
+  const one = (v) => (opts.blank !== undefined && (v === null || v === undefined) ? opts.blank : formatNumber(v, opts));
+  return `[${a.items.map((v) => (v === "\u2026" ? v : one(v))).join(", ")}] (${a.count} values)`;
 }

@@ -1,6 +1,8 @@
 // Large number arrays in the trace arrive as binary buffers (see docs/protocol.md, "Packed
 // arrays"): {"$packed": shape, "data": DataView of little-endian float64}. `unpack` turns them
-// back into nested arrays once per trace, so the rest of the view reads plain numbers. Pure.
+// back into nested arrays once per trace, so the rest of the view reads plain numbers. A NaN in a
+// packed array is a number an exercise keeps from the page (docs/protocol.md, "What the page gets
+// while a blank is open"): it becomes null, as it is in JSON. Pure.
 
 /** @param {DataView} view @param {number[]} shape */
 function nested(view, shape) {
@@ -9,7 +11,10 @@ function nested(view, shape) {
     const n = shape[dim];
     const out = new Array(n);
     if (dim === shape.length - 1) {
-      for (let k = 0; k < n; k++, i++) out[k] = view.getFloat64(i * 8, true);
+      for (let k = 0; k < n; k++, i++) {
+        const v = view.getFloat64(i * 8, true);
+        out[k] = Number.isNaN(v) ? null : v; // removed by an exercise
+      }
     } else {
       for (let k = 0; k < n; k++) out[k] = build(dim + 1);
     }

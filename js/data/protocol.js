@@ -113,17 +113,48 @@
  * @property {TrainingStatus} training
  * @property {TrainOptions} train_options
  * @property {LossCurve} loss_curve
+ * @property {Homework | undefined} homework an exercise's blanks and score (absent on a plain widget)
+ */
+
+/**
+ * One answer slot of an exercise (docs/protocol.md, "The homework trait").
+ * @typedef {object} HomeworkSlot
+ * @property {string} name what the answer message names: "h2[1]"
+ * @property {string} blank the blank as the teacher named it ("h2"); its slots share one point
+ * @property {string} kind h a y i f o c~ c r z n a_i ... loss dh dc dy dW
+ * @property {(string | number)[]} path where the value lives in the trace
+ * @property {number[]} index 0-based, row form, into the array at path
+ * @property {number | null} layer
+ * @property {number | null} step
+ * @property {"open" | "right" | "wrong" | "revealed"} status
+ * @property {number | null} attempts_left null: unlimited
+ * @property {number | null} answer the student's last checked answer
+ * @property {number | null} value the true value once right or revealed
+ * @property {string} hint after a wrong answer (text)
+ * @property {string} message why the last answer from the page was refused
+ */
+
+/**
+ * The `homework` trait (py -> js, read-only).
+ * @typedef {object} Homework
+ * @property {HomeworkSlot[]} blanks
+ * @property {number} score
+ * @property {number} max_score
+ * @property {boolean} revealed
+ * @property {Record<string, any>} [settings]
  */
 
 /**
  * Custom messages from the page: training requests, entry edits, pings.
  * @typedef {{type: "train", steps: number} | {type: "step"} | {type: "stop"} | {type: "reset"}
- *   | {type: "edit", id: string, edits: import("./edits.js").Edit[]} | {type: "ping", id: string}} PageMessage
+ *   | {type: "edit", id: string, edits: import("./edits.js").Edit[]} | {type: "ping", id: string}
+ *   | {type: "answer", id: string, blank: string, value: number}} PageMessage
  */
 
 /**
  * Custom messages from the kernel.
- * @typedef {{type: "ack", id: string, ok: boolean, error?: string} | {type: "pong", id: string}} KernelMessage
+ * @typedef {{type: "ack", id: string, ok: boolean, error?: string, blank?: string, status?: string, hint?: string,
+ *   attempts_left?: number | null} | {type: "pong", id: string}} KernelMessage
  */
 
 export {};

@@ -81,14 +81,14 @@ export function slideCaption(slides, n, trace, { convention = "row", displayName
     const h = stateText("h", top, t + 1, names);
     const y = stateText("y", 0, t + 1, names);
     const act = spec.output_activation && spec.output_activation !== "identity" ? `, then ${actName(spec.output_activation)}` : "";
-    return `${num} ${h} is multiplied by ${sym("W_hy")}${act} \u2192 ${y} = ${formatVector(trace.y[t])}`;
+    return `${num} ${h} is multiplied by ${sym("W_hy")}${act} \u2192 ${y} = ${formatVector(trace.y[t], { blank: "?" })}`;
   }
   const { layer } = slide;
   const input = layer === 0 ? stateText("x", 0, t + 1, names) : stateText("h", layer - 1, t + 1, names);
   const prev = stateText("h", layer, t, names);
   const h = stateText("h", layer, t + 1, names);
   const values = trace.layers[layer].values;
-  const hv = formatVector(values.h[t]);
+  const hv = formatVector(values.h[t], { blank: "?" });
   if (trace.cell === "lstm") {
     return `${num} ${input} and ${prev} open the gates i, f, o and propose c\u0303; the cell state is updated \u2192 ${h} = ${hv}`;
   }

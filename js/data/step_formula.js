@@ -2,7 +2,9 @@
 // then the same with the numbers plugged in, every value taken from the trace. Pure.
 //
 // Result: {step, blocks: [{key, lhs: Token[], rows: Token[][]}]}, each row one "= ..." line.
-// Token: {t: "sym", base, sub, sup, ref?} | {t: "vec", values, ref?, hidden?} | {t: "op", text}
+// Token: {t: "sym", base, sub, sup, ref?} | {t: "vec", values, ref?, hidden?, src?} | {t: "op", text}
+//      src: where the vector lives in the trace ({path, row}: entry j is path[row][j]), for an
+//      exercise's answer slots
 //      | {t: "fn", text} | {t: "mat", rows} (a small matrix written out, for seed 004's W [h, x])
 // Gates (LSTM, GRU r and z) are written in the separate-matrices form and, with gateForm
 // "both" or "concat", also in seed 004's concatenated form.
@@ -12,7 +14,14 @@ import { actName } from "./slides.js";
 
 const op = (text) => ({ t: "op", text });
 const fn = (text) => ({ t: "fn", text });
-const vec = (values, r, hidden = false) => ({ t: "vec", values: hidden ? values.map(() => null) : values, ref: r, hidden });
+/** @param {any} values @param {string} [r] @param {boolean} [hidden] @param {{path: (string | number)[], row: number}} [src] */
+const vec = (values, r = undefined, hidden = false, src = undefined) => ({
+  t: "vec",
+  values: hidden ? (values ?? []).map(() => null) : (values ?? []),
+  ref: r,
+  hidden,
+  src,
+});
 const wrap = (name, inner) => (name ? [fn(name), op("("), ...inner, op(")")] : inner);
 const join = (parts, sep = "+") => parts.flatMap((p, i) => (i === 0 ? p : [op(sep), ...p]));
 
@@ -52,9 +61,10 @@ export function stepFormula(trace, opts) {
     const prevSym = stateSym("h", l, t, ref.h(l, t - 1));
     const prevVal = t === 0 ? layer.h0 : values.h[t - 1];
     const hSym = stateSym("h", l, t + 1, ref.h(l, t));
-    const vIn = vec(inVal, inRef, !inShown);
-    const vPrev = vec(prevVal, ref.h(l, t - 1), !prevShown);
-    const out = (arr) => vec(arr, undefined, !shown);
+    const at = (key, step = t, layerIndex = l) => ({ path: ["layers", layerIndex, "values", key], row: step });
+    const vIn = vec(inVal, inRef, !inShown, l === 0 ? undefined : at("h", t, l - 1));
+    const vPrev = vec(prevVal, ref.h(l, t - 1), !prevShown, t === 0 ? undefined : at("h", t - 1));
+    const out = (arr, key) => vec(arr, undefined, !shown, key ? at(key) : undefined);
 
     // The affine part for a gate g: x W_xg + h W_hg + b_g (or W_gx x + ... in the column view)
     const affine = (g, symbolic) => {
@@ -79,14 +89,14 @@ export function stepFormula(trace, opts) {
       const bias = has(b) ? [op("+"), symbolic ? paramSym(b) : vec(params[b], ref.p(b))] : [];
       if (symbolic) return [concatW, op("["), prevSym, op(","), inSym, op("]"), ...bias];
       const rows = params[wh][0].map((_, r) => [...params[wh].map((row) => row[r]), ...params[wx].map((row) => row[r])]);
-      const hx = vec([...prevVal, ...inVal], undefined, !prevShown || !inShown);
+      const hx = vec([...(prevVal ?? []), ...(inVal ?? [])], undefined, !prevShown || !inShown);
       return [{ t: "mat", rows, ref: undefined }, hx, ...bias];
     };
     const gateRows = (g, fname, z) => {
       const rows = [];
       if (gateForm !== "concat") rows.push(wrap(fname, affine(g, true)), wrap(fname, affine(g, false)));
       if (gateForm !== "separate" && concat(g, true)) rows.push(wrap(fname, concat(g, true)), wrap(fname, concat(g, false)));
-      rows.push(wrap(fname, [out(values[z][t])]));
+      rows.push(wrap(fname, [out(values[z][t], z)]));
       return rows;
     };
     const concatNote = (gates) => {
@@ -117,7 +127,7 @@ export function stepFormula(trace, opts) {
         blocks.push({
           key: `${g}:${l}`,
           lhs: [{ t: "sym", base, sub: String(t + 1), sup: l > 0 ? stateBase("", l, {}) : "" }],
-          rows: [...gateRows(g, fname, z), [out(values[val][t])]],
+          rows: [...gateRows(g, fname, z), [out(values[val][t], val)]],
         });
       gate("i", "i", "\u03c3", "z_i", "i");
       gate("f", "f", "\u03c3", "z_f", "f");
@@ -131,15 +141,15 @@ export function stepFormula(trace, opts) {
         rows: [
           [gateSym("f"), op("\u2299"), cellSym(t), op("+"), gateSym("i"), op("\u2299"), gateSym("c\u0303")],
           [
-            out(values.f[t]),
+            out(values.f[t], "f"),
             op("\u2299"),
-            vec(cPrev, undefined, !prevShown),
+            vec(cPrev, undefined, !prevShown, t === 0 ? undefined : at("c", t - 1)),
             op("+"),
-            out(values.i[t]),
+            out(values.i[t], "i"),
             op("\u2299"),
-            out(values.c_tilde[t]),
+            out(values.c_tilde[t], "c_tilde"),
           ],
-          [out(values.c[t])],
+          [out(values.c[t], "c")],
         ],
       });
       blocks.push({
@@ -147,15 +157,15 @@ export function stepFormula(trace, opts) {
         lhs: [hSym],
         rows: [
           [gateSym("o"), op("\u2299"), fn("tanh"), op("("), cellSym(t + 1), op(")")],
-          [out(values.o[t]), op("\u2299"), out(values.tanh_c[t])],
-          [vec(values.h[t], ref.h(l, t), !shown)],
+          [out(values.o[t], "o"), op("\u2299"), out(values.tanh_c[t], "tanh_c")],
+          [vec(values.h[t], ref.h(l, t), !shown, at("h"))],
         ],
       });
     } else if (trace.cell === "gru") {
       const gateSym = (base) => ({ t: "sym", base, sub: String(t + 1), sup: "" });
       concatNote(["r", "z"]);
-      blocks.push({ key: `r:${l}`, lhs: [gateSym("r")], rows: [...gateRows("r", "\u03c3", "z_r"), [out(values.r[t])]] });
-      blocks.push({ key: `z:${l}`, lhs: [gateSym("z")], rows: [...gateRows("z", "\u03c3", "z_z"), [out(values.z[t])]] });
+      blocks.push({ key: `r:${l}`, lhs: [gateSym("r")], rows: [...gateRows("r", "\u03c3", "z_r"), [out(values.r[t], "r")]] });
+      blocks.push({ key: `z:${l}`, lhs: [gateSym("z")], rows: [...gateRows("z", "\u03c3", "z_z"), [out(values.z[t], "z")]] });
       const torch = (spec?.gru_variant ?? "torch") !== "cho";
       const wxn = layerName("W_xn", l);
       const whn = layerName("W_hn", l);
@@ -171,12 +181,17 @@ export function stepFormula(trace, opts) {
         hPart = col ? [paramSym(whn), ...rh] : [...rh, paramSym(whn)];
       }
       const numeric = torch
-        ? [out(values.n_x[t]), op("+"), out(values.r[t]), op("\u2299"), out(values.n_h[t])]
-        : [out(values.n_x[t]), op("+"), out(values.n_h[t])];
+        ? [out(values.n_x[t], "n_x"), op("+"), out(values.r[t], "r"), op("\u2299"), out(values.n_h[t], "n_h")]
+        : [out(values.n_x[t], "n_x"), op("+"), out(values.n_h[t], "n_h")];
       blocks.push({
         key: `n:${l}`,
         lhs: [gateSym("n")],
-        rows: [wrap("tanh", [...xPart, op("+"), ...hPart]), wrap("tanh", numeric), wrap("tanh", [out(values.z_n[t])]), [out(values.n[t])]],
+        rows: [
+          wrap("tanh", [...xPart, op("+"), ...hPart]),
+          wrap("tanh", numeric),
+          wrap("tanh", [out(values.z_n[t], "z_n")]),
+          [out(values.n[t], "n")],
+        ],
       });
       blocks.push({
         key: `h:${l}`,
@@ -187,16 +202,16 @@ export function stepFormula(trace, opts) {
             op("("),
             op("1"),
             op("\u2212"),
-            out(values.z[t]),
+            out(values.z[t], "z"),
             op(")"),
             op("\u2299"),
-            out(values.n[t]),
+            out(values.n[t], "n"),
             op("+"),
-            out(values.z[t]),
+            out(values.z[t], "z"),
             op("\u2299"),
             vPrev,
           ],
-          [vec(values.h[t], ref.h(l, t), !shown)],
+          [vec(values.h[t], ref.h(l, t), !shown, at("h"))],
         ],
       });
     } else {
@@ -208,10 +223,12 @@ export function stepFormula(trace, opts) {
       const plugged = col
         ? [times(paramSym(wh), vPrev), times(paramSym(wx), vIn), ...bias]
         : [times(paramSym(wx), vIn), times(paramSym(wh), vPrev), ...bias];
-      const terms = col ? [[out(values.hw[t])], [out(values.xw[t])], ...bias] : [[out(values.xw[t])], [out(values.hw[t])], ...bias];
+      const terms = col
+        ? [[out(values.hw[t], "hw")], [out(values.xw[t], "xw")], ...bias]
+        : [[out(values.xw[t], "xw")], [out(values.hw[t], "hw")], ...bias];
       const rows = [wrap(act, affine("h", true)), wrap(act, join(plugged)), wrap(act, join(terms))];
-      if (act) rows.push(wrap(act, [out(values.a[t])]));
-      rows.push([vec(values.h[t], ref.h(l, t), !shown)]);
+      if (act) rows.push(wrap(act, [out(values.a[t], "a")]));
+      rows.push([vec(values.h[t], ref.h(l, t), !shown, at("h"))]);
       blocks.push({ key: `h:${l}`, lhs: [hSym], rows });
     }
   });
@@ -221,14 +238,14 @@ export function stepFormula(trace, opts) {
     const shown = seen.y(t);
     const hRef = ref.h(top, t);
     const hSym = stateSym("h", top, t + 1, hRef);
-    const hVal = vec(trace.layers[top].values.h[t], hRef, !seen.h(top, t));
+    const hVal = vec(trace.layers[top].values.h[t], hRef, !seen.h(top, t), { path: ["layers", top, "values", "h"], row: t });
     const bias = has("b_y") ? [vec(params.b_y, ref.p("b_y"))] : [];
     const biasSym = has("b_y") ? [op("+"), paramSym("b_y")] : [];
     const biasVal = bias.length ? [op("+"), ...bias] : [];
     const oa = spec?.output_activation && spec.output_activation !== "identity" ? actName(spec.output_activation) : "";
     const rows = [wrap(oa, [...times(paramSym("W_hy"), hSym), ...biasSym]), wrap(oa, [...times(paramSym("W_hy"), hVal), ...biasVal])];
     if (oa || bias.length) rows.push(wrap(oa, [vec(trace.y_pre[t], undefined, !shown)]));
-    rows.push([vec(trace.y[t], ref.y(t), !shown)]);
+    rows.push([vec(trace.y[t], ref.y(t), !shown, { path: ["y"], row: t })]);
     blocks.push({ key: "y", lhs: [stateSym("y", 0, t + 1, ref.y(t))], rows });
   }
   return { step: t, blocks };

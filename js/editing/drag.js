@@ -45,7 +45,8 @@ export function attachScrub(el, { getValue, getStep, onPreview, onCommit, onClic
   const typing = () => (isTyping ? isTyping() : el.dataset?.editing === "1");
   const down = (e) => {
     if (e.button !== 0) return;
-    if (/** @type {HTMLInputElement} */ (el).readOnly || el.closest(".is-readonly")) return; // a view without a kernel edits nothing
+    // a view without a kernel, or an exercise's fixed numbers: nothing to scrub
+    if (/** @type {HTMLInputElement} */ (el).readOnly || el.closest(".is-readonly, .is-frozen")) return;
     const focused = document.activeElement === el;
     if (focused && typing()) return; // typing: leave the caret and the selection alone
     if (!focused) e.preventDefault(); // a focused cell keeps the browser's caret placement

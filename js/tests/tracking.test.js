@@ -44,6 +44,27 @@ const CHANGES = {
   training: (s) => ({ ...s.training, running: true, step: 3, total: 10, message: "training" }),
   train_options: (s) => ({ ...s.train_options, lr: 0.5 }),
   loss_curve: () => ({ step: [1, 2, 3], loss: [3, 2, 1] }),
+  // an exercise: answer slots, the homework panel, the model's numbers read-only
+  homework: () => ({
+    blanks: [
+      { name: "h2[1]", blank: "h2", kind: "h", path: ["layers", 0, "values", "h"], index: [1, 0], layer: 0, step: 1, status: "open" },
+      {
+        name: "y3",
+        blank: "y3",
+        kind: "y",
+        path: ["y"],
+        index: [2, 0],
+        layer: 0,
+        step: 2,
+        status: "wrong",
+        attempts_left: 1,
+        hint: "y3: 2 is not right",
+      },
+    ],
+    score: 0,
+    max_score: 2,
+    revealed: false,
+  }),
 };
 
 const render = (model) => {

@@ -7,7 +7,7 @@ import { svg, h } from "./dom.js";
 import { formatNumber, formatVectorShort } from "../data/format.js";
 import { stateBase } from "../data/names.js";
 import { barGeometry } from "../data/gates.js";
-import { backwardArrows } from "../data/bptt.js";
+import { backwardArrows, norm2 } from "../data/bptt.js";
 import { nodeState, nodeLabel, diagramContext, rowName } from "./diagram_svg.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
 
@@ -24,9 +24,11 @@ export function unitAt(n, y, cellH) {
 
 /**
  * @param {object} g layout from diagramLayout (compact)
- * @param {{labels?: string[], names?: Record<string, string>, scroller?: HTMLElement | null}} structure
+ * @param {{labels?: string[], names?: Record<string, string>, scroller?: HTMLElement | null,
+ *          slotInput?: ((slot: any, where: string) => HTMLInputElement) | null}} structure
+ *   slotInput: an exercise's answer input for an open slot, laid over the canvas (at least 44 x 18 px)
  */
-export function buildCompactDiagram(g, { labels = [], names = {}, scroller = null } = {}) {
+export function buildCompactDiagram(g, { labels = [], names = {}, scroller = null, slotInput = null } = {}) {
   const canvas = h("canvas", { class: "rnnw-cdiagram-canvas", "aria-hidden": "true" });
   const tooltip = h("div", { class: "rnnw-tooltip", role: "tooltip", hidden: true });
   const overlay = svg("svg", {
@@ -105,7 +107,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       ],
     );
     overlay.appendChild(node);
-    const part = { n, el: node, st: null, lastJson: null };
+    const part = { n, el: node, st: null, lastJson: null, slots: new Map() };
     byRef.set(n.ref, part);
     return part;
   });
@@ -129,7 +131,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
   function update(next) {
     data = next;
     const { trace, vis, focusStep = -1, showGrads = false, bpttStep = -1 } = next;
-    ctxData = diagramContext({ trace, vis, names, showGrads, bpttStep });
+    ctxData = diagramContext({ trace, vis, names, showGrads, bpttStep, homework: next.homework ?? null });
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
     for (const p of parts) {
       if (p.n.kind === "g") {
@@ -146,9 +148,41 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       const json = st.shown ? JSON.stringify(st.values) : "null";
       if (json !== p.lastJson) p.el.setAttribute("data-value", json);
       p.lastJson = json;
+      placeSlots(p, st);
     }
     draw();
     if (shownTip) showTip(shownTip.part, shownTip.y);
+  }
+
+  // An exercise's open slots: inputs over the canvas cells, kept while the slot stays open.
+  function placeSlots(p, st) {
+    const n = p.n;
+    const cellH = n.kind === "dh" ? g.dhH : g.cellH;
+    const open = new Map();
+    (st.slots ?? []).forEach((slot, i) => {
+      if (slotInput && (slot?.status === "open" || slot?.status === "wrong")) open.set(slot.name, i);
+    });
+    for (const [name, fo] of p.slots) {
+      if (!open.has(name)) {
+        fo.remove();
+        p.slots.delete(name);
+      }
+    }
+    for (const [name, i] of open) {
+      if (p.slots.has(name) || !slotInput) continue;
+      const slot = st.slots[i];
+      const h2 = Math.max(18, cellH);
+      const fo = svg("foreignObject", {
+        class: "rnnw-slot-fo",
+        x: n.x,
+        y: n.y + i * cellH + cellH / 2 - h2 / 2,
+        width: Math.max(44, n.w),
+        height: h2,
+      });
+      fo.appendChild(slotInput(slot, `diagram:${n.ref}`));
+      p.el.appendChild(fo);
+      p.slots.set(name, fo);
+    }
   }
 
   function draw() {
@@ -234,7 +268,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
 
   function drawBackward(ctx, cx, bpttStep, C, left, W) {
     const grads = cx.grads;
-    const all = (grads.dh_future ?? []).flat().map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)));
+    const all = (grads.dh_future ?? []).flat().map(norm2);
     const max = Math.max(0, ...all);
     const L = data.trace.layers.length;
     for (let l = 0; l < L; l++) {

@@ -121,7 +121,19 @@ export function vectorNode(n, { cls, cellH, textClass = "rnnw-vtext", digits = 3
   }
   group.appendChild(svg("rect", { class: "rnnw-vframe", x: n.x, y: n.y, width: n.w, height: n.h, rx: 3 }));
   let lastJson = null;
-  function update(values, { shown, scale, label, tip = label, classes = {} }) {
+  /** @type {({name: string, fo: SVGForeignObjectElement} | null)[]} an answer slot's input per entry */
+  const slotEls = rects.map(() => null);
+  /**
+   * slots (an exercise): per entry the answer slot there, or null; an open one is an input in
+   * place of the number (slotInput makes it), a right or revealed one shows its value, marked.
+   */
+  /**
+   * @param {any} values
+   * @param {{shown: boolean, scale: number, label: string, tip?: string, classes?: Record<string, boolean>,
+   *          slots?: (import("../data/protocol.js").HomeworkSlot | null)[] | null,
+   *          slotInput?: ((slot: import("../data/protocol.js").HomeworkSlot, i: number) => HTMLElement) | null}} opts
+   */
+  function update(values, { shown, scale, label, tip = label, classes = {}, slots = null, slotInput = null }) {
     group.setAttribute("aria-label", label);
     setText(title, tip);
     for (const [k, on] of Object.entries(classes)) toggle(group, k, on);
@@ -131,12 +143,27 @@ export function vectorNode(n, { cls, cellH, textClass = "rnnw-vtext", digits = 3
     lastJson = json;
     rects.forEach((rect, i) => {
       const v = vals[i];
-      paint(rect, shown ? v : null, scale);
+      const slot = slots?.[i] ?? null;
+      const open = Boolean(slotInput) && (slot?.status === "open" || slot?.status === "wrong");
+      paint(rect, shown && !open ? v : null, scale);
       const text = texts[i];
-      if (shown && v !== undefined && v !== null) {
+      if (shown && !open && v !== undefined && v !== null) {
         setText(text, formatNumber(v, { digits }));
+        toggle(text, "is-right", slot?.status === "right");
+        toggle(text, "is-revealed", slot?.status === "revealed");
         if (!text.parentNode) group.insertBefore(text, rect.nextSibling);
       } else if (text.parentNode) text.remove();
+      const had = slotEls[i];
+      if (open && slot && slotInput && had?.name !== slot.name) {
+        had?.fo.remove();
+        const fo = svg("foreignObject", { class: "rnnw-slot-fo", x: n.x + 1, y: n.y + i * cellH + 1, width: n.w - 2, height: cellH - 2 });
+        fo.appendChild(slotInput(slot, i));
+        group.appendChild(fo);
+        slotEls[i] = { name: slot.name, fo };
+      } else if (!open && had) {
+        had.fo.remove();
+        slotEls[i] = null;
+      }
     });
   }
   return { el: group, update };

@@ -7,7 +7,8 @@ import { formatVector, formatVectorShort } from "../data/format.js";
 import { maxAbs } from "../geometry/colors.js";
 import { stateBase } from "../data/names.js";
 import { gateBlock, vectorNode, belt, backwardArrowEls, targetMarker } from "./diagram_pieces.js";
-import { backwardArrows, bpttFocus, dhVisible } from "../data/bptt.js";
+import { backwardArrows, bpttFocus, dhVisible, norm2 } from "../data/bptt.js";
+import { slotsOf } from "../data/homework.js";
 
 let uid = 0;
 
@@ -26,10 +27,10 @@ export function diagramScales(trace, grads) {
  * What one vector node of the layout shows for a trace: values, whether revealed, its colour
  * scale, its name and the state classes. Shared by the SVG and the canvas form. Pure.
  * @param {any} n a node of the layout
- * @param {{trace: any, vis: any, names?: Record<string, string>, grads?: any, scales: any, bpttStep?: number, focusBack?: number | null}} ctx
+ * @param {{trace: any, vis: any, names?: Record<string, string>, grads?: any, scales: any, bpttStep?: number, focusBack?: number | null, homework?: any}} ctx
  * @returns {any} {values, shown, scale, name, classes}, or null for a gate block (drawn by its own part)
  */
-export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpttStep = -1, focusBack = null }) {
+export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpttStep = -1, focusBack = null, homework = null }) {
   const ly = trace.layers[n.layer];
   if (n.kind === "g") return null;
   if (n.kind === "c" || n.kind === "c0") {
@@ -40,6 +41,7 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
       scale: scales.c[n.layer],
       name: `${stateBase("c", n.layer, names)}${n.t + 1}`,
       classes: { "is-hidden": !shown },
+      slots: n.kind === "c" ? slotsOf(homework, { path: ["layers", n.layer, "values", "c"], row: n.t }, n.n) : null,
     };
   }
   if (n.kind === "dh") {
@@ -50,6 +52,7 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
       scale: scales.dh,
       name: `\u2202L/\u2202${stateBase("h", n.layer, names)}${n.t + 1}`,
       classes: { "is-hidden": !shown, "is-focus": n.t === focusBack },
+      slots: grads ? slotsOf(homework, { path: ["grads", "dh", n.layer], row: n.t }, n.n) : null,
     };
   }
   let values;
@@ -73,12 +76,14 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
   }
   const masked = n.kind === "x" && trace.input_mask && trace.input_mask[n.t] === false;
   const scored = n.kind === "y" && trace.scored ? trace.scored[n.t] : undefined;
+  const src = n.kind === "y" ? { path: ["y"], row: n.t } : n.kind === "h" ? { path: ["layers", n.layer, "values", "h"], row: n.t } : null;
   return {
     values,
     shown,
     scale,
     name,
     classes: { "is-hidden": !shown, "is-masked": masked, "is-scored": scored === true, "is-unscored": scored === false },
+    slots: slotsOf(homework, src, n.n),
   };
 }
 
@@ -87,24 +92,25 @@ export function nodeLabel(st, { short = false } = {}) {
   const cls = st.classes ?? {};
   const unknown = st.name.startsWith("\u2202") ? "not known yet" : "not revealed yet";
   if (!st.shown) return { label: `${st.name} ${unknown}`, tip: `${st.name} = ?` };
-  const text = `${st.name} = ${short ? formatVectorShort(st.values) : formatVector(st.values)}`;
+  const text = `${st.name} = ${short ? formatVectorShort(st.values, { blank: "?" }) : formatVector(st.values, { blank: "?" })}`;
   return { label: text, tip: cls.tip ?? text };
 }
 
 /** The per-update context every node reads. */
-export function diagramContext({ trace, vis, names = {}, showGrads = false, bpttStep = -1 }) {
+export function diagramContext({ trace, vis, names = {}, showGrads = false, bpttStep = -1, homework = null }) {
   const grads = showGrads ? trace.grads : null;
-  return { trace, vis, names, grads, scales: diagramScales(trace, grads), bpttStep, focusBack: bpttFocus(trace.T, bpttStep) };
+  return { trace, vis, names, grads, scales: diagramScales(trace, grads), bpttStep, focusBack: bpttFocus(trace.T, bpttStep), homework };
 }
 
 /**
  * Build the SVG diagram for a layout once; update() puts a trace's values in place.
  * @param {object} g layout from diagramLayout (not compact)
- * @param {{labels?: string[], names?: object}} structure
+ * @param {{labels?: string[], names?: object, slotInput?: ((slot: any, where: string) => HTMLInputElement) | null}} structure
+ *   slotInput: an exercise's answer input for an open slot (answer_slots.js)
  * @returns {{el: SVGSVGElement, update: (data: object) => void, destroy: () => void}}
- *   data: {trace, vis, focusStep, showGrads, bpttStep, targets}
+ *   data: {trace, vis, focusStep, showGrads, bpttStep, targets, homework}
  */
-export function buildDiagram(g, { labels = [], names = {} } = {}) {
+export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = {}) {
   const id = `rnnw-arrow-${++uid}`;
   const root = svg("svg", {
     class: ["rnnw-diagram", g.compact && "is-compact"],
@@ -245,8 +251,8 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
     );
   });
 
-  function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null }) {
-    const ctx = diagramContext({ trace, vis, names, showGrads, bpttStep });
+  function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null, homework = null }) {
+    const ctx = diagramContext({ trace, vis, names, showGrads, bpttStep, homework });
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
     for (const p of parts) {
       if (p.gate) {
@@ -255,13 +261,14 @@ export function buildDiagram(g, { labels = [], names = {} } = {}) {
       }
       const st = nodeState(p.n, ctx);
       const { label, tip } = nodeLabel(st);
-      p.vec.update(st.values, { shown: st.shown, scale: st.scale, label, tip, classes: st.classes });
+      const input = slotInput && st.slots ? (slot) => slotInput(slot, `diagram:${p.n.ref}`) : null;
+      p.vec.update(st.values, { shown: st.shown, scale: st.scale, label, tip, classes: st.classes, slots: st.slots, slotInput: input });
     }
     // The backward arrows and target boxes depend on the values: a few elements, redrawn.
     const arrows = [];
     if (ctx.grads) {
       const g2 = ctx.grads;
-      const all = (g2.dh_future ?? []).flat().map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)));
+      const all = (g2.dh_future ?? []).flat().map(norm2);
       const max = Math.max(0, ...all);
       trace.layers.forEach((_, l) => {
         const dhNodes = g.nodes.filter((n) => n.kind === "dh" && n.layer === l);
@@ -300,7 +307,7 @@ export function rowName(r, names) {
 
 /** One-shot rendering (tests, exports): build and fill. */
 export function renderDiagram(g, data) {
-  const d = buildDiagram(g, { labels: data.labels, names: data.names });
+  const d = buildDiagram(g, { labels: data.labels, names: data.names, slotInput: data.slotInput });
   d.update(data);
   return d.el;
 }

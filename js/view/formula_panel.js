@@ -1,20 +1,39 @@
-// The formula panel: a formula from data/step_formula.js or data/backward_formula.js as DOM.
+// The formula panel: a formula from data/step_formula.js or data/backward_formula.js as DOM. In an
+// exercise, an open blank's entry is an answer input (answer_slots.js) where its number would be.
 import { h, setChildren, symbolEl } from "./dom.js";
 import { formatNumber, abbreviate } from "../data/format.js";
 
+/**
+ * @typedef {object} SlotHooks an exercise's answer slots in a formula
+ * @property {(src: any, n: number) => (any[] | null)} slots the slot of each entry of a vector (null: none)
+ * @property {(slot: any, where: string) => HTMLElement} input an answer input for an open slot
+ */
+
+const isOpenSlot = (/** @type {any} */ s) => s?.status === "open" || s?.status === "wrong";
+
 /** A vector token as "[1, 17]" with each entry in its own span; hidden entries as blank boxes.
- * A long vector is abbreviated: "[0.12, −0.3, …, 0.5] (32 values)". */
-function vecEl(tok) {
+ * A long vector is abbreviated: "[0.12, −0.3, …, 0.5] (32 values)".
+ * @param {any} tok
+ * @param {SlotHooks | null} hooks
+ * @param {string} where */
+function vecEl(tok, hooks, where) {
   const parts = [h("span", { class: "rnnw-br" }, ["["])];
   const a = abbreviate(tok.values);
+  const slots = hooks && tok.src ? hooks.slots(tok.src, tok.values.length) : null;
   a.items.forEach((v, i) => {
     if (i > 0) parts.push(h("span", { class: "rnnw-comma" }, [", "]));
+    const j = a.abbreviated && i === a.items.length - 1 ? a.count - 1 : i; // the entry this item shows
+    const slot = v === "\u2026" ? null : (slots?.[j] ?? null);
     parts.push(
       v === "\u2026"
         ? h("span", { class: "rnnw-ellipsis" }, ["\u2026"])
-        : v === null
-          ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
-          : h("span", { class: "rnnw-num" }, [formatNumber(v)]),
+        : hooks && isOpenSlot(slot)
+          ? hooks.input(slot, `${where}:${j}`)
+          : v === null
+            ? h("span", { class: "rnnw-blank", "aria-label": "hidden" }, ["\u2007\u2007"])
+            : h("span", { class: ["rnnw-num", slot?.status === "right" && "is-right", slot?.status === "revealed" && "is-revealed"] }, [
+                formatNumber(v),
+              ]),
     );
   });
   parts.push(h("span", { class: "rnnw-br" }, ["]"]));
@@ -35,9 +54,10 @@ function matEl(tok) {
   );
 }
 
-function tokenEl(tok) {
+/** @param {any} tok @param {SlotHooks | null} [hooks] @param {string} [where] */
+function tokenEl(tok, hooks = null, where = "") {
   if (tok.t === "sym") return symbolEl(tok, { tabindex: tok.ref ? 0 : undefined });
-  if (tok.t === "vec") return vecEl(tok);
+  if (tok.t === "vec") return vecEl(tok, hooks, where);
   if (tok.t === "mat") return matEl(tok);
   if (tok.t === "fn") return h("span", { class: "rnnw-fn" }, [tok.text]);
   const open = tok.text === "(" || tok.text === "[";
@@ -51,15 +71,20 @@ function tokenEl(tok) {
  * Render the formula (from stepFormula) into el: lhs = row0, then "= row_i" lines aligned.
  * @param {HTMLElement} el
  * @param {{step: number, blocks: any[]}} formula
- * @param {{heading?: string, tools?: HTMLElement | null, empty?: string}} [opts]
+ * @param {{heading?: string, tools?: HTMLElement | null, empty?: string, slots?: SlotHooks | null, where?: string}} [opts]
+ *   slots: an exercise's answer slots; where: names this panel in the slots' keys ("formula")
  */
-export function renderFormula(el, formula, { heading, tools = null, empty = "No step to show" } = {}) {
+export function renderFormula(el, formula, { heading, tools = null, empty = "No step to show", slots = null, where = "formula" } = {}) {
   const blocks = formula.blocks.map((b) => {
     const lines = b.rows.map((row, i) =>
       h("div", { class: "rnnw-fline" }, [
-        h("span", { class: "rnnw-flhs" }, i === 0 ? b.lhs.map(tokenEl) : []),
+        h("span", { class: "rnnw-flhs" }, i === 0 ? b.lhs.map((tok) => tokenEl(tok)) : []),
         h("span", { class: "rnnw-feq" }, ["="]),
-        h("span", { class: "rnnw-frhs" }, row.map(tokenEl)),
+        h(
+          "span",
+          { class: "rnnw-frhs" },
+          row.map((tok, k) => tokenEl(tok, slots, `${where}:${b.key}:${i}:${k}`)),
+        ),
       ]),
     );
     return h("div", { class: "rnnw-fblock", "data-block": b.key }, lines);

@@ -41,7 +41,7 @@ export function createKernelStatus(root, banner, { onLive }) {
     if (!locked.length) return;
     locked.forEach((n) => {
       n.removeAttribute("data-locked");
-      setLocked(n, false);
+      if (!n.hasAttribute("data-frozen")) setLocked(n, false); // an exercise's numbers stay fixed
     });
     onLive();
   }

@@ -8,6 +8,9 @@ import { attachLinking } from "./linking.js";
 import { attachStepKeys } from "./keys.js";
 import { createKernelStatus } from "./kernel_status.js";
 import { createEditChannel } from "../editing/edit_channel.js";
+import { createAnswerSlots } from "../editing/answer_slots.js";
+import { applyExerciseLock } from "./exercise_lock.js";
+import { isExercise } from "../data/homework.js";
 import { EDIT_FIELDS } from "../data/edits.js";
 import { unpacker } from "../data/packed.js";
 import { buildSlides } from "../data/slides.js";
@@ -24,6 +27,7 @@ import * as formula from "./parts/formula.js";
 import * as loss from "./parts/loss.js";
 import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
+import * as homework from "./parts/homework.js";
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -42,7 +46,10 @@ export function mount(model, el) {
     onStatus: (status) => kernel.show(status),
     isDisconnected: () => Boolean(el.closest(".jupyter-widgets-disconnected")),
     sizes: () => ({ inputSize: model.get("spec")?.input_size, outputSize: model.get("spec")?.output_size }),
+    onAnswer: (blank, ack) => answers.onAck(blank, ack),
   });
+  // an exercise's answer slots: inputs where open blanks' numbers would be, sent on the same line
+  const answers = createAnswerSlots({ homework: () => model.get("homework"), send: (name, value) => channel.answer(name, value) });
   // A trait as the view shows it now: decoded, with this view's unacknowledged edits on top.
   const read = (/** @type {string} */ k) => {
     if (k === "trace") return raw(k);
@@ -50,11 +57,17 @@ export function mount(model, el) {
     return model.get(k);
   };
   let traceRev = 0;
+  // After the parts drew: an exercise's fixed numbers, a dead kernel's locks, the answer slots.
+  const afterDraw = () => {
+    applyExerciseLock(root, isExercise(get("homework")));
+    kernel.refresh(); // cells and buttons drawn anew are locked too while silent or dead
+    answers.refresh();
+  };
   const store = createStore(read, {
     afterFlush({ traceChanged }) {
       if (traceChanged) root.setAttribute("data-trace-rev", String(++traceRev));
       linking.refresh();
-      kernel.refresh(); // cells and buttons drawn anew are locked too while silent or dead
+      afterDraw();
     },
   });
   const { get } = store;
@@ -80,6 +93,7 @@ export function mount(model, el) {
     edit,
     request: (msg) => model.send(msg),
     root,
+    answers,
     slides: () => slides.value,
     gradsShown: () => (get("show_grads") && get("trace")?.grads) || null,
     gradStep: () => {
@@ -105,10 +119,12 @@ export function mount(model, el) {
     loss: loss.create(ctx),
     charts: charts.create(ctx),
     training: training.create(ctx),
+    homework: homework.create(ctx),
   };
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
     banner,
+    p.homework.el,
     p.error.el,
     p.steps.el,
     p.gradients.el,
@@ -138,6 +154,7 @@ export function mount(model, el) {
       part.render();
     }),
   );
+  afterDraw();
   channel.start();
 
   return () => {
@@ -145,6 +162,7 @@ export function mount(model, el) {
     for (const [event, cb] of listeners) model.off(event, cb);
     stops.forEach((stop) => stop());
     channel.dispose(); // a drag in progress still lands; timers stop
+    answers.destroy();
     Object.values(p).forEach((part) => part.destroy?.());
     linking.destroy();
     detachKeys();

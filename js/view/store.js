@@ -29,6 +29,7 @@ export const TRAITS = [
   "training",
   "train_options",
   "loss_curve",
+  "homework",
 ];
 
 /**

@@ -15,6 +15,7 @@
  * @property {() => import("../../data/slides.js").Slide[]} slides the step-through slides of the trace
  * @property {() => any} gradsShown trace.grads when the gradient view is open, else null
  * @property {() => number | null} gradStep the step whose per-step gradient and chain rule are shown
+ * @property {ReturnType<typeof import("../../editing/answer_slots.js").createAnswerSlots>} answers an exercise's answer slots (inputs, checks, acks)
  */
 
 /**

@@ -25,7 +25,7 @@ export function diagramShapeKey(trace, { grads, labels, names }) {
 }
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
-export function create({ get, slides, gradsShown }) {
+export function create({ get, slides, gradsShown, answers }) {
   const el = h("div", { class: "rnnw-diagram-box" });
   /** @type {any} */
   let view = null;
@@ -59,7 +59,10 @@ export function create({ get, slides, gradsShown }) {
           cell: trace.cell,
           grads,
         });
-        view = g.compact ? buildCompactDiagram(g, { labels, names, scroller: el }) : buildDiagram(g, { labels, names });
+        const slotInput = (/** @type {any} */ slot, /** @type {string} */ where) => answers.input(slot, { where });
+        view = g.compact
+          ? buildCompactDiagram(g, { labels, names, scroller: el, slotInput })
+          : buildDiagram(g, { labels, names, slotInput });
         key = next;
         setChildren(el, [view.el]);
       }
@@ -70,6 +73,7 @@ export function create({ get, slides, gradsShown }) {
         showGrads: grads,
         bpttStep: get("bptt_step") ?? -1,
         targets: get("targets"),
+        homework: get("homework") ?? null,
       });
     },
     destroy: drop,

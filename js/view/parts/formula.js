@@ -7,9 +7,10 @@ import { renderFormula } from "../formula_panel.js";
 import { stepFormula } from "../../data/step_formula.js";
 import { backwardFormula } from "../../data/backward_formula.js";
 import { visibility } from "../../data/slides.js";
+import { isExercise, slotsOf } from "../../data/homework.js";
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
-export function create({ get, slides, gradsShown, gradStep }) {
+export function create({ get, slides, gradsShown, gradStep, answers }) {
   const gateForm = signal("both");
   const menu = h("select", { class: "rnnw-select rnnw-select-small", "aria-label": "Gate equations", "data-control": "gate-form" }, [
     h("option", { value: "both" }, ["both forms"]),
@@ -43,13 +44,18 @@ export function create({ get, slides, gradsShown, gradStep }) {
         gateForm: gateForm.value,
       });
       const gated = trace.cell === "lstm" || trace.cell === "gru";
-      renderFormula(forward, f, { heading: `Step ${t + 1}`, tools: gated ? menu : null });
+      const hw = get("homework");
+      /** @type {import("../formula_panel.js").SlotHooks | null} */
+      const slots = isExercise(hw)
+        ? { slots: (src, n) => slotsOf(hw, src, n), input: (slot, where) => answers.input(slot, { where }) }
+        : null;
+      renderFormula(forward, f, { heading: `Step ${t + 1}`, tools: gated ? menu : null, slots, where: "formula" });
       const grads = gradsShown();
       backward.hidden = !grads;
       const tb = gradStep();
       if (grads && tb !== null) {
         const b = backwardFormula(trace, { t: tb, convention: get("convention"), displayNames: get("display_names") || {} });
-        renderFormula(backward, b, { heading: `Backward, step ${tb + 1}` });
+        renderFormula(backward, b, { heading: `Backward, step ${tb + 1}`, slots, where: "backward" });
       } else setChildren(backward, []);
     },
     destroy: () => menu.removeEventListener("change", onMenu),

@@ -2,6 +2,7 @@
 // (training) and the loss curve (loss_curve). Shown once there is a loss or a curve.
 import { createTraining } from "../training_panel.js";
 import { curveOf } from "../../geometry/chart_layout.js";
+import { isExercise } from "../../data/homework.js";
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
 export function create({ get, current, send, request }) {
@@ -16,7 +17,8 @@ export function create({ get, current, send, request }) {
       const trace = get("trace");
       const curve = curveOf(get("loss_curve"));
       const hasLoss = trace?.loss !== null && trace?.loss !== undefined;
-      panel.el.hidden = !hasLoss && !curve.loss.length;
+      // an exercise does not train (its numbers are fixed)
+      panel.el.hidden = (!hasLoss && !curve.loss.length) || isExercise(get("homework"));
       panel.update({ options: get("train_options") || {}, training: get("training") || {}, curve, canTrain: hasLoss });
     },
     destroy: panel.destroy,
