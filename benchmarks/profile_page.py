@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -60,6 +61,26 @@ def top(profile: dict, n: int = 15):
     return total, rows
 
 
+def by_origin(profile: dict) -> dict:
+    """Self time by where the code comes from: the widget's bundle (a blob: URL, as anywidget loads
+    it), JupyterLab and other extensions' scripts, the browser's own work, idle."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    out: dict = defaultdict(float)
+    for sample, dt in zip(profile["samples"], profile["timeDeltas"][1:] + [0]):
+        frame = nodes[sample]["callFrame"]
+        name, url = frame["functionName"], frame["url"]
+        if name in ("(idle)", "(program)", "(garbage collector)"):
+            key = name
+        elif url.startswith("blob:") or re.fullmatch(r"[0-9a-f-]{36}", url.rsplit("/", 1)[-1] or "x"):
+            key = "rnn-widget front end"
+        elif url:
+            key = "JupyterLab, ipywidgets, anywidget (scripts)"
+        else:
+            key = "browser built-ins called from scripts (DOM, canvas)"
+        out[key] += dt / 1000.0
+    return dict(out)
+
+
 def profiled(page, action):
     cdp = page.context.new_cdp_session(page)
     cdp.send("Profiler.enable")
@@ -76,6 +97,10 @@ def profiled(page, action):
 def show(title, profile):
     total, rows = top(profile)
     print(f"\n### {title}: {total:.0f} ms sampled\n")
+    print("| where | self ms | share |\n|---|---:|---:|")
+    for key, ms in sorted(by_origin(profile).items(), key=lambda kv: -kv[1]):
+        print(f"| {key} | {ms:.0f} | {100 * ms / total:.1f}% |")
+    print()
     print("| self ms | share | function | file:line |\n|---:|---:|---|---|")
     for (name, url, line), ms in rows:
         print(f"| {ms:.1f} | {100 * ms / total:.1f}% | `{name}` | {url}:{line} |")
