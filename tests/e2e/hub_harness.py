@@ -271,12 +271,18 @@ class Hub:
 
 
 def prepare_home(home: Path) -> None:
-    """A student's home: the Lab settings that silence the news toast."""
-    notif = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    """A student's home: Lab settings that silence the news toast and save the widgets' state in
+    the notebook (Settings > Save Widget State Automatically), so that the answer-key search of a
+    saved notebook covers what the widget sent to the page too."""
+    settings = home / ".jupyter" / "lab" / "user-settings"
+    notif = settings / "@jupyterlab" / "apputils-extension"
     notif.mkdir(parents=True, exist_ok=True)
     (notif / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    widgets = settings / "@jupyter-widgets" / "jupyterlab-manager"
+    widgets.mkdir(parents=True, exist_ok=True)
+    (widgets / "plugin.jupyterlab-settings").write_text(json.dumps({"saveState": True}))
 
 
 class UserServer:

@@ -240,12 +240,43 @@ def page_numbers(page) -> set[float]:
 
 def file_numbers(nb: dict) -> set[float]:
     """Every number in what a saved notebook carries besides the code: outputs and widget state."""
-    texts = [json.dumps(nb.get("metadata", {}).get("widgets", {}))]
+    models = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    # of the saved widget state, what Python computed (the bundle's source in _esm is full of
+    # numbers; limits, layout and the given weights and inputs are no one's answers)
+    texts = [
+        json.dumps([m.get("state", {}).get(k) for k in ("trace", "homework", "loss_curve", "error", "training")])
+        for m in models.get("state", {}).values()
+    ]
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             data = {k: v for k, v in (out.get("data") or {}).items() if "widget-view" not in k}
             texts.append(json.dumps([data, out.get("text"), out.get("traceback")]))
     return numbers(" ".join(texts))
+
+
+def saved_exercise(nb: dict) -> dict:
+    """The exercise's widget state saved in the notebook (Lab's saveState is on in the homes)."""
+    models = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    found = [m["state"] for m in models.get("state", {}).values() if "homework" in m.get("state", {})]
+    assert len(found) == 1, f"expected the exercise's state saved in the notebook, found {len(found)}"
+    return found[0]
+
+
+def open_slots_are_null(state: dict) -> list[str]:
+    """Every slot not right has no value in the saved trace; returns the slots checked."""
+    checked = []
+    for slot in state["homework"]["blanks"]:
+        if slot["status"] in ("right", "revealed"):
+            continue
+        node = state["trace"]
+        for key in slot["path"]:
+            node = node[key]
+        for i in slot["index"]:
+            node = node[i]
+        assert node is None, f"{slot['name']} is {slot['status']} but the saved trace holds {node}"
+        assert slot["value"] is None
+        checked.append(slot["name"])
+    return checked
 
 
 def must_not_show(forbidden: dict[str, float], shown_legitimately: set[float]) -> dict[str, float]:
@@ -334,6 +365,7 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             found = {k: v for k, v in searchable.items() if v in page_numbers(page)}
             assert not found, f"{user}'s page shows {found} before any answer"
             nb = save(page, hub.home(user) / HOMEWORK, '"execution_count": 1')
+            assert open_slots_are_null(saved_exercise(nb)) == [k for k in keys[user]]
             found = {k: v for k, v in searchable.items() if v in file_numbers(nb)}
             assert not found, f"{user}'s saved notebook holds {found}"
             print(f"{user}: before answering, searched page and file for {searchable} (the rest equal a shown number)")
@@ -376,6 +408,9 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             found = {k: v for k, v in searchable.items() if v in page_numbers(page)}
             assert not found, f"{user}'s page shows {found} after answering"
             nb = save(page, hub.home(user) / HOMEWORK, lines["h3"])
+            state = saved_exercise(nb)
+            assert state["homework"]["score"] == live[user][0]
+            assert open_slots_are_null(state) == [k for k, v in live[user][2].items() if v != "right"]
             found = {k: v for k, v in must_not_show(forbidden, legit_file).items() if v in file_numbers(nb)}
             assert not found, f"{user}'s saved notebook holds {found}"
             saved[user] = hub.home(user) / HOMEWORK
