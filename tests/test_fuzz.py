@@ -56,6 +56,8 @@ SNAP = MODEL + ("trace",)
 PRESETS = ("tom_yeh", "lecture_tanh", "stacked", "next_number", "handwritten_tanh", "lstm_by_hand",
            "forget_open", "forget_closed", "vanishing", "exploding")
 NUMBER_LIMIT = 1e6
+#: The longest refusal message that still counts as short (issue 11: quote a short prefix only).
+MESSAGE_MAX = 600
 
 
 class Missing:
@@ -108,6 +110,7 @@ class Expect:
     message: object = None         # the message or value, for the report
     effect: object = None          # extra callable(w) -> "" or a problem, when accepted
     always: object = None          # callable(w) -> "" or a problem, whatever the outcome
+    error_field: str | None = None  # what error_field must say after a refusal (None: not checked)
 
 
 @dataclass
@@ -570,7 +573,7 @@ class Fuzzer:
             if "edits" not in content:
                 verdict, detail = "refuse", "no edits"
         exp = Expect("page", "edit message", verdict, True, detail if verdict != "refuse" else None, ack=mid,
-                     message=content)
+                     message=content, error_field=single_field(content, set(self.w._net.params)))
         self.page_custom(content)
         return exp, None
 
@@ -1094,7 +1097,7 @@ class Fuzzer:
                 self.violate("page message raised", what, repr(raised))
             elif not isinstance(raised, traitlets.TraitError):
                 self.violate("python raised non-TraitError", what, f"{type(raised).__name__}: {str(raised)[:300]}")
-            elif len(str(raised)) > 1000:
+            elif len(str(raised)) > MESSAGE_MAX:
                 self.violate("long message", what, f"TraitError of {len(str(raised))} characters")
         after = self.snapshot()
         changed = [k for k in SNAP if after[k] is not before[k] and after[k] != before[k]]
@@ -1147,10 +1150,13 @@ class Fuzzer:
             if exp.source == "page":
                 if not w.error:
                     self.violate("refusal without error", what, "error is empty")
-                elif len(w.error) > 1000:
+                elif len(w.error) > MESSAGE_MAX:
                     self.violate("long message", what, f"error of {len(w.error)} characters")
                 if "\t" in w.error:
                     self.violate("mangled message", what, repr(w.error[:200]))
+                field = exp.error_field
+                if field and w.error_field != field:
+                    self.violate("error_field", what, f"error_field={w.error_field!r}; expected {field!r} ({w.error[:100]!r})")
         # 4. accepted: the right effect, error cleared
         if accepted:
             if exp.source == "page" and exp.ping is None and w.error:
@@ -1286,6 +1292,21 @@ class Fuzzer:
         task = getattr(w, "_task", None)
         if task is not None and task.done() and not task.cancelled() and task.exception() is not None:
             self.violate("background task raised", "training", repr(task.exception()))
+
+
+def single_field(content, names):
+    """What `error_field` must say after a refused edit message with one well-formed edit of a
+    known parameter (one of `names`) or field (None: not checked)."""
+    if not isinstance(content, dict) or not isinstance(content.get("edits"), list) or len(content["edits"]) != 1:
+        return None
+    e = content["edits"][0]
+    if not isinstance(e, dict):
+        return None
+    if e.get("field") == "params":
+        name = e.get("name")
+        return name if isinstance(name, str) and name in names else None
+    return e.get("field") if e.get("field") in ("inputs", "h0", "c0", "targets") else None
+
 
 
 def spec_effect(spec, params=None):
