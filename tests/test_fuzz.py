@@ -935,7 +935,15 @@ class Fuzzer:
     def _targets_none(self):
         w = self.w
         exp = self.whole_expectation({"targets": None})
-        out = self.python("w.targets = None", lambda: setattr(w, "targets", None), exp is not None, exp)
+        if self.rng.random() < 0.3:        # right after a no-op assignment of the same trait
+            same = json.loads(json.dumps(w.targets))
+
+            def fn():
+                w.targets = same
+                w.targets = None
+            out = self.python("w.targets = w.targets; w.targets = None", fn, exp is not None, exp)
+        else:
+            out = self.python("w.targets = None", lambda: setattr(w, "targets", None), exp is not None, exp)
         out[0].effect = lambda w: "" if w.trace.get("loss") is None else "w.targets = None left a loss in the trace"
         return out
 
@@ -1397,3 +1405,8 @@ def test_found_by_fuzzing_a_no_op_assignment_leaves_nothing_behind():
     w.targets = None
     assert w.targets is None and w.trace["loss"] is None
     assert w.params["W_hh"] == A
+
+    w = RNNWidget.from_preset("next_number")
+    w.targets = w.targets                   # no change, the same trait
+    w.targets = None
+    assert w.targets is None and w.trace["loss"] is None
