@@ -135,7 +135,9 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             raise t.TraitError(message(e)) from None
         self._net = state.net
         self._state = state
-        self._pending: State | None = None
+        # (trait name, the state it was checked against, the state it makes, the value it returned):
+        # set by the validator, used by the observer of that very change only
+        self._pending: tuple[str, State, State, Any] | None = None
         self._committing = False
         super().__init__(**kwargs)
         self.limits = dict(LIMITS)
@@ -299,8 +301,9 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             state = self._candidate({name: value})
         except REFUSALS as e:
             raise t.TraitError(self._shown(message(e))) from None
-        self._pending = state
-        return model_traits(state, [name])[name]
+        value = model_traits(state, [name])[name]
+        self._pending = (name, self._state, state, value)
+        return value
 
     @t.validate("reveal")
     def _validate_reveal(self, proposal):
@@ -351,9 +354,18 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     def _on_editable(self, change):
         if self._committing:
             return
-        state, self._pending = self._pending, None
-        if state is None:
-            # traitlets skips validators for None on an allow_none trait (w.targets = None)
+        pending, self._pending = self._pending, None
+        if (
+            pending is not None
+            and pending[0] == change["name"]
+            and pending[1] is self._state
+            and pending[3] is change["new"]
+        ):
+            state = pending[2]
+        else:
+            # no validator ran for this change (traitlets skips it for None on an allow_none trait:
+            # w.targets = None), or one ran for an assignment that changed nothing and fired no
+            # change (w.spec = w.spec): check this value now, against the current state
             state = self._candidate({change["name"]: change["new"]})
         self._commit(state)
 

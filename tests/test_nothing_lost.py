@@ -408,3 +408,16 @@ def test_publishing_takes_a_bounded_share_of_training_time():
     elapsed = time.perf_counter() - start
     # each publication waits at least 4x its own cost after it: at most ~1/5 of the time, +2 for the ends
     assert count["n"] <= elapsed / (5 * 0.06) + 2, (count["n"], elapsed)
+
+
+def test_an_assignment_that_changes_nothing_never_commits_later():
+    """Found by the fuzz test: `w.targets = X` where X is what the widget already holds fires no
+    change; its checked state must not be committed by the next, different assignment."""
+    w = RNNWidget.from_preset("next_number")
+    w.targets = [list(r) for r in w.targets]  # the same value: no change event
+    w.targets = None
+    assert w.targets is None and w.trace["loss"] is None
+    w.spec = dict(w.spec)  # the same spec
+    w.set("W_hh", np.eye(3) * 0.5, convention="row")
+    w.targets = [[11.0]]
+    assert w.get("W_hh", "row").tolist() == (np.eye(3) * 0.5).tolist() and w.trace["loss"] is not None
