@@ -54,11 +54,29 @@ def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
     h0 = None if h0 is None or (isinstance(h0, list) and not h0) else h0
     c0 = None if c0 is None or (isinstance(c0, list) and not c0) else c0
     check_size(net.spec, X.shape[0])
-    trace, grads = run(net, X, h0, c0, targets, bptt)
-    check_finite(trace, grads)
-    state = State(net, X, trace, grads, bptt)
-    _ = state.json  # everything that can fail is computed before anything is applied
+    with one_blas_thread():
+        trace, grads = run(net, X, h0, c0, targets, bptt)
+        check_finite(trace, grads)
+        state = State(net, X, trace, grads, bptt)
+        _ = state.json  # everything that can fail is computed before anything is applied
     return state
+
+
+_blas = None
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS runs on one thread. The widget's matrices are at most 256
+    wide, where BLAS threads cost more than they give, and they fight the browser and the
+    server for the cores: at the largest size the limits allow, an edit's forward and backward
+    took 28-48 ms with OpenBLAS's two threads on a busy 2-core machine and 1.3 ms with one
+    (benchmarks/README.md). Only the widget's own computations are limited (threadpoolctl)."""
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def check_size(spec, T: int) -> None:
@@ -150,12 +168,28 @@ def slide_count(trace) -> int:
     return n
 
 
-def model_traits(state: State, names=None) -> dict:
-    """The editable traits as `state` holds them (plain lists), all of them or just `names`."""
+def model_traits(state: State, names=None, lists: dict | None = None) -> dict:
+    """The editable traits as `state` holds them (plain lists), all of them or just `names`.
+
+    `lists` (name -> (array, list)) keeps the list of each parameter while its array is the
+    same object (a network's arrays are read-only and replaced on change): an edit of one entry
+    then makes one new list, and comparing and packing the others is an identity check."""
     net, trace = state.net, state.trace
+
+    def params() -> dict:
+        out = {}
+        for k, arr in net.snapshot().items():
+            cached = lists.get(k) if lists is not None else None
+            if cached is None or cached[0] is not arr:
+                cached = (arr, arr.tolist())
+                if lists is not None:
+                    lists[k] = cached
+            out[k] = cached[1]
+        return out
+
     make = {
         "spec": lambda: net.spec.to_dict(),
-        "params": lambda: {k: v.tolist() for k, v in net.params.items()},
+        "params": params,
         "inputs": lambda: state.inputs.tolist(),
         "h0": lambda: [lt.h0.tolist() for lt in trace.layers],
         "c0": lambda: [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else [],
@@ -242,6 +276,21 @@ def param_order(shapes: dict, convention: str) -> list:
 
 #: Arrays with at least this many numbers travel to the page as binary float64 buffers.
 PACK_MIN = 256
+
+
+def pack_params(value: dict, widget=None) -> dict:
+    """`params` as sent to the page: `pack_arrays` per parameter, reusing the packed form of a
+    parameter whose list is the very object packed before (see `model_traits`)."""
+    cache = getattr(widget, "_packed_params", None)
+    out = {}
+    for k, v in value.items():
+        hit = cache.get(k) if cache is not None else None
+        if hit is None or hit[0] is not v:
+            hit = (v, pack_arrays(v))
+            if cache is not None:
+                cache[k] = hit
+        out[k] = hit[1]
+    return out
 
 
 def pack_arrays(value, _widget=None):

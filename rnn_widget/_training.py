@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import traitlets as t
 
+from ._state import one_blas_thread
 from .core import SGD
 from .core.validate import backward_options, sgd_options
 
@@ -188,6 +189,10 @@ class TrainingMixin:
             self._finish(f"training stopped: {e}")
 
     def _run_chunks(self, opts, deadline):
+        with one_blas_thread():
+            self._run_steps(opts, deadline)
+
+    def _run_steps(self, opts, deadline):
         """Run steps until done, stopped, or past `deadline` (None: to the end).
 
         Each step starts from the current state, so an edit from the page or from Python that

@@ -31,6 +31,7 @@ from ._state import (
     message,
     model_traits,
     pack_arrays,
+    pack_params,
     param_order,
     run,
     slide_count,
@@ -62,7 +63,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         sync=True
     )
     params = t.Dict(help="Every parameter by name, row convention, as nested lists.").tag(
-        sync=True, to_json=pack_arrays
+        sync=True, to_json=pack_params
     )
     param_order = t.List(t.Unicode(), help="Parameter names in display order (read-only).").tag(sync=True)
     inputs: t.List[Any] = t.List(help="The input sequence, one row of input_size numbers per time step.").tag(
@@ -139,6 +140,8 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         # set by the validator, used by the observer of that very change only
         self._pending: tuple[str, State, State, Any] | None = None
         self._committing = False
+        self._param_lists: dict = {}  # name -> (array, list): model_traits reuses unchanged lists
+        self._packed_params: dict = {}  # name -> (list, packed): pack_params reuses unchanged ones
         super().__init__(**kwargs)
         self.limits = dict(LIMITS)
         self._init_training()
@@ -405,12 +408,14 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         trace_json = self._page_trace(state)
         if net.param_shapes != self._state.net.param_shapes:
             self._forget_training()  # old weights and momentum no longer fit this network
+            self._param_lists.clear()
+            self._packed_params.clear()
         self._net, self._state = net, state
         self._committing = True
         try:
             with self.hold_sync():
                 self.set_trait("param_order", param_order(net.param_shapes, self.convention))
-                for name, value in model_traits(state).items():
+                for name, value in model_traits(state, lists=self._param_lists).items():
                     self.set_trait(name, value)
                 if self.labels and len(self.labels) != trace.T:
                     self.labels = (list(self.labels) + [""] * trace.T)[: trace.T]

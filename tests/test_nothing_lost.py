@@ -421,3 +421,17 @@ def test_an_assignment_that_changes_nothing_never_commits_later():
     w.set("W_hh", np.eye(3) * 0.5, convention="row")
     w.targets = [[11.0]]
     assert w.get("W_hh", "row").tolist() == (np.eye(3) * 0.5).tolist() and w.trace["loss"] is not None
+
+
+def test_an_entry_edit_rebuilds_and_repacks_only_its_parameter():
+    net = Network(Spec(cell="lstm", input_size=16, hidden_sizes=(32,), output_size=1))
+    w = RNNWidget(net, np.full((10, 16), 0.1))
+    before = dict(w.params)
+    packed = {k: v[1] for k, v in w._packed_params.items()}
+    page_custom(
+        w, {"type": "edit", "id": "a", "edits": [{"field": "params", "name": "W_hf", "index": [2, 3], "value": 0.5}]}
+    )
+    assert w.params["W_hf"] is not before["W_hf"] and w.params["W_hf"][2][3] == 0.5
+    assert all(w.params[k] is before[k] for k in before if k != "W_hf")
+    assert all(w._packed_params[k][1] is packed[k] for k in packed if k != "W_hf")
+    np.testing.assert_array_equal(np.asarray(w.params["W_xi"]), w.network.params["W_xi"])

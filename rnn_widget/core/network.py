@@ -70,6 +70,11 @@ class ParamSnapshot:
     def __repr__(self) -> str:
         return f"ParamSnapshot({list(self._values)})"
 
+    def items(self):
+        """(name, array) pairs, without copying: the arrays are read-only, and an unchanged
+        parameter is the same array object in every later snapshot (a cache can key on it)."""
+        return self._values.items()
+
 
 class Network:
     """A small recurrent network, row-vector convention (``h_t = phi(x_t W_xh + h_{t-1} W_hh + b_h)``).
