@@ -49,6 +49,9 @@ from jupyter_harness import CHROMIUM_ARGS, MINUS, READ_JS, open_notebook, py_val
 pytestmark = pytest.mark.browser
 
 HOMEWORK = "rnn_by_hand.ipynb"
+# Where the students answer: "page" (the blanks' boxes in the widget, Enter) or "cells" (ex.check
+# lines run in the answer cells). HUB_ANSWER_IN overrides.
+ANSWER_IN = os.environ.get("HUB_ANSWER_IN", "cells")
 GRADER = {"ada": "otter", "bob": "nbgrader"}
 STUDENTS = tuple(GRADER)
 
@@ -166,6 +169,50 @@ def type_answer(page, blank: str, line: str):
     page.keyboard.press("Enter")
     page.keyboard.insert_text(line)
     page.keyboard.press("Escape")
+
+
+SLOT_STATE_JS = """(root, slot) => {
+    const ins = [...root.querySelectorAll(`input.rnnw-slot[data-blank="${slot}"]`)].filter(i => i.isConnected);
+    if (ins.some(i => i.classList.contains('is-pending'))) return null;
+    if (ins.some(i => i.classList.contains('is-wrong'))) return 'wrong';
+    return ins.length ? null : 'right';
+}"""
+
+
+def slot_answers(answers: dict) -> list[tuple[str, float]]:
+    """{"h2": [1, 17], "y2": 16} -> [("h2[1]", 1), ("h2[2]", 17), ("y2", 16)]."""
+    out = []
+    for blank, value in answers.items():
+        if isinstance(value, list):
+            out += [(f"{blank}[{i}]", v) for i, v in enumerate(value, 1)]
+        else:
+            out.append((blank, value))
+    return out
+
+
+def answer_in_page(page, root, slot: str, value: float, timeout: float = 30.0) -> str:
+    """Type `value` into the blank's empty box in the diagram, press Enter, and wait for Python's
+    verdict: 'right' (the box gives way to the value) or 'wrong' (the box is marked wrong)."""
+    boxes = root.locator(f'input.rnnw-slot[data-blank="{slot}"]')
+    in_diagram = root.locator(f'input.rnnw-slot[data-blank="{slot}"][data-where^="diagram"]')
+    box = in_diagram.first if in_diagram.count() else boxes.first
+    box.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(f"{value:g}")
+    page.keyboard.press("Enter")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = root.evaluate(SLOT_STATE_JS, slot)
+        if state:
+            return state
+        time.sleep(0.05)
+    boxes_now = root.evaluate(
+        """(root, slot) => [...root.querySelectorAll(`input.rnnw-slot[data-blank="${slot}"]`)]
+            .map(i => `${i.dataset.where} ${i.className} value=${i.value} title=${i.title}`)""",
+        slot,
+    )
+    panel = root.locator(".rnnw-homework").inner_text()
+    raise TimeoutError(f"no verdict for {slot} = {value} in {timeout} s; its boxes: {boxes_now}; homework: {panel}")
 
 
 def run_from(page, cell, timeout: float = 90.0):
@@ -370,21 +417,44 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             assert not found, f"{user}'s saved notebook holds {found}"
             print(f"{user}: before answering, searched page and file for {searchable} (the rest equal a shown number)")
 
-            # 2. the student types the answers into the answer cells and runs them
             t0 = time.monotonic()
             lines = answer_lines(answers[user])
-            for blank, line in lines.items():
-                type_answer(page, blank, line)
-            run_from(page, answer_cell(page, BLANKS[0]))
-            timings[f"{user}: answer + run"] = time.monotonic() - t0
-            out_h2 = cell_output(answer_cell(page, "h2"))
-            if user == "bob":
-                # the wrong h2[1] gets the hint that names the mistake
-                assert "input term" in out_h2 and "B x2" in out_h2, out_h2
-                assert "wrong" in out_h2
-                s.shot("hint", answer_cell(page, "h2"))
+            if ANSWER_IN == "page":
+                # 2. the student types each number into its blank in the page and presses Enter
+                assert root.locator("input.rnnw-slot").count() > 0, "no answer slots in the page (rebuild the bundle?)"
+                for slot, value in slot_answers(answers[user]):
+                    outcome = answer_in_page(page, root, slot, value)
+                    assert outcome == ("wrong" if (user, slot) == ("bob", "h2[1]") else "right"), (user, slot, outcome)
+                progress = root.locator(".rnnw-hw-progress").inner_text()
+                hints = root.locator(".rnnw-hw-hint").all_inner_texts()
+                if user == "bob":
+                    # the wrong h2[1] gets the hint that names the mistake, in the page
+                    assert progress == "2 of 3 right \u00b7 score 2.5/3", progress
+                    assert len(hints) == 1 and hints[0].startswith(f"h2[1]: {bob_wrong:g} "), hints
+                    assert "input term" in hints[0] and "B x2" in hints[0], hints
+                    s.shot("hint", root.locator(".rnnw-homework"))
+                else:
+                    assert progress == "3 of 3 right \u00b7 score 3/3", progress
+                    assert hints == []
+                s.shot("widget-answered", root)
+                # the graders run the notebook again from the top: the student writes the same
+                # numbers in the answer cells (the template says so) and saves
+                for blank, line in lines.items():
+                    type_answer(page, blank, line)
             else:
-                assert "wrong" not in out_h2 and "right" in out_h2, out_h2
+                # 2'. the student writes the answers in the answer cells and runs them
+                for blank, line in lines.items():
+                    type_answer(page, blank, line)
+                run_from(page, answer_cell(page, BLANKS[0]))
+                out_h2 = cell_output(answer_cell(page, "h2"))
+                if user == "bob":
+                    # the wrong h2[1] gets the hint that names the mistake
+                    assert f"h2[1]: {bob_wrong:g} " in out_h2 and "B x2" in out_h2 and "input term" in out_h2, out_h2
+                    s.shot("hint", answer_cell(page, "h2"))
+                else:
+                    assert "wrong" not in out_h2 and "right" in out_h2, out_h2
+                s.shot("widget-answered", root)
+            timings[f"{user}: answer ({ANSWER_IN})"] = time.monotonic() - t0
             s.shot("homework-answered")
 
             # 3. the score, from Python in the student's kernel
@@ -419,7 +489,6 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
                 f"the file for {must_not_show(forbidden, legit_file)}"
             )
             s.shot("homework-graded")
-            s.shot("widget-answered", root)
 
         # 5. the graders on the notebooks the students saved, as the teacher runs them
         futures, root = graders
