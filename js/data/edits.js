@@ -38,13 +38,17 @@ export function mergeEdit(queue, edit) {
   queue.set(key, edit);
 }
 
-/** A copy of nested arrays `value` with the entry at `index` set to v (untouched rows shared), or `value` when out of range. */
+/**
+ * A copy of nested arrays `value` with the entry at `index` set to v (untouched rows shared), or
+ * `value` itself when out of range or when the entry already holds v (Python's answer to an edit
+ * still in flight: the overlay then changes nothing, and nothing is redrawn).
+ */
 function setAt(value, index, v) {
   if (!Array.isArray(value) || index.length === 0) return value;
   const [i, ...rest] = index;
   if (!Number.isInteger(i) || i < 0 || i >= value.length) return value;
   const inner = rest.length ? setAt(value[i], rest, v) : v;
-  if (rest.length && inner === value[i]) return value;
+  if (Object.is(inner, value[i])) return value;
   const out = value.slice();
   out[i] = inner;
   return out;

@@ -3,11 +3,34 @@
 // every number cell), a press-and-drag scrubs the cell, arrows move the cursor. Same interface as createMatrixEditor; readOnly for the gradient view.
 import { h, setChildren, symbolEl } from "../view/dom.js";
 import { formatNumber, formatForEditing } from "../data/format.js";
-import { maxAbs } from "../geometry/colors.js";
-import { attachScrub, scrubStep } from "./drag.js";
+import { MAX_MIX } from "../geometry/colors.js";
+import { attachScrub } from "./drag.js";
 import { attachNumberField } from "./number_field.js";
-import { heatGeometry, cellAt, cellRect, moveCursor } from "../geometry/heat_layout.js";
-import { context, sizeCanvas, themeColors, cellColor, rgb } from "../view/canvas.js";
+import { heatGeometry, cellAt, cellRect, moveCursor, matrixStats, colorLevels, changedCells, NO_LEVEL } from "../geometry/heat_layout.js";
+import { context, sizeCanvas, themeColors, rgb } from "../view/canvas.js";
+
+/**
+ * The fill of each colour level (heat_layout.js colorLevel) in a theme: the diverging colour as
+ * canvas.js cellColor computes it, the panel for a cell without a number.
+ * @param {any} C themeColors: {pos, neg, bg, panel, ...} as [r, g, b]
+ * @returns {(level: number) => string}
+ */
+function levelFills(C) {
+  const cache = new Map();
+  return (level) => {
+    let fill = cache.get(level);
+    if (fill === undefined) {
+      if (level === NO_LEVEL) fill = rgb(C.panel);
+      else {
+        const c = level > 0 ? C.pos : C.neg;
+        const k = Math.min(MAX_MIX, Math.abs(level)) / 100;
+        fill = rgb([0, 1, 2].map((i) => Math.round(C.bg[i] + (c[i] - C.bg[i]) * k)));
+      }
+      cache.set(level, fill);
+    }
+    return fill;
+  };
+}
 
 /**
  * @param {{dataRef?: string, onEdit?: (r: number, c: number, value: number, phase: string) => void,
@@ -38,6 +61,7 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   let step = 1;
   let scale = 0;
   let cursor = { r: 0, c: 0 };
+  let shownTitle = "";
   let editing = null; // {r, c, value} while the floating input is open
   let localError = "";
   let externalError = "";
@@ -54,23 +78,63 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
     el.classList.toggle("has-error", Boolean(text));
   };
 
+  // What the canvas shows: the colour level of every cell, and what it was painted under (canvas
+  // size, cell size, theme). A redraw paints only the cells whose level changed; anything else
+  // (a new shape, a resized canvas, another theme) repaints everything.
+  /** @type {Int8Array | null} */
+  let painted = null;
+  /** @type {Int8Array | null} */
+  let spare = null;
+  let paintedKey = "";
+  /** @type {((level: number) => string) | null} */
+  let fills = null;
+  let fillsKey = "";
+
   function draw() {
     const ctx = context(canvas);
     if (!ctx) return;
     const dpr = sizeCanvas(canvas, geom.width, geom.height);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const C = themeColors(el);
-    ctx.fillStyle = rgb(C.border);
-    ctx.fillRect(0, 0, geom.width, geom.height);
+    const themeKey = Object.values(C).join(";");
+    if (!fills || themeKey !== fillsKey) {
+      fills = levelFills(C);
+      fillsKey = themeKey;
+    }
+    const key = [canvas.width, canvas.height, dpr, geom.rows, geom.cols, geom.cellW, geom.cellH, themeKey].join("|");
+    const levels = colorLevels(values, geom.rows, geom.cols, scale, spare);
     const gap = Math.min(geom.cellW, geom.cellH) >= 6 ? 1 : 0;
-    for (let r = 0; r < geom.rows; r++) {
-      const row = values[r];
-      for (let c = 0; c < geom.cols; c++) {
-        const col = cellColor(row[c], scale, C) ?? C.panel;
-        ctx.fillStyle = rgb(col);
-        ctx.fillRect(c * geom.cellW, r * geom.cellH, geom.cellW - gap, geom.cellH - gap);
+    const { cols, cellW, cellH } = geom;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const changed = painted && key === paintedKey ? changedCells(painted, levels) : null;
+    if (changed && changed.length <= levels.length / 2) {
+      const border = rgb(C.border);
+      for (const i of changed) {
+        const r = Math.floor(i / cols);
+        const c = i - r * cols;
+        if (gap) {
+          ctx.fillStyle = border; // the gap: anti-aliased edges of the old fill go too
+          ctx.fillRect(c * cellW, r * cellH, cellW, cellH);
+        }
+        ctx.fillStyle = fills(levels[i]);
+        ctx.fillRect(c * cellW, r * cellH, cellW - gap, cellH - gap);
+      }
+    } else {
+      ctx.fillStyle = rgb(C.border);
+      ctx.fillRect(0, 0, geom.width, geom.height);
+      let last = NaN;
+      for (let i = 0; i < levels.length; i++) {
+        if (levels[i] !== last) {
+          last = levels[i];
+          ctx.fillStyle = fills(last);
+        }
+        const r = Math.floor(i / cols);
+        const c = i - r * cols;
+        ctx.fillRect(c * cellW, r * cellH, cellW - gap, cellH - gap);
       }
     }
+    spare = painted && painted.length === levels.length ? painted : null;
+    painted = levels;
+    paintedKey = key;
   }
 
   const placeBox = (box, r, c) => {
@@ -247,8 +311,9 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
     values = next.values;
     if ((busy || scrubbing) && editing)
       values = values.map((row, i) => (i === editing.r ? row.map((x, j) => (j === editing.c ? editing.value : x)) : row));
-    step = scrubStep(values);
-    scale = maxAbs(values);
+    const stats = matrixStats(values);
+    step = stats.step;
+    scale = stats.scale;
     if (editing && !busy) {
       editing.value = values[editing.r][editing.c];
       if (document.activeElement === input) {
@@ -259,22 +324,24 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
         }
       }
     }
-    setChildren(title, [
-      symbolEl(next.symbol, { class: "rnnw-mname" }),
-      next.hint ? h("span", { class: "rnnw-hint" }, ["= ", symbolEl(next.hint)]) : null,
-      next.shape ? h("span", { class: "rnnw-shape" }, [next.shape]) : null,
-    ]);
+    // the title is rebuilt only when it reads differently (a value change leaves it)
+    const titleKey = JSON.stringify([next.symbol, next.hint ?? null, next.shape ?? null]);
+    if (titleKey !== shownTitle) {
+      shownTitle = titleKey;
+      setChildren(title, [
+        symbolEl(next.symbol, { class: "rnnw-mname" }),
+        next.hint ? h("span", { class: "rnnw-hint" }, ["= ", symbolEl(next.hint)]) : null,
+        next.shape ? h("span", { class: "rnnw-shape" }, [next.shape]) : null,
+      ]);
+    }
     const key0 = rows && cols ? next.cellKey?.(0, 0) : null;
-    if (key0) el.setAttribute("data-name", key0.name);
+    if (key0 && el.getAttribute("data-name") !== key0.name) el.setAttribute("data-name", key0.name);
     const name = next.symbol?.text ?? [next.symbol?.base, next.symbol?.sub, next.symbol?.sup].filter(Boolean).join("");
-    const lo = Math.min(...values.flat().filter(Number.isFinite));
-    const hi = Math.max(...values.flat().filter(Number.isFinite));
-    const range = Number.isFinite(lo) ? `from ${formatNumber(lo, { digits: 3 })} to ${formatNumber(hi, { digits: 3 })}` : "";
-    canvas.setAttribute(
-      "aria-label",
-      `${name}: ${rows}\u00d7${cols} heat map, values ${range}. ${readOnly ? "Arrow keys read a cell." : "Arrow keys move, Enter edits, drag to scrub."}`,
-    );
-    legend.textContent = range ? `${rows}\u00d7${cols}: ${range}` : "";
+    const range = stats.lo !== null ? `from ${formatNumber(stats.lo, { digits: 3 })} to ${formatNumber(stats.hi, { digits: 3 })}` : "";
+    const aria = `${name}: ${rows}\u00d7${cols} heat map, values ${range}. ${readOnly ? "Arrow keys read a cell." : "Arrow keys move, Enter edits, drag to scrub."}`;
+    if (canvas.getAttribute("aria-label") !== aria) canvas.setAttribute("aria-label", aria);
+    const legendText = range ? `${rows}\u00d7${cols}: ${range}` : "";
+    if (legend.textContent !== legendText) legend.textContent = legendText;
     if (next.className !== undefined) el.className = `rnnw-matrix rnnw-heat ${className} ${next.className}`.trim();
     externalError = next.error || "";
     showMessage();

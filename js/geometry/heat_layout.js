@@ -58,3 +58,71 @@ export function moveCursor({ r, c }, key, rows, cols, { page = 8 } = {}) {
       return null;
   }
 }
+
+/** The colour level of a cell that shows no number (null, NaN): the panel colour. */
+export const NO_LEVEL = 127;
+
+/**
+ * What decides a cell's colour on the diverging scale (colors.js diverging): 0 for zero, +-1..MAX_MIX
+ * for the mix of the positive or negative colour, NO_LEVEL for a cell without a number. Two values
+ * with the same level are painted alike, so a heat map repaints only cells whose level changed.
+ * @param {unknown} v
+ * @param {number} scale the matrix's max |value|
+ * @param {number} [maxMix] colors.js MAX_MIX
+ */
+export function colorLevel(v, scale, maxMix = 60) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return NO_LEVEL;
+  if (v === 0 || !(scale > 0)) return 0;
+  const m = Math.round(Math.sqrt(Math.min(1, Math.abs(v) / scale)) * maxMix);
+  return v > 0 ? m : -m;
+}
+
+/**
+ * In one pass over a matrix (rows of numbers): the smallest and largest finite values (null when
+ * there are none), the max |value| (the colour scale, 0 when none) and the scrub step
+ * (drag.js scrubStep: 1 for whole numbers, else a tenth of the leading power of ten).
+ * @param {ArrayLike<unknown>[]} values
+ * @returns {{lo: number | null, hi: number | null, scale: number, step: number}}
+ */
+export function matrixStats(values) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let whole = true;
+  for (const row of values) {
+    for (let j = 0; j < row.length; j++) {
+      const v = row[j];
+      if (typeof v !== "number" || !Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (whole && !Number.isInteger(v)) whole = false;
+    }
+  }
+  if (lo > hi) return { lo: null, hi: null, scale: 0, step: 0.1 };
+  const scale = Math.max(Math.abs(lo), Math.abs(hi));
+  const step = whole ? 1 : scale > 0 ? 10 ** (Math.floor(Math.log10(scale)) - 1) : 0.1;
+  return { lo, hi, scale, step };
+}
+
+/**
+ * The colour level of every cell, row by row, into `out` (reused when it has the right length).
+ * @param {ArrayLike<unknown>[]} values
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} scale
+ * @param {Int8Array | null} [out]
+ */
+export function colorLevels(values, rows, cols, scale, out = null) {
+  const levels = out && out.length === rows * cols ? out : new Int8Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = values[r];
+    for (let c = 0; c < cols; c++) levels[r * cols + c] = colorLevel(row?.[c], scale);
+  }
+  return levels;
+}
+
+/** Indices where two level arrays of one length differ. */
+export function changedCells(before, after) {
+  const out = [];
+  for (let i = 0; i < after.length; i++) if (before[i] !== after[i]) out.push(i);
+  return out;
+}
