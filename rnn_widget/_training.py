@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 #: Seconds between two publications of the trace while training.
 PUBLISH_EVERY = 0.05
+#: Seconds before the first publication of a training: a short training (most by-hand ones) then
+#: runs without making the browser redraw on the same cores, and shows once, at its end.
+PUBLISH_FIRST = 0.25
 #: Seconds of computation per chunk before the kernel gets the event loop back.
 CHUNK = 0.008
 MAX_STEPS = 100_000
@@ -134,6 +137,7 @@ class TrainingMixin:
         self._stop_requested = False
         self._generation += 1
         self._last_publish = time.perf_counter()
+        self._publish_gap = PUBLISH_FIRST
         self._done = 0
         self.training = {
             "running": True,
