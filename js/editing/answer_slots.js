@@ -23,10 +23,11 @@ const EMPTY = /** @type {{ok: false, message: string}} */ (parseNumber("")).mess
 const format = (/** @type {number | null | undefined} */ v) => (v === null || v === undefined ? "" : formatForEditing(v));
 
 /**
- * @param {{homework: () => Homework | null | undefined, send: (name: string, value: number) => boolean}} opts
- *   homework: the trait now (untracked); send: the answer message (false: not sent)
+ * @param {{homework: () => Homework | null | undefined, send: (name: string, value: number) => boolean, root: HTMLElement}} opts
+ *   homework: the trait now (untracked); send: the answer message (false: not sent); root: the
+ *   view's root (an input outside it was drawn over; the root itself may not be in the page yet)
  */
-export function createAnswerSlots({ homework, send }) {
+export function createAnswerSlots({ homework, send, root }) {
   /** Bumped when typed text, a pending check or a message changes (the homework panel reads it). */
   const rev = signal(0);
   /** @type {Map<string, string>} */
@@ -44,7 +45,8 @@ export function createAnswerSlots({ homework, send }) {
   const bump = () => {
     rev.value++;
   };
-  const each = (/** @type {string} */ name) => [...(inputs.get(name) ?? [])].filter((e) => e.input.isConnected);
+  const shown = (/** @type {HTMLElement} */ input) => root.contains(input);
+  const each = (/** @type {string} */ name) => [...(inputs.get(name) ?? [])].filter((e) => shown(e.input));
 
   /** Put a slot's state on one input: wrong, waiting, refused, spent; its hint as the tooltip. */
   function decorate(/** @type {SlotInput} */ e, /** @type {HomeworkSlot | null} */ slot) {
@@ -98,7 +100,7 @@ export function createAnswerSlots({ homework, send }) {
     const name = slot.name;
     const el = /** @type {HTMLInputElement} */ (
       h("input", {
-        class: ["rnnw-slot", className],
+        class: ["rnnw-answer", className],
         type: "text",
         inputmode: "decimal",
         autocomplete: "off",
@@ -139,7 +141,7 @@ export function createAnswerSlots({ homework, send }) {
     // Leaving it forgets it; being removed (a redraw) does not: refresh() gives the focus back.
     el.addEventListener("blur", () =>
       queueMicrotask(() => {
-        if (el.isConnected && lastFocus?.name === name && lastFocus.where === where) lastFocus = null;
+        if (shown(el) && lastFocus?.name === name && lastFocus.where === where) lastFocus = null;
       }),
     );
     const entry = { input: el, field, where };
@@ -206,7 +208,7 @@ export function createAnswerSlots({ homework, send }) {
     for (const [name, set] of inputs) {
       const slot = slotOf(name);
       for (const e of [...set]) {
-        if (!e.input.isConnected) {
+        if (!shown(e.input)) {
           e.field.detach();
           set.delete(e);
           continue;

@@ -135,7 +135,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup({ hint, kernel = true, overrides = {} } = {}) {
+function setup({ hint, kernel = true, overrides = {}, attachLater = false } = {}) {
   const base = fixtureState("tom_yeh", { focus_step: 1 });
   const truth = unpack(base.trace);
   const hw = homework0();
@@ -148,13 +148,15 @@ function setup({ hint, kernel = true, overrides = {} } = {}) {
     if (kernel) answer(msg);
   };
   const el = document.createElement("div");
-  document.body.appendChild(el);
+  if (!attachLater) document.body.appendChild(el);
   mounted.push(widget.render({ model, el }));
+  // JupyterLab puts the view's element in the page after render() returns
+  if (attachLater) document.body.appendChild(el);
   return { model, el, truth };
 }
 
 const answers = (model) => model.sent.filter((m) => m.type === "answer");
-const slotIn = (el, name, where = "diagram") => el.querySelector(`input.rnnw-slot[data-blank="${name}"][data-where^="${where}"]`);
+const slotIn = (el, name, where = "diagram") => el.querySelector(`input.rnnw-answer[data-blank="${name}"][data-where^="${where}"]`);
 const type = (input, text, key = "Enter") => {
   input.focus();
   input.value = text;
@@ -218,8 +220,8 @@ describe("answer slots in the page", () => {
       expect(input.closest("foreignObject")).toBeTruthy();
     }
     // in the node of its value: h2's two entries in h:0:1, y2 in y:1
-    expect(el.querySelectorAll('.rnnw-diagram [data-ref="h:0:1"] input.rnnw-slot')).toHaveLength(2);
-    expect(el.querySelectorAll('.rnnw-diagram [data-ref="y:1"] input.rnnw-slot')).toHaveLength(1);
+    expect(el.querySelectorAll('.rnnw-diagram [data-ref="h:0:1"] input.rnnw-answer')).toHaveLength(2);
+    expect(el.querySelectorAll('.rnnw-diagram [data-ref="y:1"] input.rnnw-answer')).toHaveLength(1);
     expect(nodeText(el, "h:0:1")).toBe("");
     // h4 is hidden (it follows from h3 in one step) but no blank: an empty node, no input
     expect(el.querySelectorAll('.rnnw-diagram [data-ref="h:0:3"] input')).toHaveLength(0);
@@ -264,6 +266,19 @@ describe("answer slots in the page", () => {
     input.blur();
     await flush();
     expect(answers(model)).toEqual([]);
+  });
+
+  it("slots work in a view put in the page after render (as JupyterLab does)", async () => {
+    const { el, model } = setup({ attachLater: true });
+    await flush();
+    const input = slotIn(el, "h2[1]");
+    type(input, "abc");
+    await flush();
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    type(input, "1");
+    await flush();
+    expect(answers(model)).toHaveLength(1);
+    expect(progress(el)).toBe("0 of 3 right \u00b7 score 0.5/3");
   });
 
   it("Enter sends one answer message with an id of its own; a wrong ack shows the hint as text", async () => {
@@ -416,7 +431,7 @@ describe("answer slots in the page", () => {
     mounted.push(widget.render({ model, el }));
     await flush();
     expect(el.querySelector(".rnnw-homework").hidden).toBe(true);
-    expect(el.querySelectorAll("input.rnnw-slot")).toHaveLength(0);
+    expect(el.querySelectorAll("input.rnnw-answer")).toHaveLength(0);
     expect(el.querySelector(".rnnw-editors input").readOnly).toBe(false);
     expect(el.querySelector('[data-control="cell"]').disabled).toBe(false);
   });

@@ -173,7 +173,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       const slot = st.slots[i];
       const h2 = Math.max(18, cellH);
       const fo = svg("foreignObject", {
-        class: "rnnw-slot-fo",
+        class: "rnnw-answer-fo",
         x: n.x,
         y: n.y + i * cellH + cellH / 2 - h2 / 2,
         width: Math.max(44, n.w),

@@ -156,7 +156,7 @@ export function vectorNode(n, { cls, cellH, textClass = "rnnw-vtext", digits = 3
       const had = slotEls[i];
       if (open && slot && slotInput && had?.name !== slot.name) {
         had?.fo.remove();
-        const fo = svg("foreignObject", { class: "rnnw-slot-fo", x: n.x + 1, y: n.y + i * cellH + 1, width: n.w - 2, height: cellH - 2 });
+        const fo = svg("foreignObject", { class: "rnnw-answer-fo", x: n.x + 1, y: n.y + i * cellH + 1, width: n.w - 2, height: cellH - 2 });
         fo.appendChild(slotInput(slot, i));
         group.appendChild(fo);
         slotEls[i] = { name: slot.name, fo };

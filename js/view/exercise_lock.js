@@ -32,7 +32,7 @@ export function applyExerciseLock(root, exercise) {
   root.querySelector(".rnnw-editors")?.classList.toggle("is-frozen", exercise);
   if (exercise) {
     root.querySelectorAll(FROZEN).forEach((n) => {
-      if (n.classList.contains("rnnw-slot")) return;
+      if (n.classList.contains("rnnw-answer")) return;
       n.setAttribute("data-frozen", "");
       setFrozen(n, true);
     });

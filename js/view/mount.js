@@ -49,7 +49,7 @@ export function mount(model, el) {
     onAnswer: (blank, ack) => answers.onAck(blank, ack),
   });
   // an exercise's answer slots: inputs where open blanks' numbers would be, sent on the same line
-  const answers = createAnswerSlots({ homework: () => model.get("homework"), send: (name, value) => channel.answer(name, value) });
+  const answers = createAnswerSlots({ homework: () => model.get("homework"), send: (name, value) => channel.answer(name, value), root });
   // A trait as the view shows it now: decoded, with this view's unacknowledged edits on top.
   const read = (/** @type {string} */ k) => {
     if (k === "trace") return raw(k);
