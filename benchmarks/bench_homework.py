@@ -1,0 +1,498 @@
+"""Homework (issue 7): check -> feedback in the page, and what a student's kernel and server hold in
+memory; prints markdown tables.
+
+    .venv/bin/python benchmarks/bench_homework.py [--checks 30] [--servers stock,nodelay]
+                                                  [--skip-browser] [--skip-memory]
+
+Browser part, for each server (stock, and with the opt-in rnn_widget.nodelay extension), in a real
+JupyterLab + Debian chromium (tests/e2e/jupyter_harness.py): a notebook with
+`RNNWidget.exercise("tom_yeh", blanks=["h2", "y2", "h3"], attempts=None, seed=None)` and, in the
+same notebook, the reference of benchmarks/bench_browser.py (an ipywidgets FloatSlider -> observe ->
+Label round trip). Measured in the page with performance.now() and a MutationObserver:
+
+* check -> feedback: a number typed into an open blank's answer input in the diagram
+  (`input.rnnw-answer[data-blank=...]`), Enter; timed until the page shows the verdict: for a wrong
+  answer the blank's hint in the homework panel names the value just typed (`.rnnw-hw-hint`, e.g.
+  "h2[1]: 5 is not right; recompute ...") and the input is marked wrong, no longer waiting; for a
+  right answer the input is gone (the number is drawn in its place) and the score line changed.
+  `--checks` wrong answers rotate over the five slots (h2[1], h2[2], y2, h3[1], h3[2]), two wrong
+  values per slot in turn (an unchanged text is not sent again), so the blanks stay open
+  (attempts=None); then the five right answers, which close the blanks, once each;
+* the reference, in blocks of 10 alternating with the checks (a burst of load on this shared
+  machine hits both alike): a value typed into the slider's readout, Enter, until the Label shows
+  twice it;
+* the kernel's RSS (VmRSS read in the kernel) fresh, then with the exercise (and the slider)
+  displayed; the single-user server's RSS (the `jupyter lab` process, psutil) before the page
+  opens and at the end; the CPU time the kernel and the server spent on the checks.
+
+Memory part, without a browser (jupyter_client, one kernel per row, the way a notebook's kernel
+runs): VmRSS of a fresh kernel, after importing rnn_widget, with one exercise open, with the three
+tutorials (notebooks/01..03) run one after the other in one kernel, and each tutorial in its own
+kernel (a student who opens the three notebooks in Lab has three kernels); plus the CPU seconds
+each took (what a whole class pressing Run All at once costs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path.insert(0, str(HERE))
+
+from bench_browser import SLIDER_LOOP_JS, pct  # noqa: E402
+from jupyter_harness import (  # noqa: E402
+    NODELAY_EXTENSION,
+    Server,
+    find_chromium,
+    jupyter_env,
+    launch_browser,
+    open_notebook,
+    run_all,
+    wait_until,
+)
+from jupyter_harness import py_value as _py_value  # noqa: E402
+
+SETUP = """import os, time
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+def cpu_s():
+    t = os.times()
+    return t.user + t.system
+
+def check_ms(plan):  # median ms of ex.check() in-process, on an exercise that is not displayed
+    from rnn_widget import RNNWidget
+    e = RNNWidget.exercise("tom_yeh", blanks=["h2", "y2", "h3"], attempts=None, seed=None)
+    ts = []
+    for name, value in plan:
+        t0 = time.perf_counter()
+        e.check(name, value)
+        ts.append(1000 * (time.perf_counter() - t0))
+    return sorted(ts)[len(ts) // 2]
+
+print("rss", rss_mb())"""
+
+EXERCISE = """from rnn_widget import RNNWidget
+ex = RNNWidget.exercise("tom_yeh", blanks=["h2", "y2", "h3"], attempts=None, seed=None)
+ex"""
+
+REFERENCE = """import ipywidgets as widgets
+
+# the reference of bench_browser.py: a plain ipywidgets slider -> observe -> label round trip
+slider = widgets.FloatSlider(value=0.0, min=-10, max=10, step=0.01, description="x")
+label = widgets.Label("0.000")
+slider.observe(lambda change: setattr(label, "value", f"{2 * change['new']:.3f}"), names="value")
+box = widgets.VBox([slider, label])
+box.add_class("bench-reference")
+box"""
+
+# Tom Yeh's slide (seed=None keeps the preset's numbers): h2 = [1, 17], y2 = 16, h3 = [0, 28].
+# Wrong values checked in Python to stay wrong with follow-through from the wrong h2s typed before.
+WRONG = {"h2[1]": [5, 9], "h2[2]": [13, 21], "y2": [71, 73], "h3[1]": [4, 6], "h3[2]": [61, 67]}
+RIGHT = {"h2[1]": 1, "h2[2]": 17, "y2": 16, "h3[1]": 0, "h3[2]": 28}
+SLOTS = list(WRONG)
+
+# Type into an answer input (value + an input event, as typing does), Enter (the slot commits on
+# keydown Enter); time until the page shows the verdict (see the module docstring).
+CHECK_LOOP_JS = """async ({plan}) => {
+    const root = document.querySelector('.rnnw');
+    const slot = (name) => root.querySelector(`input.rnnw-answer[data-blank="${name}"][data-where^="diagram"]`);
+    const hint = (name) => root.querySelector(`.rnnw-hw-hint[data-blank="${name}"]`)?.textContent ?? '';
+    const progress = () => root.querySelector('.rnnw-hw-progress')?.textContent ?? '';
+    const out = [];
+    for (const {name, value, expect} of plan) {
+        const input = slot(name);
+        if (!input) { out.push({t: null, why: 'no input for ' + name}); continue; }
+        const before = progress();
+        const shown = () => {
+            if (expect === 'wrong') {
+                const el = slot(name);
+                return hint(name).startsWith(`${name}: ${value} `) && el && el.classList.contains('is-wrong') && !el.classList.contains('is-pending');
+            }
+            return !slot(name) && progress() !== before;
+        };
+        const r = await new Promise((resolve) => {
+            let t0 = 0;
+            const done = (result) => { obs.disconnect(); clearTimeout(timer); resolve(result); };
+            const obs = new MutationObserver(() => { if (shown()) done({t: performance.now() - t0}); });
+            const timer = setTimeout(() => done({t: null, why: 'timeout; hint: ' + hint(name) + '; progress: ' + progress()}), 10000);
+            obs.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+            input.focus();
+            input.value = String(value);
+            input.dispatchEvent(new Event('input', {bubbles: true}));
+            t0 = performance.now();
+            input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true, cancelable: true}));
+        });
+        out.push(r);
+    }
+    return out;
+}"""
+
+
+def py_value(page, expr):
+    """The harness's py_value after taking the focus out of the widget (an answer input that keeps
+    the focus would receive the keys that add the cell)."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    return _py_value(page, expr)
+
+
+def summary(times):
+    ok = [t for t in times if t is not None]
+    return {"p50": pct(ok, 0.5), "p95": pct(ok, 0.95), "n": len(ok), "lost": len(times) - len(ok)}
+
+
+def notebook(*sources: str) -> dict:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "Written by benchmarks/bench_homework.py"}]
+    cells += [
+        {"cell_type": "code", "metadata": {}, "source": s, "execution_count": None, "outputs": []} for s in sources
+    ]
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def proc_rss_mb(pid):
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def proc_cpu_s(pid):
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
+def kernel_pid(server_pid):
+    """The server's one kernel (ipykernel_launcher among its child processes)."""
+    import psutil
+
+    kernels = [
+        c.pid
+        for c in psutil.Process(server_pid).children(recursive=True)
+        if any("ipykernel" in part for part in c.cmdline())
+    ]
+    if len(kernels) != 1:
+        raise RuntimeError(f"expected one kernel under the server, found {kernels}")
+    return kernels[0]
+
+
+# ---- browser ---------------------------------------------------------------------------------------
+
+
+def wrong_plan(start, n):
+    return [
+        {"name": SLOTS[i % 5], "value": WRONG[SLOTS[i % 5]][(i // 5) % 2], "expect": "wrong"}
+        for i in range(start, start + n)
+    ]
+
+
+def slider_values(start, n):
+    return [round(1 + 0.25 * (i % 2) + 0.01 * i, 2) for i in range(start, start + n)]
+
+
+def run_server(mode, args, chromium, tmp, playwright):
+    root = tmp / f"{mode}-notebooks"
+    root.mkdir()
+    (root / "homework.ipynb").write_text(json.dumps(notebook(SETUP, EXERCISE, REFERENCE)))
+    extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
+    server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
+    out = {}
+    try:
+        time.sleep(1.0)
+        out["server_rss_start"] = proc_rss_mb(server.proc.pid)
+        context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        open_notebook(page, server, "homework.ipynb")
+        run_all(page, ".rnnw", count=1)
+        page.wait_for_selector(".bench-reference > .widget-label")
+        first = page.locator(".jp-Notebook .jp-Cell").nth(1)
+        out["kernel_rss_fresh"] = float(first.locator(".jp-OutputArea-output").inner_text().split()[-1])
+        wait_until(
+            lambda: page.locator('.rnnw input.rnnw-answer[data-where^="diagram"]').count() == 5,
+            timeout=30,
+            what="the five answer inputs in the diagram",
+        )
+        page.locator(".rnnw").first.scroll_into_view_if_needed()
+        # warm-up: a few of each
+        page.evaluate(SLIDER_LOOP_JS, {"values": slider_values(0, 6)})
+        page.evaluate(CHECK_LOOP_JS, {"plan": wrong_plan(0, 5)})
+        kernel = kernel_pid(server.proc.pid)
+        slider_t, check_t, why = [], [], []
+        cpu = {"slider": [0.0, 0.0], "check": [0.0, 0.0]}  # kernel, server CPU seconds in those blocks
+
+        def timed(kind, js, arg):
+            k0, s0 = proc_cpu_s(kernel), proc_cpu_s(server.proc.pid)
+            r = page.evaluate(js, arg)
+            cpu[kind][0] += proc_cpu_s(kernel) - k0
+            cpu[kind][1] += proc_cpu_s(server.proc.pid) - s0
+            return r
+
+        i_s, i_c = 6, 5
+        while len(check_t) < args.checks:
+            n = min(10, args.checks - len(check_t))
+            slider_t += timed("slider", SLIDER_LOOP_JS, {"values": slider_values(i_s, n)})
+            r = timed("check", CHECK_LOOP_JS, {"plan": wrong_plan(i_c, n)})
+            check_t += [x["t"] for x in r]
+            why += [x["why"] for x in r if x.get("why")]
+            i_s, i_c = i_s + n, i_c + n
+        out["cpu_ms"] = {k: [1000 * v / len(check_t) for v in kv] for k, kv in cpu.items()}
+        r = page.evaluate(
+            CHECK_LOOP_JS, {"plan": [{"name": k, "value": v, "expect": "right"} for k, v in RIGHT.items()]}
+        )
+        right_t = [x["t"] for x in r]
+        why += [x["why"] for x in r if x.get("why")]
+        out["slider"], out["wrong"], out["right"] = summary(slider_t), summary(check_t), summary(right_t)
+        out["right_times"] = right_t
+        out["why_lost"] = why
+        out["score"] = py_value(page, "(ex.score(), ex.max_score)")
+        out["kernel_rss_exercise"] = py_value(page, "rss_mb()")
+        # the kernel's own cost of one check, in-process, on a second (undisplayed) exercise
+        plan = [(x["name"], x["value"]) for x in wrong_plan(0, 40)]
+        out["kernel_check_ms"] = py_value(page, f"check_ms({plan!r})")
+        out["server_rss_end"] = proc_rss_mb(server.proc.pid)
+        print(f"  [{mode}] {out}", file=sys.stderr)
+        page.close()
+        context.close()
+        out["nodelay_logged"] = "rnn_widget.nodelay" in server.log_path.read_text(errors="replace")
+    finally:
+        server.stop()
+    return out
+
+
+def browser_tables(results):
+    label = {"stock": "stock", "nodelay": "nodelay"}
+    modes = list(results)
+    lines = [
+        "### Check -> feedback in the page (JupyterLab + chromium)",
+        "",
+        "| case | "
+        + " | ".join(f"{label[m]} p50 / p95 ms (n)" for m in modes)
+        + " | ratio to the slider p50 / p95 ("
+        + ", ".join(modes)
+        + ") |",
+        "|---|" + "---|" * len(modes) + "---|",
+    ]
+    rows = [
+        ("slider", "ipywidgets FloatSlider -> observe -> Label (reference, same notebook)"),
+        ("wrong", "wrong answer typed + Enter -> hint naming it shown, slot marked wrong"),
+        ("right", "right answer typed + Enter -> slot closed, score line updated"),
+    ]
+    for key, name in rows:
+        cells = []
+        for m in modes:
+            r = results[m][key]
+            cells.append(f"{r['p50']:.1f} / {r['p95']:.1f} ({r['n']})" + (f", {r['lost']} lost" if r["lost"] else ""))
+        ratios = ", ".join(
+            f"{results[m][key]['p50'] / results[m]['slider']['p50']:.2f}x / "
+            f"{results[m][key]['p95'] / results[m]['slider']['p95']:.2f}x"
+            for m in modes
+        )
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratios} |")
+    lines += [
+        "",
+        "| per server | " + " | ".join(modes) + " |",
+        "|---|" + "---|" * len(modes),
+        "| `ex.check()` in the kernel, in-process, median ms | "
+        + " | ".join(f"{results[m]['kernel_check_ms']:.2f}" for m in modes)
+        + " |",
+        "| CPU per round trip, kernel / server ms: slider | "
+        + " | ".join(
+            f"{results[m]['cpu_ms']['slider'][0]:.1f} / {results[m]['cpu_ms']['slider'][1]:.1f}" for m in modes
+        )
+        + " |",
+        "| CPU per round trip, kernel / server ms: wrong answer checked | "
+        + " | ".join(f"{results[m]['cpu_ms']['check'][0]:.1f} / {results[m]['cpu_ms']['check'][1]:.1f}" for m in modes)
+        + " |",
+        "| kernel RSS fresh -> exercise + slider shown, MB | "
+        + " | ".join(f"{results[m]['kernel_rss_fresh']:.0f} -> {results[m]['kernel_rss_exercise']:.0f}" for m in modes)
+        + " |",
+        "| server (`jupyter lab`) RSS idle -> after the session, MB | "
+        + " | ".join(f"{results[m]['server_rss_start']:.0f} -> {results[m]['server_rss_end']:.0f}" for m in modes)
+        + " |",
+        "| score after the five right answers | "
+        + " | ".join(f"{results[m]['score'][0]:g}/{results[m]['score'][1]}" for m in modes)
+        + " |",
+    ]
+    return "\n".join(lines)
+
+
+# ---- memory without a browser ------------------------------------------------------------------------
+
+KERNEL_PROBE = """import os as _os
+def _rss_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+def _cpu_s():
+    t = _os.times()
+    return t.user + t.system
+def _widgets():
+    import sys
+    if "ipywidgets" not in sys.modules:
+        return 0
+    from ipywidgets.widgets import widget
+    return len(getattr(widget, "_instances", None) or {})
+"""
+
+TUTORIALS = ["01_rnn_by_hand.ipynb", "02_dashboard.ipynb", "03_gradients_and_training.ipynb"]
+
+
+class Kernel:
+    """A python3 kernel (jupyter_client) with its state under a temporary folder."""
+
+    def __init__(self, tmp: Path, cwd: Path):
+        from jupyter_client.manager import KernelManager
+
+        env = jupyter_env(tmp / "kernel-state")
+        self.km = KernelManager(kernel_name="python3")
+        self.km.start_kernel(env=env, cwd=str(cwd))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self.run(KERNEL_PROBE)
+
+    def run(self, code: str, timeout: float = 180.0) -> str:
+        out, errors = [], []
+
+        def hook(msg):
+            t, c = msg["msg_type"], msg["content"]
+            if t == "stream":
+                out.append(c["text"])
+            elif t == "error":
+                errors.append(f"{c['ename']}: {c['evalue']}")
+
+        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=hook, allow_stdin=False)
+        if reply["content"]["status"] != "ok" or errors:
+            raise RuntimeError(f"cell failed: {errors or reply['content']}\n{code}")
+        return "".join(out)
+
+    def value(self, expr: str):
+        import ast
+
+        return ast.literal_eval(self.run(f"print(repr({expr}))").strip().splitlines()[-1])
+
+    def rss_cpu(self):
+        return self.value("(_rss_mb(), _cpu_s())")
+
+    def run_notebook(self, path: Path):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                src = "".join(cell["source"])
+                if src.strip():
+                    self.run(src)
+
+    def stop(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def memory(tmp: Path):
+    rows = []
+    nbdir = REPO / "notebooks"
+
+    def case(name, steps):
+        k = Kernel(tmp, nbdir)
+        try:
+            rss0, cpu0 = k.rss_cpu()
+            t0 = time.perf_counter()
+            for step in steps:
+                step(k)
+            wall = time.perf_counter() - t0
+            k.run("import gc; gc.collect()")
+            rss1, cpu1 = k.rss_cpu()
+            widgets = k.value("_widgets()")
+        finally:
+            k.stop()
+        rows.append(
+            {
+                "case": name,
+                "start_cpu": cpu0,
+                "fresh": rss0,
+                "after": rss1,
+                "cpu": cpu1 - cpu0,
+                "wall": wall,
+                "widgets": widgets,
+            }
+        )
+        print(f"  memory: {rows[-1]}", file=sys.stderr)
+
+    case("fresh kernel (nothing run)", [])
+    case("`from rnn_widget import RNNWidget`", [lambda k: k.run("from rnn_widget import RNNWidget")])
+    case("one exercise open (tom_yeh, h2 y2 h3)", [lambda k: k.run(EXERCISE)])
+    case(
+        "the three tutorials, one kernel",
+        [lambda k, nb=nb: k.run_notebook(nbdir / nb) for nb in TUTORIALS],
+    )
+    for nb in TUTORIALS:
+        case(f"{nb} alone", [lambda k, nb=nb: k.run_notebook(nbdir / nb)])
+    return rows
+
+
+def memory_table(rows):
+    lines = [
+        "### Kernel memory (VmRSS read in the kernel, after gc.collect())",
+        "",
+        "| kernel | RSS fresh MB | RSS after MB | widgets alive | CPU s: start the kernel / run it | wall s to run it |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['case']} | {r['fresh']:.0f} | {r['after']:.0f} | {r['widgets']} | {r['start_cpu']:.2f} / {r['cpu']:.2f} | {r['wall']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--checks", type=int, default=30)
+    ap.add_argument("--servers", default="stock,nodelay")
+    ap.add_argument("--skip-browser", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    args = ap.parse_args(argv)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="rnnw-homework-") as d:
+        tmp = Path(d)
+        if not args.skip_memory:
+            print("== memory", file=sys.stderr)
+            out.append(memory_table(memory(tmp)))
+            out.append(
+                f"\n(load average at the end of the memory part: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})\n"
+            )
+        if not args.skip_browser:
+            chromium = find_chromium()
+            if chromium is None:
+                sys.exit("no chromium found (apt-get install -y chromium)")
+            from playwright.sync_api import sync_playwright
+
+            results = {}
+            with sync_playwright() as p:
+                for mode in args.servers.split(","):
+                    print(f"== {mode} server", file=sys.stderr)
+                    results[mode] = run_server(mode, args, chromium, tmp, p)
+                    if mode == "nodelay" and not results[mode]["nodelay_logged"]:
+                        print("  WARNING: the nodelay extension did not log that it loaded", file=sys.stderr)
+            out.append(browser_tables(results))
+            out.append(
+                f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})"
+            )
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
