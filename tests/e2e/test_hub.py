@@ -51,7 +51,7 @@ pytestmark = pytest.mark.browser
 HOMEWORK = "rnn_by_hand.ipynb"
 # Where the students answer: "page" (the blanks' boxes in the widget, Enter) or "cells" (ex.check
 # lines run in the answer cells). HUB_ANSWER_IN overrides.
-ANSWER_IN = os.environ.get("HUB_ANSWER_IN", "cells")
+ANSWER_IN = os.environ.get("HUB_ANSWER_IN", "page")
 GRADER = {"ada": "otter", "bob": "nbgrader"}
 STUDENTS = tuple(GRADER)
 
@@ -172,7 +172,7 @@ def type_answer(page, blank: str, line: str):
 
 
 SLOT_STATE_JS = """(root, slot) => {
-    const ins = [...root.querySelectorAll(`input.rnnw-slot[data-blank="${slot}"]`)].filter(i => i.isConnected);
+    const ins = [...root.querySelectorAll(`input.rnnw-answer[data-blank="${slot}"]`)].filter(i => i.isConnected);
     if (ins.some(i => i.classList.contains('is-pending'))) return null;
     if (ins.some(i => i.classList.contains('is-wrong'))) return 'wrong';
     return ins.length ? null : 'right';
@@ -193,8 +193,8 @@ def slot_answers(answers: dict) -> list[tuple[str, float]]:
 def answer_in_page(page, root, slot: str, value: float, timeout: float = 30.0) -> str:
     """Type `value` into the blank's empty box in the diagram, press Enter, and wait for Python's
     verdict: 'right' (the box gives way to the value) or 'wrong' (the box is marked wrong)."""
-    boxes = root.locator(f'input.rnnw-slot[data-blank="{slot}"]')
-    in_diagram = root.locator(f'input.rnnw-slot[data-blank="{slot}"][data-where^="diagram"]')
+    boxes = root.locator(f'input.rnnw-answer[data-blank="{slot}"]')
+    in_diagram = root.locator(f'input.rnnw-answer[data-blank="{slot}"][data-where^="diagram"]')
     box = in_diagram.first if in_diagram.count() else boxes.first
     box.click()
     page.keyboard.press("Control+a")
@@ -207,7 +207,7 @@ def answer_in_page(page, root, slot: str, value: float, timeout: float = 30.0) -
             return state
         time.sleep(0.05)
     boxes_now = root.evaluate(
-        """(root, slot) => [...root.querySelectorAll(`input.rnnw-slot[data-blank="${slot}"]`)]
+        """(root, slot) => [...root.querySelectorAll(`input.rnnw-answer[data-blank="${slot}"]`)]
             .map(i => `${i.dataset.where} ${i.className} value=${i.value} title=${i.title}`)""",
         slot,
     )
@@ -421,7 +421,9 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             lines = answer_lines(answers[user])
             if ANSWER_IN == "page":
                 # 2. the student types each number into its blank in the page and presses Enter
-                assert root.locator("input.rnnw-slot").count() > 0, "no answer slots in the page (rebuild the bundle?)"
+                assert root.locator("input.rnnw-answer").count() > 0, (
+                    "no answer slots in the page (rebuild the bundle?)"
+                )
                 for slot, value in slot_answers(answers[user]):
                     outcome = answer_in_page(page, root, slot, value)
                     assert outcome == ("wrong" if (user, slot) == ("bob", "h2[1]") else "right"), (user, slot, outcome)
