@@ -497,6 +497,33 @@ describe("nulls anywhere in the trace", () => {
   });
 });
 
+describe("gate blanks", () => {
+  it("an LSTM's open f2 is an input in the gate block, the formula and the sheet; a right one is shown", async () => {
+    const base = fixtureState("lstm_by_hand", { focus_step: 1 });
+    const truth = unpack(base.trace);
+    const trace = structuredClone(truth);
+    for (const k of Object.keys(trace.layers[0].values)) trace.layers[0].values[k][1] = trace.layers[0].values[k][1].map(() => null);
+    const f2 = { ...slot("f2", "f2", ["layers", 0, "values", "f"], [1, 0], 1), kind: "f" };
+    const hw = { blanks: [f2], score: 0, max_score: 1, revealed: false };
+    const model = new FakeModel({ ...base, trace, homework: hw });
+    const el = document.createElement("div");
+    document.body.appendChild(el);
+    mounted.push(widget.render({ model, el }));
+    await flush();
+    expect(el.querySelector('.rnnw-gates [data-gate="f"] input.rnnw-answer[data-blank="f2"]')).toBeTruthy();
+    expect(el.querySelector('.rnnw-formula input.rnnw-answer[data-blank="f2"]')).toBeTruthy();
+    expect(el.querySelector('.rnnw-homework input.rnnw-answer[data-blank="f2"]')).toBeTruthy();
+    noBadText(el);
+    model.publish("homework", { ...hw, blanks: [{ ...f2, status: "right", value: truth.layers[0].values.f[1][0] }], score: 1 });
+    model.publish("trace", truth);
+    await flush();
+    expect(el.querySelectorAll('input[data-blank="f2"]')).toHaveLength(0);
+    const text = el.querySelector('.rnnw-gates[data-step="1"] [data-gate="f"] .rnnw-gate-value.is-right');
+    expect(text?.textContent).not.toBe("");
+    expect(progress(el)).toBe("1 of 1 right \u00b7 score 1/1");
+  });
+});
+
 describe("the edit channel carries answers", () => {
   it("answer() sends {type: answer} with the channel's ids; its ack goes to onAnswer; refused when not connected", () => {
     const model = new FakeModel(fixtureState("tom_yeh"), { answer: false });

@@ -5,6 +5,7 @@ import { svg } from "./dom.js";
 import { formatNumber, formatVector } from "../data/format.js";
 import { paint } from "../geometry/colors.js";
 import { barGeometry } from "../data/gates.js";
+import { slotAt } from "../data/homework.js";
 
 const setText = (el, text) => {
   if (el.textContent !== text) el.textContent = text;
@@ -58,19 +59,39 @@ export function gateBlock(n, { layerName }) {
             })
           : null;
       if (text) g.appendChild(text);
-      return { c, fill, text };
+      return { c, fill, text, /** @type {{name: string, fo: SVGForeignObjectElement} | null} */ answer: null };
     });
     group.appendChild(g);
     return { gate, g, title, cells };
   });
-  function update(V, shown) {
+  /**
+   * @param {Record<string, any>} V the layer's values
+   * @param {boolean} shown
+   * @param {{homework?: any, slotInput?: ((slot: any) => HTMLElement) | null}} [exercise] an open
+   *   blank's gate value is an answer input in its cell (table style)
+   */
+  function update(V, shown, { homework = null, slotInput = null } = {}) {
     toggle(group, "is-hidden", !shown);
     for (const { gate, g, title, cells } of rows) {
       const values = V[gate.value]?.[n.t] ?? [];
-      const desc = `${gate.label}${n.t + 1} (${gate.title}) = ${shown ? formatVector(values) : "?"}`;
+      const desc = `${gate.label}${n.t + 1} (${gate.title}) = ${shown ? formatVector(values, { blank: "?" }) : "?"}`;
       g.setAttribute("aria-label", desc);
       setText(title, desc);
-      for (const { c, fill, text } of cells) {
+      for (const cell of cells) {
+        const { c, fill, text } = cell;
+        const slot = text && slotInput ? slotAt(homework, ["layers", n.layer, "values", gate.value], [n.t, c.unit]) : null;
+        const open = slot?.status === "open" || slot?.status === "wrong";
+        if (open && slot && slotInput && cell.answer?.name !== slot.name) {
+          cell.answer?.fo.remove();
+          const fo = svg("foreignObject", { class: "rnnw-answer-fo", x: c.x, y: c.y, width: c.w, height: 18 });
+          fo.appendChild(slotInput(slot));
+          g.appendChild(fo);
+          cell.answer = { name: slot.name, fo };
+        } else if (!open && cell.answer) {
+          cell.answer.fo.remove();
+          cell.answer = null;
+        }
+        if (text) toggle(text, "is-right", slot?.status === "right");
         const v = values[c.unit];
         if (shown) {
           const b = barGeometry(v, { x: c.barX, w: c.barW, kind: gate.kind });
@@ -79,7 +100,7 @@ export function gateBlock(n, { layerName }) {
           fill.removeAttribute("display");
           if (gate.kind === "candidate") paint(fill, v, 1);
         } else fill.setAttribute("display", "none");
-        if (text) setText(text, shown ? formatNumber(v, { digits: 2 }) : "");
+        if (text) setText(text, shown && !open ? formatNumber(v, { digits: 2 }) : "");
       }
     }
   }

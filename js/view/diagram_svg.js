@@ -256,7 +256,10 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
     for (const p of parts) {
       if (p.gate) {
-        p.gate.update(trace.layers[p.n.layer].values, vis.h(p.n.layer, p.n.t));
+        p.gate.update(trace.layers[p.n.layer].values, vis.h(p.n.layer, p.n.t), {
+          homework,
+          slotInput: slotInput ? (slot) => slotInput(slot, `diagram:${p.n.ref}`) : null,
+        });
         continue;
       }
       const st = nodeState(p.n, ctx);

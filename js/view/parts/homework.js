@@ -5,7 +5,8 @@
 import { h, setChildren } from "../dom.js";
 import { blankGroups, isExercise, isSpent, progressText, statusText } from "../../data/homework.js";
 
-/** Kinds the diagram always draws (their slots are there and in the formulas). */
+/** Kinds the diagram always draws (their slots are there and in the formulas); gates are drawn as
+ * numbers only for small layers, so their inputs are also on the sheet. */
 const DRAWN = new Set(["h", "y", "c"]);
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
