@@ -171,6 +171,8 @@ class Hub:
                 "PATH": f"{BIN}{os.pathsep}{Path(proxy).parent}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
                 "LANG": "C.UTF-8",
                 "PYTHONUNBUFFERED": "1",
+                # the test's own PYTHONPATH (e.g. another checkout's rnn_widget), as the other servers get it
+                **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
             },
         }
         self.config = self.state / "jupyterhub_config.py"
