@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -121,10 +122,16 @@ CHECK_LOOP_JS = """async ({plan}) => {
             }
             return !slot(name) && progress() !== before;
         };
+        const rev0 = Number(root.getAttribute('data-trace-rev'));
         const r = await new Promise((resolve) => {
-            let t0 = 0;
+            let t0 = 0, ack = null, hinted = null;
             const done = (result) => { obs.disconnect(); clearTimeout(timer); resolve(result); };
-            const obs = new MutationObserver(() => { if (shown()) done({t: performance.now() - t0}); });
+            const obs = new MutationObserver(() => {
+                const el = slot(name);
+                if (ack === null && !(el && el.classList.contains('is-pending'))) ack = performance.now() - t0;
+                if (hinted === null && hint(name).startsWith(`${name}: ${value} `)) hinted = performance.now() - t0;
+                if (shown()) done({t: performance.now() - t0, ack, hinted, revs: Number(root.getAttribute('data-trace-rev')) - rev0});
+            });
             const timer = setTimeout(() => done({t: null, why: 'timeout; hint: ' + hint(name) + '; progress: ' + progress()}), 10000);
             obs.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
             input.focus();
@@ -177,18 +184,46 @@ def proc_cpu_s(pid):
     return t.user + t.system
 
 
-def kernel_pid(server_pid):
-    """The server's one kernel (ipykernel_launcher among its child processes)."""
+def all_kernels(server_pid):
+    """The server's kernels (ipykernel_launcher among its child processes)."""
     import psutil
 
-    kernels = [
+    return [
         c.pid
         for c in psutil.Process(server_pid).children(recursive=True)
         if any("ipykernel" in part for part in c.cmdline())
     ]
+
+
+def kernel_pid(server_pid):
+    """The server's one kernel."""
+    kernels = all_kernels(server_pid)
     if len(kernels) != 1:
         raise RuntimeError(f"expected one kernel under the server, found {kernels}")
     return kernels[0]
+
+
+def lab_session(context, server, exercise_kernel):
+    """Open the three tutorials in Lab beside the exercise (a kernel each, Run All in each), then
+    read the RSS of the server and of every kernel: a student's whole session."""
+    kernels = {"exercise": exercise_kernel}
+    pages = []
+    for nb, roots in zip(TUTORIALS, (1, 1, 3)):
+        page = context.new_page()
+        pages.append(page)
+        open_notebook(page, server, nb)
+        run_all(page, ".rnnw", count=roots, timeout=120)
+        known = set(kernels.values())
+        new = [pid for pid in all_kernels(server.proc.pid) if pid not in known]
+        if len(new) != 1:
+            raise RuntimeError(f"expected one new kernel for {nb}, found {new}")
+        kernels[nb] = new[0]
+    time.sleep(2.0)
+    out = {name: proc_rss_mb(pid) for name, pid in kernels.items()}
+    out["server"] = proc_rss_mb(server.proc.pid)
+    for page in pages:
+        page.close()
+    return out
 
 
 # ---- browser ---------------------------------------------------------------------------------------
@@ -209,6 +244,8 @@ def run_server(mode, args, chromium, tmp, playwright):
     root = tmp / f"{mode}-notebooks"
     root.mkdir()
     (root / "homework.ipynb").write_text(json.dumps(notebook(SETUP, EXERCISE, REFERENCE)))
+    for nb in TUTORIALS:
+        shutil.copy(REPO / "notebooks" / nb, root / nb)
     extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
     server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
     out = {}
@@ -233,7 +270,7 @@ def run_server(mode, args, chromium, tmp, playwright):
         page.evaluate(SLIDER_LOOP_JS, {"values": slider_values(0, 6)})
         page.evaluate(CHECK_LOOP_JS, {"plan": wrong_plan(0, 5)})
         kernel = kernel_pid(server.proc.pid)
-        slider_t, check_t, why = [], [], []
+        slider_t, check_t, why, acks, hints, revs = [], [], [], [], [], []
         cpu = {"slider": [0.0, 0.0], "check": [0.0, 0.0]}  # kernel, server CPU seconds in those blocks
 
         def timed(kind, js, arg):
@@ -249,8 +286,13 @@ def run_server(mode, args, chromium, tmp, playwright):
             slider_t += timed("slider", SLIDER_LOOP_JS, {"values": slider_values(i_s, n)})
             r = timed("check", CHECK_LOOP_JS, {"plan": wrong_plan(i_c, n)})
             check_t += [x["t"] for x in r]
+            acks += [x.get("ack") for x in r if x["t"] is not None]
+            hints += [x.get("hinted") for x in r if x["t"] is not None]
+            revs += [x.get("revs") for x in r if x["t"] is not None]
             why += [x["why"] for x in r if x.get("why")]
             i_s, i_c = i_s + n, i_c + n
+        out["wrong_ack"], out["wrong_hint"] = summary(acks), summary(hints)
+        out["trace_redraws_per_check"] = sum(revs) / max(1, len(revs))
         out["cpu_ms"] = {k: [1000 * v / len(check_t) for v in kv] for k, kv in cpu.items()}
         r = page.evaluate(
             CHECK_LOOP_JS, {"plan": [{"name": k, "value": v, "expect": "right"} for k, v in RIGHT.items()]}
@@ -266,6 +308,8 @@ def run_server(mode, args, chromium, tmp, playwright):
         plan = [(x["name"], x["value"]) for x in wrong_plan(0, 40)]
         out["kernel_check_ms"] = py_value(page, f"check_ms({plan!r})")
         out["server_rss_end"] = proc_rss_mb(server.proc.pid)
+        if args.tutorials:
+            out["session"] = lab_session(context, server, kernel)
         print(f"  [{mode}] {out}", file=sys.stderr)
         page.close()
         context.close()
@@ -308,6 +352,15 @@ def browser_tables(results):
         "",
         "| per server | " + " | ".join(modes) + " |",
         "|---|" + "---|" * len(modes),
+        "| of a wrong check: Enter -> the ack handled (input no longer waiting), p50 / p95 ms | "
+        + " | ".join(f"{results[m]['wrong_ack']['p50']:.1f} / {results[m]['wrong_ack']['p95']:.1f}" for m in modes)
+        + " |",
+        "| of a wrong check: Enter -> the hint naming it in the panel (before or with the ack), p50 / p95 ms | "
+        + " | ".join(f"{results[m]['wrong_hint']['p50']:.1f} / {results[m]['wrong_hint']['p95']:.1f}" for m in modes)
+        + " |",
+        "| of a wrong check: trace redraws (data-trace-rev steps) per check | "
+        + " | ".join(f"{results[m]['trace_redraws_per_check']:.2f}" for m in modes)
+        + " |",
         "| `ex.check()` in the kernel, in-process, median ms | "
         + " | ".join(f"{results[m]['kernel_check_ms']:.2f}" for m in modes)
         + " |",
@@ -329,6 +382,22 @@ def browser_tables(results):
         + " | ".join(f"{results[m]['score'][0]:g}/{results[m]['score'][1]}" for m in modes)
         + " |",
     ]
+    if all("session" in results[m] for m in modes):
+        lines += [
+            "",
+            "### A student's session in Lab: the exercise and the three tutorials open, a kernel each (RSS MB)",
+            "",
+        ]
+        lines += ["| process | " + " | ".join(modes) + " |", "|---|" + "---:|" * len(modes)]
+        names = ["server", "exercise", *TUTORIALS]
+        for name in names:
+            what = "single-user server (`jupyter lab`)" if name == "server" else f"kernel: {name}"
+            lines.append(f"| {what} | " + " | ".join(f"{results[m]['session'][name]:.0f}" for m in modes) + " |")
+        lines.append(
+            "| **total** | "
+            + " | ".join(f"**{sum(results[m]['session'][n] for n in names):.0f}**" for m in modes)
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -464,6 +533,12 @@ def main(argv=None):
     ap.add_argument("--servers", default="stock,nodelay")
     ap.add_argument("--skip-browser", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument(
+        "--no-tutorials",
+        dest="tutorials",
+        action="store_false",
+        help="skip opening the three tutorials in Lab beside the exercise (a student's whole session)",
+    )
     args = ap.parse_args(argv)
     out = []
     with tempfile.TemporaryDirectory(prefix="rnnw-homework-") as d:
