@@ -4,19 +4,23 @@ import { h, setChildren } from "../view/dom.js";
 import { paramSymbol, isBias } from "../data/names.js";
 import { ref } from "../data/refs.js";
 import { displayParam, paramIndex, shapeText } from "../data/convention.js";
+import { isExercise, slotAt } from "../data/homework.js";
 import { createGradMatrix } from "../view/gradmatrix.js";
 import { createAutoEditor } from "./auto_editor.js";
 import { paramKey, ariaFor } from "./editor_labels.js";
 
 /**
- * @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void}} opts
- *   current: a trait as the page shows it; edit: send changed entries (edit_channel.js)
+ * @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void,
+ *          slotInput?: ((slot: any, where: string) => HTMLElement) | null}} opts
+ *   current: a trait as the page shows it; edit: send changed entries (edit_channel.js);
+ *   slotInput: an exercise's answer input (an open dL/dW blank is one in the gradient matrix)
  */
-export function createParamEditors({ current, edit }) {
+export function createParamEditors({ current, edit, slotInput = null }) {
   const el = h("div", { class: "rnnw-mrow" });
   const editors = new Map();
   const groups = new Map(); // name -> {el, grad}: the editor with its dL/dW beside it
   const drawn = new Map(); // name -> what its editor last showed (skip unchanged editors)
+  /** @type {{convention: string, names?: Record<string, string>, homework?: any}} */
   let state = { convention: "row" };
   let orderKey = "";
   let shownNames = [];
@@ -48,10 +52,10 @@ export function createParamEditors({ current, edit }) {
   /** grads: trace.grads when the gradient view is open, else null; step: the step per_step shows. */
   /**
    * @param {{params: Record<string, any>, order: string[], convention: string, names: Record<string, string>,
-   *          error: string, errorField: string, grads?: any, step?: number | null}} state
+   *          error: string, errorField: string, grads?: any, step?: number | null, homework?: any}} state
    */
-  function update({ params, order, convention, names, error, errorField, grads = null, step = null }) {
-    state = { convention, names };
+  function update({ params, order, convention, names, error, errorField, grads = null, step = null, homework = null }) {
+    state = { convention, names, homework };
     const shown = order.filter((n) => params[n] !== undefined);
     shownNames = shown;
     for (const [name, ed] of editors) {
@@ -97,10 +101,17 @@ export function createParamEditors({ current, edit }) {
    * @param {{grads?: any, step?: number | null}} opts
    */
   function updateGrads({ grads = null, step = null }) {
-    const { convention, names = {} } = state;
+    const { convention, names = {}, homework = null } = state;
     shownNames.forEach((name) => {
       const sym = paramSymbol(name, convention, names);
+      const value = grads?.params?.[name];
+      /** @param {number} r @param {number} c */
+      const slot = (r, c) => {
+        const s = slotAt(homework, ["grads", "params", name], paramIndex(value, convention, r, c));
+        return s && slotInput && (s.status === "open" || s.status === "wrong") ? slotInput(s, `grad:${name}`) : null;
+      };
       groupFor(name).grad.update({
+        slot: value && isExercise(homework) ? slot : null,
         grad: grads?.params?.[name] ?? null,
         perStep: step === null ? null : (grads?.per_step?.[name]?.[step] ?? null),
         step,

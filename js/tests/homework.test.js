@@ -470,6 +470,25 @@ describe("nulls anywhere in the trace", () => {
     });
   }
 
+  it("an open dL/dW entry is an input in the gradient matrix, at the entry as displayed (A = W_hh transposed)", async () => {
+    const base = fixtureState("rnn_targets", { convention: "column" });
+    const truth = unpack(base.trace);
+    const trace = allNull(truth);
+    // dW_hh[1,2] in the stored (row) form is displayed at row 2, column 1 in the column view
+    const hw = { blanks: [{ ...slot("dW_hh[1,2]", "dW_hh[1,2]", ["grads", "params", "W_hh"], [0, 1], null), kind: "dW", layer: null }] };
+    const model = new FakeModel({ ...base, trace, homework: { ...hw, score: 0, max_score: 1, revealed: false }, show_grads: true });
+    const el = document.createElement("div");
+    document.body.appendChild(el);
+    mounted.push(widget.render({ model, el }));
+    await flush();
+    const grid = el.querySelector('.rnnw-pgroup:has([data-ref="p:W_hh"]) .rnnw-ggrid');
+    const items = [...grid.children];
+    const cols = Number(grid.style.getPropertyValue("--rnnw-cols"));
+    const at = items.findIndex((n) => n.matches('input[data-blank="dW_hh[1,2]"]'));
+    expect([Math.floor(at / cols), at % cols]).toEqual([1, 0]);
+    noBadText(el);
+  });
+
   it("an exercise with gradient blanks: dL/dh slots in the diagram and the backward panel, nothing else breaks", async () => {
     const base = fixtureState("rnn_targets");
     const truth = unpack(base.trace);
@@ -490,9 +509,28 @@ describe("nulls anywhere in the trace", () => {
     await flush();
     expect(el.querySelector('.rnnw-diagram input[data-blank="dh2[1]"]')).toBeTruthy();
     expect(el.querySelector('.rnnw-backward input[data-blank="dh2[1]"]')).toBeTruthy();
-    // the loss is drawn nowhere while open: its input is in the homework panel
-    expect(el.querySelector('.rnnw-homework input[data-blank="loss"]')).toBeTruthy();
+    // the loss: an input where the total would be; dL/dh also on the sheet (the gradient view may be closed)
+    expect(el.querySelector('.rnnw-loss input[data-blank="loss"]')).toBeTruthy();
     expect(el.querySelector(".rnnw-homework input[data-blank='dh2[1]']")).toBeTruthy();
+    noBadText(el);
+  });
+});
+
+describe("the compact diagram (a large network)", () => {
+  it("an open blank is an input over its canvas cell", async () => {
+    const base = fixtureState("large_rnn");
+    const truth = unpack(base.trace);
+    const trace = structuredClone(truth);
+    trace.layers[0].values.h[1] = trace.layers[0].values.h[1].map(() => null);
+    const hw = { blanks: [slot("h2[3]", "h2[3]", H, [1, 2], 1)], score: 0, max_score: 1, revealed: false };
+    const model = new FakeModel({ ...base, trace, homework: hw });
+    const el = document.createElement("div");
+    document.body.appendChild(el);
+    mounted.push(widget.render({ model, el }));
+    await flush();
+    expect(el.querySelector(".rnnw-cdiagram")).toBeTruthy();
+    const input = el.querySelector('.rnnw-cdiagram [data-ref="h:0:1"] input.rnnw-answer[data-blank="h2[3]"]');
+    expect(input).toBeTruthy();
     noBadText(el);
   });
 });

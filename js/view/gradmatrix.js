@@ -8,13 +8,21 @@ import { displayParam } from "../data/convention.js";
 import { isLargeMatrix } from "../geometry/heat_layout.js";
 import { createHeatmapEditor } from "../editing/heatmap_editor.js";
 
-function grid(values, scale, label) {
+/**
+ * @param {any[][]} values
+ * @param {number} scale
+ * @param {(r: number, c: number, v: any) => string} label
+ * @param {((r: number, c: number) => HTMLElement | null) | null} [answer] an exercise's answer input for an open dW blank at (r, c)
+ */
+function grid(values, scale, label, answer = null) {
   const cols = values[0]?.length ?? 0;
   return h(
     "div",
     { class: "rnnw-grid rnnw-ggrid", role: "group", style: { "--rnnw-cols": String(cols) } },
     values.flatMap((row, r) =>
       row.map((v, c) => {
+        const input = answer?.(r, c);
+        if (input) return input;
         const cell = h("span", { class: "rnnw-gcell", "aria-label": label(r, c, v) }, [formatNumber(v, { digits: 3 })]);
         paint(cell, v, scale);
         return cell;
@@ -28,9 +36,11 @@ export function createGradMatrix() {
   let heat = null; // large gradients: two read-only heat maps (total, one step), kept between updates
   /**
    * @param {{grad: number[][]|number[]|null, perStep?: (number[][]|number[])|null, step?: number | null,
-   *          symbol: object, convention: string, isVector: boolean, name: string}} s
+   *          symbol: object, convention: string, isVector: boolean, name: string,
+   *          slot?: ((r: number, c: number) => HTMLElement | null) | null}} s
+   *   slot: an exercise's answer input for an open blank at the displayed (r, c) of the total
    */
-  function update({ grad, perStep, step, symbol, convention, isVector, name }) {
+  function update({ grad, perStep, step, symbol, convention, isVector, name, slot = null }) {
     if (!grad) {
       el.hidden = true;
       el.removeAttribute("aria-label");
@@ -50,7 +60,7 @@ export function createGradMatrix() {
     const dsym = { ...symbol, base: `\u2202L/\u2202${symbol.base}` };
     const parts = [
       h("div", { class: "rnnw-mtitle" }, [symbolEl(dsym, { class: "rnnw-mname rnnw-gname" })]),
-      grid(display, scale, (r, c, v) => `dL/d${name} ${where(r, c)} = ${formatNumber(v)}`),
+      grid(display, scale, (r, c, v) => `dL/d${name} ${where(r, c)} = ${formatNumber(v)}`, slot),
     ];
     if (perStep && step !== undefined && step !== null && Number.isInteger(step)) {
       const part = displayParam(perStep, convention);

@@ -2,8 +2,20 @@
 import { h, setChildren } from "./dom.js";
 import { formatNumber } from "../data/format.js";
 
-/** Loss readout: total, and per scored step. */
-export function renderLoss(el, trace, lossName) {
+/**
+ * Loss readout: total, and per scored step. `answer`: an exercise's input for an open loss blank,
+ * shown in place of the total.
+ * @param {HTMLElement} el
+ * @param {any} trace
+ * @param {string | undefined} lossName
+ * @param {HTMLElement | null} [answer]
+ */
+export function renderLoss(el, trace, lossName, answer = null) {
+  if (answer && trace) {
+    el.hidden = false;
+    setChildren(el, [h("span", { class: "rnnw-flabel" }, [`Loss${lossName ? ` (${lossName})` : ""}`]), answer]);
+    return;
+  }
   if (!trace || trace.loss === null || trace.loss === undefined) {
     el.hidden = true;
     setChildren(el, []);

@@ -5,9 +5,9 @@
 import { h, setChildren } from "../dom.js";
 import { blankGroups, isExercise, isSpent, progressText, statusText } from "../../data/homework.js";
 
-/** Kinds the diagram always draws (their slots are there and in the formulas); gates are drawn as
- * numbers only for small layers, so their inputs are also on the sheet. */
-const DRAWN = new Set(["h", "y", "c"]);
+/** Kinds the page always draws (the diagram and formulas; the loss readout); gates are drawn as
+ * numbers only for small layers and gradients only in the gradient view, so theirs are also here. */
+const DRAWN = new Set(["h", "y", "c", "loss"]);
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
 export function create({ get, root, answers }) {

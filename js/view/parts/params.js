@@ -3,8 +3,8 @@ import { h } from "../dom.js";
 import { createParamEditors } from "../../editing/param_editors.js";
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part & {invalidate: () => void}} */
-export function create({ get, current, edit, gradsShown, gradStep }) {
-  const editors = createParamEditors({ current, edit });
+export function create({ get, current, edit, gradsShown, gradStep, answers }) {
+  const editors = createParamEditors({ current, edit, slotInput: (slot, where) => answers.input(slot, { where }) });
   return {
     el: h("section", { class: "rnnw-section", "aria-label": "Parameters" }, [
       h("div", { class: "rnnw-section-title" }, ["Parameters"]),
@@ -21,6 +21,7 @@ export function create({ get, current, edit, gradsShown, gradStep }) {
         errorField: get("error_field"),
         grads: gradsShown(),
         step: gradStep(),
+        homework: get("homework") ?? null,
       });
     },
     invalidate: editors.invalidate,
