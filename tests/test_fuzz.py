@@ -797,7 +797,8 @@ class Fuzzer:
         `started()` confirms it once the request has run."""
         w = self.w
         if kind in ("train", "step") and not w.training.get("running") and w._state.grads is not None:
-            self.maybe_start = ({k: v.copy() for k, v in internal(w)["params"].items()}, len(w.loss_history))
+            self.maybe_start = ({k: v.copy() for k, v in internal(w)["params"].items()}, len(w.loss_history),
+                                w.training)
         if kind == "reset":
             self.reset_expect = self.train_start_params
             self.train_start_params = None
@@ -805,8 +806,9 @@ class Fuzzer:
     def started(self):
         w = self.w
         if self.maybe_start is not None:
-            params, n = self.maybe_start
-            if w.training.get("running") or len(w.loss_history) > n:
+            params, n, training = self.maybe_start
+            # train() got past its checks (it then remembers the weights, even if step 1 fails)
+            if w.training.get("running") or len(w.loss_history) > n or w.training is not training:
                 self.tally.trainings += 1
                 if self.train_start_params is None:
                     self.train_start_params = params
