@@ -1412,3 +1412,18 @@ def test_found_by_fuzzing_a_no_op_assignment_leaves_nothing_behind():
     w.targets = w.targets                   # no change, the same trait
     w.targets = None
     assert w.targets is None and w.trace["loss"] is None
+
+
+def test_found_by_fuzzing_a_parameter_name_is_never_taken_by_a_display_name():
+    """Found by this fuzz test (FUZZ_SEED=21, edits 2431-2507; seed 24, edit 3881; seed 32, edit
+    3453): next_number shows the readout W_hy, b_y as W_ho, b_o; after a switch to an LSTM, which
+    has its own W_ho and b_o (the output gate), those names still meant the readout, so
+    w.set/w.slider("b_o") changed b_y or refused the gate's shape."""
+    w = RNNWidget.from_preset("next_number")
+    w.spec = dict(w.spec, cell="lstm")
+    gate = [0.25, -0.5, 0.75]
+    w.set("b_o", gate, convention="row")
+    assert w.params["b_o"] == gate
+    s = w.slider("W_ho", (0, 1), convention="row")
+    s.value = 1.5
+    assert w.params["W_ho"][0][1] == 1.5
