@@ -214,13 +214,13 @@ def lab_session(context, server, exercise_kernel):
         open_notebook(page, server, nb)
         run_all(page, ".rnnw", count=roots, timeout=120)
         known = set(kernels.values())
-        new = [pid for pid in all_kernels(server.proc.pid) if pid not in known]
+        new = [pid for pid in all_kernels(server.pid) if pid not in known]
         if len(new) != 1:
             raise RuntimeError(f"expected one new kernel for {nb}, found {new}")
         kernels[nb] = new[0]
     time.sleep(2.0)
     out = {name: proc_rss_mb(pid) for name, pid in kernels.items()}
-    out["server"] = proc_rss_mb(server.proc.pid)
+    out["server"] = proc_rss_mb(server.pid)
     for page in pages:
         page.close()
     return out
@@ -240,20 +240,83 @@ def slider_values(start, n):
     return [round(1 + 0.25 * (i % 2) + 0.01 * i, 2) for i in range(start, start + n)]
 
 
-def run_server(mode, args, chromium, tmp, playwright):
-    root = tmp / f"{mode}-notebooks"
-    root.mkdir()
+class Student:
+    """A JupyterHub (tests/e2e/hub_harness.py: the hub, configurable-http-proxy, a local-process
+    spawner) with one student logged in through its login page: their single-user server
+    (`jupyterhub-singleuser`) is what `Server` is for the other modes."""
+
+    kind = "lab"
+    user = "student"
+
+    def __init__(self, mode, tmp, context):
+        from hub_harness import Hub, find_proxy, login, wait_server_ready
+
+        proxy = find_proxy()
+        if proxy is None:
+            sys.exit("no configurable-http-proxy (npm install)")
+        self.hub = Hub(tmp / f"{mode}-hub", [self.user], proxy=proxy).wait_ready()
+        self.root = self.hub.home(self.user)
+        self.log_path = self.hub.log_path  # the single-user server writes into the hub's log
+        if mode == "hub-nodelay":  # the student's own config turns the extension on
+            (self.root / ".jupyter").mkdir(parents=True, exist_ok=True)
+            (self.root / ".jupyter" / "jupyter_server_config.json").write_text(
+                json.dumps({"ServerApp": {"jpserver_extensions": {"rnn_widget.nodelay": True}}})
+            )
+        write_notebooks(self.root)
+        self.url = self.hub.user_url(self.user)
+        page = context.new_page()
+        login(page, self.hub, self.user)
+        wait_server_ready(self.hub, self.user)
+        page.close()
+        self.pid = self._find("jupyterhub-singleuser")
+
+    def _find(self, word):
+        import psutil
+
+        found = []
+        for pid in self.hub.track():
+            try:
+                if any(word in part for part in psutil.Process(pid).cmdline()):
+                    found.append(pid)
+            except psutil.NoSuchProcess:
+                pass
+        if len(found) != 1:
+            raise RuntimeError(f"expected one {word} process under the hub, found {found}")
+        return found[0]
+
+    def central_rss(self):
+        return {"hub": proc_rss_mb(self.hub.proc.pid), "proxy": proc_rss_mb(self._find("configurable-http-proxy"))}
+
+    def stop(self):
+        self.hub.stop()
+
+
+def write_notebooks(root):
     (root / "homework.ipynb").write_text(json.dumps(notebook(SETUP, EXERCISE, REFERENCE)))
     for nb in TUTORIALS:
         shutil.copy(REPO / "notebooks" / nb, root / nb)
-    extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
-    server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
+
+
+def run_server(mode, args, chromium, tmp, playwright):
+    context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
+    context.set_default_timeout(60_000)
+    try:
+        if mode.startswith("hub"):
+            server = Student(mode, tmp, context)
+        else:
+            root = tmp / f"{mode}-notebooks"
+            root.mkdir()
+            write_notebooks(root)
+            extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
+            server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
+            server.pid = server.pid
+    except BaseException:
+        context.close()
+        raise
     out = {}
     try:
         time.sleep(1.0)
-        out["server_rss_start"] = proc_rss_mb(server.proc.pid)
-        context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
-        context.set_default_timeout(60_000)
+        out["server_rss_start"] = proc_rss_mb(server.pid)
         page = context.new_page()
         open_notebook(page, server, "homework.ipynb")
         run_all(page, ".rnnw", count=1)
@@ -269,15 +332,15 @@ def run_server(mode, args, chromium, tmp, playwright):
         # warm-up: a few of each
         page.evaluate(SLIDER_LOOP_JS, {"values": slider_values(0, 6)})
         page.evaluate(CHECK_LOOP_JS, {"plan": wrong_plan(0, 5)})
-        kernel = kernel_pid(server.proc.pid)
+        kernel = kernel_pid(server.pid)
         slider_t, check_t, why, acks, hints, revs = [], [], [], [], [], []
         cpu = {"slider": [0.0, 0.0], "check": [0.0, 0.0]}  # kernel, server CPU seconds in those blocks
 
         def timed(kind, js, arg):
-            k0, s0 = proc_cpu_s(kernel), proc_cpu_s(server.proc.pid)
+            k0, s0 = proc_cpu_s(kernel), proc_cpu_s(server.pid)
             r = page.evaluate(js, arg)
             cpu[kind][0] += proc_cpu_s(kernel) - k0
-            cpu[kind][1] += proc_cpu_s(server.proc.pid) - s0
+            cpu[kind][1] += proc_cpu_s(server.pid) - s0
             return r
 
         i_s, i_c = 6, 5
@@ -307,20 +370,22 @@ def run_server(mode, args, chromium, tmp, playwright):
         # the kernel's own cost of one check, in-process, on a second (undisplayed) exercise
         plan = [(x["name"], x["value"]) for x in wrong_plan(0, 40)]
         out["kernel_check_ms"] = py_value(page, f"check_ms({plan!r})")
-        out["server_rss_end"] = proc_rss_mb(server.proc.pid)
+        out["server_rss_end"] = proc_rss_mb(server.pid)
         if args.tutorials:
             out["session"] = lab_session(context, server, kernel)
         print(f"  [{mode}] {out}", file=sys.stderr)
+        if mode.startswith("hub"):
+            out["central"] = server.central_rss()
         page.close()
-        context.close()
         out["nodelay_logged"] = "rnn_widget.nodelay" in server.log_path.read_text(errors="replace")
     finally:
+        context.close()
         server.stop()
     return out
 
 
 def browser_tables(results):
-    label = {"stock": "stock", "nodelay": "nodelay"}
+    label = {m: m for m in results}
     modes = list(results)
     lines = [
         "### Check -> feedback in the page (JupyterLab + chromium)",
@@ -375,13 +440,24 @@ def browser_tables(results):
         "| kernel RSS fresh -> exercise + slider shown, MB | "
         + " | ".join(f"{results[m]['kernel_rss_fresh']:.0f} -> {results[m]['kernel_rss_exercise']:.0f}" for m in modes)
         + " |",
-        "| server (`jupyter lab`) RSS idle -> after the session, MB | "
+        "| single-user server RSS (`jupyter lab`; on the hub `jupyterhub-singleuser`, after the login page) "
+        "at start -> after the checks, MB | "
         + " | ".join(f"{results[m]['server_rss_start']:.0f} -> {results[m]['server_rss_end']:.0f}" for m in modes)
         + " |",
         "| score after the five right answers | "
         + " | ".join(f"{results[m]['score'][0]:g}/{results[m]['score'][1]}" for m in modes)
         + " |",
     ]
+    hubs = [m for m in modes if "central" in results[m]]
+    if hubs:
+        lines.append(
+            "| JupyterHub's own processes (once per hub, not per student): hub / proxy RSS MB | "
+            + " | ".join(
+                f"{results[m]['central']['hub']:.0f} / {results[m]['central']['proxy']:.0f}" if m in hubs else "-"
+                for m in modes
+            )
+            + " |"
+        )
     if all("session" in results[m] for m in modes):
         lines += [
             "",
@@ -391,7 +467,11 @@ def browser_tables(results):
         lines += ["| process | " + " | ".join(modes) + " |", "|---|" + "---:|" * len(modes)]
         names = ["server", "exercise", *TUTORIALS]
         for name in names:
-            what = "single-user server (`jupyter lab`)" if name == "server" else f"kernel: {name}"
+            what = (
+                "single-user server (`jupyter lab` / `jupyterhub-singleuser`)"
+                if name == "server"
+                else f"kernel: {name}"
+            )
             lines.append(f"| {what} | " + " | ".join(f"{results[m]['session'][name]:.0f}" for m in modes) + " |")
         lines.append(
             "| **total** | "
@@ -560,7 +640,7 @@ def main(argv=None):
                 for mode in args.servers.split(","):
                     print(f"== {mode} server", file=sys.stderr)
                     results[mode] = run_server(mode, args, chromium, tmp, p)
-                    if mode == "nodelay" and not results[mode]["nodelay_logged"]:
+                    if mode.endswith("nodelay") and not results[mode]["nodelay_logged"]:
                         print("  WARNING: the nodelay extension did not log that it loaded", file=sys.stderr)
             out.append(browser_tables(results))
             out.append(
