@@ -206,8 +206,13 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
 
     def canonical(self, name: str) -> str:
         """The stored name of a parameter given by its stored or displayed name ("A" -> "W_hh")."""
-        shown = {v: k for k, v in self.display_names.items()}
-        return self._net.canonical(shown.get(name, name))
+        try:
+            return self._net.canonical(name)  # a parameter's own name wins over a display name
+        except KeyError:
+            shown = {v: k for k, v in self.display_names.items()}
+            if name not in shown:
+                raise
+            return self._net.canonical(shown[name])
 
     def get(self, name: str, convention: str | None = None) -> np.ndarray:
         """A parameter as numpy, in `convention` (default: the widget's)."""
@@ -410,6 +415,12 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
             self._forget_training()  # old weights and momentum no longer fit this network
             self._param_lists.clear()
             self._packed_params.clear()
+            # a display name that is now another parameter's own name would show two of that name
+            # (next_number calls b_y "b_o", and an LSTM has its own b_o): it goes
+            names = self.display_names
+            kept = {k: v for k, v in names.items() if v == k or v not in net.param_shapes}
+            if kept != names:
+                self.display_names = kept
         self._net, self._state = net, state
         self._committing = True
         try:
