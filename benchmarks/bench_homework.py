@@ -309,7 +309,7 @@ def run_server(mode, args, chromium, tmp, playwright):
             write_notebooks(root)
             extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
             server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
-            server.pid = server.pid
+            server.pid = server.proc.pid
     except BaseException:
         context.close()
         raise
