@@ -150,5 +150,23 @@ def test_homework_in_the_dark_theme(browser, dark_lab, shot):
         }""")
         print("dark colours:", colors)
         shot("lab-homework-dark", root)
+
+        # a busy kernel is not a lost one: the banner says so, and the check lands after. (ipykernel 7
+        # answered comm messages here while a cell slept, so the kernel is kept busy in the handler.)
+        busy = "(lambda f: lambda c: (__import__('time').sleep(13), f(c)))(ex._on_answer_msg)"
+        py_value(page, f"setattr(ex, '_on_answer_msg', {busy}) or 1")
+        answer(page, root, "y2", "16", "formula")
+        banner = root.locator(".rnnw-link")
+        wait_until(lambda: banner.get_attribute("data-status") == "silent", timeout=15, what="the 'no answer' banner")
+        text = banner.inner_text()
+        print("banner while the kernel is busy:", text)
+        assert text.startswith("No answer from the kernel for 10 s: it may be busy"), text
+        assert "Not connected" not in text
+        shot("lab-homework-busy", banner)
+        wait_until(
+            lambda: banner.is_hidden() and "score 1.5/3" in progress(root),
+            timeout=20,
+            what="the check once it is answered",
+        )
     finally:
         page.close()
