@@ -231,6 +231,26 @@ def run_from(page, cell, timeout: float = 90.0):
     raise TimeoutError(f"the cells below did not run in {timeout} s")
 
 
+def run_here(page, cell, timeout: float = 60.0):
+    """Select `cell` (command mode) and run it in place (Ctrl+Enter); wait for its new count."""
+    prompt = cell.locator(".jp-InputPrompt")
+
+    def count():
+        m = re.search(r"\[(\d+)\]", prompt.inner_text())
+        return int(m.group(1)) if m else 0
+
+    before = page.evaluate(LAST_COUNT_JS)
+    prompt.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+Enter")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if count() > before:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"the cell did not run in {timeout} s")
+
+
 def save(page, path: Path, must_contain: str, timeout: float = 30.0):
     page.keyboard.press("Escape")
     page.keyboard.press("Control+s")
@@ -459,9 +479,12 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             timings[f"{user}: answer ({ANSWER_IN})"] = time.monotonic() - t0
             s.shot("homework-answered")
 
-            # 3. the score, from Python in the student's kernel
+            # 3. the score, from Python in the student's kernel: the template's grading cell, run again
             expected = python_score(user, answers[user])
             assert expected[:2] == ({"ada": 3.0, "bob": 2.5}[user], 3)
+            score_cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text='print(f"score:')
+            run_here(page, score_cell)
+            assert cell_output(score_cell).startswith(f"score: {expected[0]:g} / 3"), cell_output(score_cell)
             live[user] = py_value(
                 page, "(ex.score(), ex.max_score, ex.results, __import__('os').environ['JUPYTERHUB_USER'])"
             )
