@@ -90,7 +90,32 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   let fills = null;
   let fillsKey = "";
 
+  // A heat map is painted when it can be seen: one drawn while out of the page (a view is built
+  // before Lab attaches it: the theme's colours are not known yet) or scrolled far out of view
+  // (many widgets) is painted when it comes near the viewport. Whether it is there is known from
+  // an IntersectionObserver; until its first report, a heat map in the page paints at once.
+  /** @type {boolean | null} */
+  let inView = null;
+  let stale = false;
+  const observer =
+    typeof IntersectionObserver === "function"
+      ? new IntersectionObserver(
+          (entries) => {
+            inView = entries[entries.length - 1].isIntersecting;
+            if (inView && stale) draw();
+          },
+          { rootMargin: "300px" },
+        )
+      : null;
+  observer?.observe(canvas);
+  listeners.push([null, "detach", () => observer?.disconnect()]);
+
   function draw() {
+    if (observer && (inView === false || (inView === null && !el.isConnected))) {
+      stale = true;
+      return;
+    }
+    stale = false;
     const ctx = context(canvas);
     if (!ctx) return;
     const dpr = sizeCanvas(canvas, geom.width, geom.height);

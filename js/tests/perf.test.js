@@ -341,3 +341,48 @@ describe("in the widget: one entry edit repaints one heat map", () => {
     for (const n of names) if (n !== "W_xf") expect(after[n], n).toBe(0);
   });
 });
+
+describe("a heat map paints when it can be seen", () => {
+  /** An IntersectionObserver the test drives: report(true|false) tells every heat map where it is. */
+  function fakeObserver() {
+    const observers = [];
+    class FakeIO {
+      constructor(cb) {
+        this.cb = cb;
+        this.targets = [];
+        observers.push(this);
+      }
+      observe(t) {
+        this.targets.push(t);
+      }
+      disconnect() {
+        this.targets = [];
+      }
+    }
+    vi.stubGlobal("IntersectionObserver", FakeIO);
+    return (isIntersecting) => observers.forEach((o) => o.targets.length && o.cb(o.targets.map((target) => ({ target, isIntersecting }))));
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("built out of the page: painted once it is in view, with the page's theme; scrolled away: painted on return", () => {
+    const report = fakeObserver();
+    const ed = createHeatmapEditor({ onEdit: () => {} });
+    const values = matrix(16, 16);
+    const state = (v) => ({ values: v, symbol: { base: "W", sub: "", sup: "", text: "W" }, ariaLabel: () => "" });
+    ed.update(state(values)); // not in the page: nothing to paint with yet
+    const ctx = ctxOf(ed.el.querySelector("canvas"));
+    expect(ctx.fills).toBe(0);
+    document.body.appendChild(ed.el);
+    report(true);
+    expect(ctx.fills).toBe(1 + 16 * 16);
+    report(false);
+    ctx.fills = 0;
+    const edited = withEntry(values, 2, 3, -0.5);
+    ed.update(state(edited));
+    expect(ctx.fills).toBe(0); // out of view: no paint
+    report(true);
+    expect(ctx.fills).toBeGreaterThan(0); // back in view: the changed cell
+    expect(ctx.fills).toBeLessThanOrEqual(2);
+    ed.destroy();
+  });
+});
