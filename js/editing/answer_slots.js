@@ -219,13 +219,33 @@ export function createAnswerSlots({ homework, send, root }) {
       }
       if (!set.size) inputs.delete(name);
     }
-    // The slot that had the focus was drawn anew (a formula is rebuilt on a new trace): focus it again.
+    // The slot that had the focus was drawn anew (a formula is rebuilt on a new trace): focus it
+    // again. It closed (right): the next open slot in the same place (diagram, formula, ...), so a
+    // student answers h2[1], h2[2], y2 ... with the keyboard alone.
     const lost = !active || active === document.body || !active.isConnected;
+    if (!refocus && lost && lastFocus && !isOpen(slotOf(lastFocus.name))) refocus = nextOpen(lastFocus);
     if (refocus && lost && refocus !== active) {
       refocus.focus();
       const end = refocus.value.length;
       refocus.setSelectionRange?.(end, end);
     }
+  }
+
+  /** The first open slot after `from` (in the homework's order) with an input where `from` was. */
+  function nextOpen(/** @type {{name: string, where: string}} */ from) {
+    const place = from.where.split(":")[0];
+    const names = (homework()?.blanks ?? []).map((b) => b.name);
+    const after = [...names.slice(names.indexOf(from.name) + 1), ...names.slice(0, names.indexOf(from.name))];
+    for (const name of after) {
+      if (!isOpen(slotOf(name))) continue;
+      const e = each(name).find((x) => x.where.split(":")[0] === place && !x.input.readOnly);
+      if (e) {
+        lastFocus = { name, where: e.where };
+        return e.input;
+      }
+    }
+    lastFocus = null;
+    return null;
   }
 
   return {

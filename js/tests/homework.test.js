@@ -346,6 +346,21 @@ describe("answer slots in the page", () => {
     expect(document.activeElement).toBe(again);
   });
 
+  it("a right answer moves the focus to the next open slot in the same place", async () => {
+    const { el } = setup();
+    await flush();
+    type(slotIn(el, "h2[1]"), "1");
+    await flush();
+    expect(document.activeElement).toBe(slotIn(el, "h2[2]"));
+    type(document.activeElement, "17");
+    await flush();
+    expect(document.activeElement).toBe(slotIn(el, "y2"));
+    // a wrong answer keeps the focus where it is
+    type(document.activeElement, "15");
+    await flush();
+    expect(document.activeElement).toBe(slotIn(el, "y2"));
+  });
+
   it("what is typed in one slot shows in its other inputs; Check sends a blank's typed entries", async () => {
     const { el, model } = setup();
     await flush();
