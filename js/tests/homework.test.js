@@ -421,6 +421,18 @@ describe("answer slots in the page", () => {
     ]);
   });
 
+  it("a right slot shows the homework trait's value where the trace has none", async () => {
+    const { el, model } = setup();
+    await flush();
+    const hw = structuredClone(model.get("homework"));
+    Object.assign(hw.blanks[2], { status: "right", value: 16, answer: 16 });
+    model.publish("homework", hw); // the trace still has y2 null
+    await flush();
+    expect(slotIn(el, "y2")).toBeNull();
+    expect(nodeText(el, "y:1")).toBe("16");
+    expect(el.querySelector(".rnnw-formula .rnnw-num.is-right")?.textContent).toBe("16");
+  });
+
   it("no attempts left: the slot is read-only and Check is off; the teacher's reveal shows every value", async () => {
     const { el, model, truth } = setup();
     await flush();
@@ -504,9 +516,11 @@ describe("nulls anywhere in the trace", () => {
       model.publish("reveal", 2);
       await flush();
       noBadText(el);
-      // labels and tooltips too
+      // labels, tooltips and drawing attributes too (an SVG path with NaN draws nothing and logs)
       const labels = [...el.querySelectorAll("[aria-label], title")].map((n) => n.getAttribute("aria-label") ?? n.textContent);
       expect(labels.join(" ")).not.toMatch(/NaN|null|undefined/);
+      const attrs = [...el.querySelectorAll("*")].flatMap((n) => [...n.attributes].map((a) => `${n.tagName} ${a.name}=${a.value}`));
+      expect(attrs.filter((a) => /NaN|Infinity/.test(a))).toEqual([]);
     });
   }
 

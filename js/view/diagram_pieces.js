@@ -163,9 +163,9 @@ export function vectorNode(n, { cls, cellH, textClass = "rnnw-vtext", digits = 3
     if (json !== lastJson) group.setAttribute("data-value", json);
     lastJson = json;
     rects.forEach((rect, i) => {
-      const v = vals[i];
       const slot = slots?.[i] ?? null;
       const open = Boolean(slotInput) && (slot?.status === "open" || slot?.status === "wrong");
+      const v = vals[i] ?? (open ? null : slot?.value); // a closed slot's value, should the trace lack it
       paint(rect, shown && !open ? v : null, scale);
       const text = texts[i];
       if (shown && !open && v !== undefined && v !== null) {

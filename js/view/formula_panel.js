@@ -20,10 +20,12 @@ function vecEl(tok, hooks, where) {
   const parts = [h("span", { class: "rnnw-br" }, ["["])];
   const a = abbreviate(tok.values);
   const slots = hooks && tok.src ? hooks.slots(tok.src, tok.values.length) : null;
-  a.items.forEach((v, i) => {
+  a.items.forEach((item, i) => {
     if (i > 0) parts.push(h("span", { class: "rnnw-comma" }, [", "]));
     const j = a.abbreviated && i === a.items.length - 1 ? a.count - 1 : i; // the entry this item shows
-    const slot = v === "\u2026" ? null : (slots?.[j] ?? null);
+    const slot = item === "\u2026" ? null : (slots?.[j] ?? null);
+    // a closed slot's value (right or revealed), should the trace lack it
+    const v = item === null && !isOpenSlot(slot) && !tok.hidden ? (slot?.value ?? null) : item;
     parts.push(
       v === "\u2026"
         ? h("span", { class: "rnnw-ellipsis" }, ["\u2026"])
