@@ -71,6 +71,21 @@ def cpu_s():
     t = os.times()
     return t.user + t.system
 
+_K = []  # (start, end) wall-clock ms of each answer handled by the kernel (installed by timed_answers)
+
+def timed_answers(ex):
+    orig = ex._on_answer_msg
+    def handler(content):
+        t0 = time.time() * 1000
+        orig(content)
+        _K.append((t0, time.time() * 1000))
+    ex._on_answer_msg = handler
+
+def take_k():
+    out = _K[:]
+    _K.clear()
+    return out
+
 def check_ms(plan):  # median ms of ex.check() in-process, on an exercise that is not displayed
     from rnn_widget import RNNWidget
     e = RNNWidget.exercise("tom_yeh", blanks=["h2", "y2", "h3"], attempts=None, seed=None)
@@ -103,6 +118,40 @@ WRONG = {"h2[1]": [5, 9], "h2[2]": [13, 21], "y2": [71, 73], "h3[1]": [4, 6], "h
 RIGHT = {"h2[1]": 1, "h2[2]": 17, "y2": 16, "h3[1]": 0, "h3[2]": 28}
 SLOTS = list(WRONG)
 
+# Before any page script: the WebSocket frames of a check are timestamped (performance.now(), when
+# the page handles them): the answer going out, the `homework` update and the ack coming in (the
+# first 16 kB of a frame hold the message's JSON parts), as benchmarks/bench_phases.py does.
+WS_INIT = """(() => {
+    const P = (window.__wsProbe = {out: [], in: []});
+    const Orig = window.WebSocket;
+    const dec = new TextDecoder('latin1');
+    const kind = (data) => {
+        let s = '';
+        if (typeof data === 'string') s = data.slice(0, 16384);
+        else if (data instanceof ArrayBuffer) s = dec.decode(new Uint8Array(data, 0, Math.min(data.byteLength, 16384)));
+        else return '';
+        if (/"method":\\s*"update"/.test(s) && /"homework"/.test(s)) return 'homework';
+        if (/"type":\\s*"ack"/.test(s)) return 'ack';
+        if (/"type":\\s*"answer"/.test(s)) return 'answer';
+        return '';
+    };
+    const send = Orig.prototype.send;
+    Orig.prototype.send = function (data) {
+        const k = kind(data);
+        if (k) P.out.push([k, performance.now()]);
+        return send.call(this, data);
+    };
+    window.WebSocket = class extends Orig {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (e) => {
+                const k = kind(e.data);
+                if (k) P.in.push([k, performance.now()]);
+            });
+        }
+    };
+})();"""
+
 # Type into an answer input (value + an input event, as typing does), Enter (the slot commits on
 # keydown Enter); time until the page shows the verdict (see the module docstring).
 CHECK_LOOP_JS = """async ({plan}) => {
@@ -124,13 +173,13 @@ CHECK_LOOP_JS = """async ({plan}) => {
         };
         const rev0 = Number(root.getAttribute('data-trace-rev'));
         const r = await new Promise((resolve) => {
-            let t0 = 0, ack = null, hinted = null;
+            let t0 = 0, ack = null, hinted = null, free = null, sync = null;
             const done = (result) => { obs.disconnect(); clearTimeout(timer); resolve(result); };
             const obs = new MutationObserver(() => {
                 const el = slot(name);
                 if (ack === null && !(el && el.classList.contains('is-pending'))) ack = performance.now() - t0;
                 if (hinted === null && hint(name).startsWith(`${name}: ${value} `)) hinted = performance.now() - t0;
-                if (shown()) done({t: performance.now() - t0, ack, hinted, revs: Number(root.getAttribute('data-trace-rev')) - rev0});
+                if (shown()) done({t: performance.now() - t0, ack, hinted, free, sync, t0, revs: Number(root.getAttribute('data-trace-rev')) - rev0});
             });
             const timer = setTimeout(() => done({t: null, why: 'timeout; hint: ' + hint(name) + '; progress: ' + progress()}), 10000);
             obs.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -139,6 +188,8 @@ CHECK_LOOP_JS = """async ({plan}) => {
             input.dispatchEvent(new Event('input', {bubbles: true}));
             t0 = performance.now();
             input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true, cancelable: true}));
+            sync = performance.now() - t0;  // the keydown's handlers (they run synchronously)
+            setTimeout(() => { free = performance.now() - t0; }, 0);  // the page's own work after the Enter is done
         });
         out.push(r);
     }
@@ -151,6 +202,21 @@ def py_value(page, expr):
     the focus would receive the keys that add the cell)."""
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     return _py_value(page, expr)
+
+
+def frame_split(page, checks):
+    """Per check (dicts from CHECK_LOOP_JS): Enter -> the answer frame out, the homework update in,
+    the ack in (ms; the first such frame after the Enter and before the verdict)."""
+    probe = page.evaluate("() => window.__wsProbe")
+    out = {"answer": [], "homework": [], "ack": []}
+    for c in checks:
+        if c["t"] is None:
+            continue
+        t0, t1 = c["t0"], c["t0"] + c["t"]
+        for kind, frames in (("answer", probe["out"]), ("homework", probe["in"]), ("ack", probe["in"])):
+            hits = [t - t0 for k, t in frames if k == kind and t0 <= t <= t1 + 0.5]
+            out[kind].append(hits[0] if hits else None)
+    return out
 
 
 def summary(times):
@@ -208,6 +274,7 @@ def lab_session(context, server, exercise_kernel):
     read the RSS of the server and of every kernel: a student's whole session."""
     kernels = {"exercise": exercise_kernel}
     pages = []
+    server_cpu0, t0 = proc_cpu_s(server.pid), time.perf_counter()
     for nb, roots in zip(TUTORIALS, (1, 1, 3)):
         page = context.new_page()
         pages.append(page)
@@ -218,9 +285,17 @@ def lab_session(context, server, exercise_kernel):
         if len(new) != 1:
             raise RuntimeError(f"expected one new kernel for {nb}, found {new}")
         kernels[nb] = new[0]
+    wall = time.perf_counter() - t0
     time.sleep(2.0)
     out = {name: proc_rss_mb(pid) for name, pid in kernels.items()}
     out["server"] = proc_rss_mb(server.pid)
+    # CPU of opening the three notebooks and running them: the server, and the three new kernels
+    # (from their start: the kernel's own start-up counts)
+    out["cpu"] = {
+        "server": proc_cpu_s(server.pid) - server_cpu0,
+        "kernels": sum(proc_cpu_s(kernels[nb]) for nb in TUTORIALS),
+        "wall": wall,
+    }
     for page in pages:
         page.close()
     return out
@@ -300,6 +375,7 @@ def write_notebooks(root):
 def run_server(mode, args, chromium, tmp, playwright):
     context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
     context.set_default_timeout(60_000)
+    context.add_init_script(WS_INIT)
     try:
         if mode.startswith("hub"):
             server = Student(mode, tmp, context)
@@ -332,8 +408,13 @@ def run_server(mode, args, chromium, tmp, playwright):
         # warm-up: a few of each
         page.evaluate(SLIDER_LOOP_JS, {"values": slider_values(0, 6)})
         page.evaluate(CHECK_LOOP_JS, {"plan": wrong_plan(0, 5)})
+        py_value(page, "timed_answers(ex)")
+        origin = page.evaluate("() => performance.timeOrigin")
         kernel = kernel_pid(server.pid)
         slider_t, check_t, why, acks, hints, revs = [], [], [], [], [], []
+        frames = {"answer": [], "homework": [], "ack": []}
+        frees, syncs = [], []
+        kernel_legs = {"to_kernel": [], "in_kernel": [], "to_page": []}  # same clock: page and kernel
         cpu = {"slider": [0.0, 0.0], "check": [0.0, 0.0]}  # kernel, server CPU seconds in those blocks
 
         def timed(kind, js, arg):
@@ -348,13 +429,30 @@ def run_server(mode, args, chromium, tmp, playwright):
             n = min(10, args.checks - len(check_t))
             slider_t += timed("slider", SLIDER_LOOP_JS, {"values": slider_values(i_s, n)})
             r = timed("check", CHECK_LOOP_JS, {"plan": wrong_plan(i_c, n)})
+            split = frame_split(page, r)
+            for kind, ts in split.items():
+                frames[kind] += ts
+            handled = py_value(page, "take_k()")
+            ok = [x for x in r if x["t"] is not None]
+            if len(handled) == len(r) == len(ok):  # one kernel record per check, in order
+                for x, (k0, k1), hw in zip(r, handled, split["homework"]):
+                    enter = origin + x["t0"]
+                    kernel_legs["to_kernel"].append(k0 - enter)
+                    kernel_legs["in_kernel"].append(k1 - k0)
+                    if hw is not None:
+                        kernel_legs["to_page"].append(enter + hw - k1)
             check_t += [x["t"] for x in r]
             acks += [x.get("ack") for x in r if x["t"] is not None]
             hints += [x.get("hinted") for x in r if x["t"] is not None]
+            frees += [x.get("free") for x in r if x["t"] is not None]
+            syncs += [x.get("sync") for x in r if x["t"] is not None]
             revs += [x.get("revs") for x in r if x["t"] is not None]
             why += [x["why"] for x in r if x.get("why")]
             i_s, i_c = i_s + n, i_c + n
         out["wrong_ack"], out["wrong_hint"] = summary(acks), summary(hints)
+        out["frames"] = {k: summary(v) for k, v in frames.items()}
+        out["free"], out["sync"] = summary(frees), summary(syncs)
+        out["legs"] = {k: summary(v) for k, v in kernel_legs.items()}
         out["trace_redraws_per_check"] = sum(revs) / max(1, len(revs))
         out["cpu_ms"] = {k: [1000 * v / len(check_t) for v in kv] for k, kv in cpu.items()}
         r = page.evaluate(
@@ -417,6 +515,45 @@ def browser_tables(results):
         "",
         "| per server | " + " | ".join(modes) + " |",
         "|---|" + "---|" * len(modes),
+        "| of a wrong check: Enter -> the answer's WebSocket frame out, p50 / p95 ms | "
+        + " | ".join(
+            f"{results[m]['frames']['answer']['p50']:.1f} / {results[m]['frames']['answer']['p95']:.1f}" for m in modes
+        )
+        + " |",
+        "| of a wrong check: the Enter's own handlers (synchronous: parse, mark waiting, send, redraw), p50 / p95 ms | "
+        + " | ".join(f"{results[m]['sync']['p50']:.1f} / {results[m]['sync']['p95']:.1f}" for m in modes)
+        + " |",
+        "| of a wrong check: Enter -> the page's main thread free again (a setTimeout 0 runs), p50 / p95 ms | "
+        + " | ".join(f"{results[m]['free']['p50']:.1f} / {results[m]['free']['p95']:.1f}" for m in modes)
+        + " |",
+        "| of a wrong check: Enter -> the kernel's answer handler starts [clock], p50 / p95 ms | "
+        + " | ".join(
+            f"{results[m]['legs']['to_kernel']['p50']:.1f} / {results[m]['legs']['to_kernel']['p95']:.1f}"
+            for m in modes
+        )
+        + " |",
+        "| of a wrong check: the kernel's answer handler (check, hint, publish `homework`, ack), p50 / p95 ms | "
+        + " | ".join(
+            f"{results[m]['legs']['in_kernel']['p50']:.2f} / {results[m]['legs']['in_kernel']['p95']:.2f}"
+            for m in modes
+        )
+        + " |",
+        "| of a wrong check: handler done -> the `homework` update's frame handled in the page [clock], p50 / p95 ms | "
+        + " | ".join(
+            f"{results[m]['legs']['to_page']['p50']:.1f} / {results[m]['legs']['to_page']['p95']:.1f}" for m in modes
+        )
+        + " |",
+        "| of a wrong check: Enter -> the `homework` update's frame handled in the page, p50 / p95 ms | "
+        + " | ".join(
+            f"{results[m]['frames']['homework']['p50']:.1f} / {results[m]['frames']['homework']['p95']:.1f}"
+            for m in modes
+        )
+        + " |",
+        "| of a wrong check: Enter -> the ack's frame handled in the page, p50 / p95 ms | "
+        + " | ".join(
+            f"{results[m]['frames']['ack']['p50']:.1f} / {results[m]['frames']['ack']['p95']:.1f}" for m in modes
+        )
+        + " |",
         "| of a wrong check: Enter -> the ack handled (input no longer waiting), p50 / p95 ms | "
         + " | ".join(f"{results[m]['wrong_ack']['p50']:.1f} / {results[m]['wrong_ack']['p95']:.1f}" for m in modes)
         + " |",
@@ -478,6 +615,18 @@ def browser_tables(results):
             + " | ".join(f"**{sum(results[m]['session'][n] for n in names):.0f}**" for m in modes)
             + " |"
         )
+        lines += [
+            "",
+            "| opening the three tutorials and Run All in each (one after the other) | " + " | ".join(modes) + " |",
+            "|---|" + "---:|" * len(modes),
+            "| CPU s: single-user server / the three kernels (with their start-up) | "
+            + " | ".join(
+                f"{results[m]['session']['cpu']['server']:.2f} / {results[m]['session']['cpu']['kernels']:.2f}"
+                for m in modes
+            )
+            + " |",
+            "| wall s | " + " | ".join(f"{results[m]['session']['cpu']['wall']:.1f}" for m in modes) + " |",
+        ]
     return "\n".join(lines)
 
 
