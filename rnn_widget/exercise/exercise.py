@@ -287,11 +287,15 @@ class Exercise(RNNWidget):
                 )
             values = [_number(s.name, v) for s, v in zip(slots, value)]
         for s in slots:
-            if s.status == "right":
-                raise AnswerError(f"{s.name} is already right")
-            if s.attempts_left == 0:
+            if s.status != "right" and s.attempts_left == 0:
                 raise AnswerError(f"{s.name}: no attempts left")
-        return [self._judge(s, v) for s, v in zip(slots, values)]
+        # a blank answered right stays right: checking it again (the answer cell run after the
+        # answer was typed in the page, or Run All) costs nothing and changes nothing
+        return [self._closed(s) if s.status == "right" else self._judge(s, v) for s, v in zip(slots, values)]
+
+    @staticmethod
+    def _closed(slot: Slot) -> dict:
+        return {"slot": slot.name, "status": "right", "right": True, "hint": "", "attempts_left": slot.attempts_left}
 
     def _judge(self, slot: Slot, answer: float) -> dict:
         expected = [slot.truth]

@@ -50,6 +50,8 @@ def _ok(net: Network, inputs, h0, c0) -> bool:
         h = lt.h
         if not np.isfinite(h).all() or np.abs(h).max() > 100 or (np.abs(h).sum(axis=1) == 0).any():
             return False
+        if h.shape[0] > 1 and (np.abs(h).sum(axis=0) == 0).any():
+            return False  # a unit that is zero at every step teaches nothing (one dead step can)
     return trace.y is None or bool(np.isfinite(trace.y).all() and np.abs(trace.y).max() <= 1000)
 
 
