@@ -11,14 +11,15 @@ compared with Python's.
 - ``page_sets(state)`` is the page's own optimistic write before it sends a trait update (the page
   shows what the person typed; Python must send back anything it normalises or refuses).
 """
+
 from __future__ import annotations
 
 import json
 
 import numpy as np
 from ipywidgets import Widget
-from jupyter_client.jsonutil import json_default
 from ipywidgets.widgets.widget import _remove_buffers
+from jupyter_client.jsonutil import json_default
 
 
 def unpack(value):
@@ -118,12 +119,12 @@ class PageMirror:
 
     def __init__(self, widget):
         self.state = {}
-        self.customs = []          # custom message contents from Python, in order
-        self.log = []              # ("update", [keys]) / ("custom", content), in order
-        self.problems = []         # messages the page could not have received
+        self.customs = []  # custom message contents from Python, in order
+        self.log = []  # ("update", [keys]) / ("custom", content), in order
+        self.problems = []  # messages the page could not have received
         self.sent = 0
-        self.lenient_echoes = 0    # echoes that strict JSON could not carry (see _apply)
-        self.packed = 0            # binary buffers received
+        self.lenient_echoes = 0  # echoes that strict JSON could not carry (see _apply)
+        self.packed = 0  # binary buffers received
         state, paths, buffers = _remove_buffers(widget.get_state())
         self._apply({"method": "update", "state": state, "buffer_paths": paths}, buffers)
         self.log.clear()
@@ -178,7 +179,7 @@ class PageMirror:
     # -- the page's side -------------------------------------------------------------------
     def page_sets(self, state):
         """The page writes traits itself before sending them (what the person sees at once)."""
-        self.state.update(json.loads(json.dumps(state, default=_np_default)))   # NaN allowed: the page's own value
+        self.state.update(json.loads(json.dumps(state, default=_np_default)))  # NaN allowed: the page's own value
 
     def mark(self):
         """Where the log stands now (to look at the messages of one edit)."""
@@ -236,8 +237,11 @@ def close(a, b, rtol=1e-9, atol=1e-9, path=""):
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if len(a) != len(b):
             return f"{path} length {len(a)} vs {len(b)}"
-        if a and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in a) and \
-                all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in b):
+        if (
+            a
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in a)
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in b)
+        ):
             if not np.allclose(np.asarray(a, float), np.asarray(b, float), rtol=rtol, atol=atol, equal_nan=False):
                 return f"{path} numbers differ: {str(a)[:100]} vs {str(b)[:100]}"
             return ""
@@ -246,7 +250,12 @@ def close(a, b, rtol=1e-9, atol=1e-9, path=""):
             if d:
                 return d
         return ""
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         if not np.isclose(float(a), float(b), rtol=rtol, atol=atol):
             return f"{path} {a} vs {b}"
         return ""
