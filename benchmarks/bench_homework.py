@@ -1,11 +1,15 @@
 """Homework (issue 7): check -> feedback in the page, and what a student's kernel and server hold in
 memory; prints markdown tables.
 
-    .venv/bin/python benchmarks/bench_homework.py [--checks 30] [--servers stock,nodelay]
-                                                  [--skip-browser] [--skip-memory]
+    .venv/bin/python benchmarks/bench_homework.py [--checks 30] [--servers stock,nodelay,hub,hub-nodelay]
+                                                  [--skip-browser] [--skip-memory] [--no-tutorials]
 
-Browser part, for each server (stock, and with the opt-in rnn_widget.nodelay extension), in a real
-JupyterLab + Debian chromium (tests/e2e/jupyter_harness.py): a notebook with
+Browser part, for each server: `stock` and `nodelay` (JupyterLab, without and with the opt-in
+rnn_widget.nodelay extension), `hub` and `hub-nodelay` (a real JupyterHub from
+tests/e2e/hub_harness.py: hub, configurable-http-proxy, local-process spawner; one student logs in
+through the login page and works in their own `jupyterhub-singleuser`; the extension turned on by
+the student's own ~/.jupyter config). Debian chromium through Playwright
+(tests/e2e/jupyter_harness.py). The notebook holds
 `RNNWidget.exercise("tom_yeh", blanks=["h2", "y2", "h3"], attempts=None, seed=None)` and, in the
 same notebook, the reference of benchmarks/bench_browser.py (an ipywidgets FloatSlider -> observe ->
 Label round trip). Measured in the page with performance.now() and a MutationObserver:
@@ -21,9 +25,17 @@ Label round trip). Measured in the page with performance.now() and a MutationObs
 * the reference, in blocks of 10 alternating with the checks (a burst of load on this shared
   machine hits both alike): a value typed into the slider's readout, Enter, until the Label shows
   twice it;
+* where a wrong check's time goes: the answer's WebSocket frame out, the `homework` update's and
+  the ack's frames handled in the page (an init script wraps WebSocket, as bench_phases.py does),
+  the kernel's answer handler (wrapped from a cell; page and kernel read the same wall clock), the
+  page's own work right after the Enter;
 * the kernel's RSS (VmRSS read in the kernel) fresh, then with the exercise (and the slider)
-  displayed; the single-user server's RSS (the `jupyter lab` process, psutil) before the page
-  opens and at the end; the CPU time the kernel and the server spent on the checks.
+  displayed; the single-user server's RSS (psutil) at the start and after the checks; the CPU time
+  the kernel and the server spent per round trip (psutil, 10 ms ticks summed over the blocks);
+  hub and proxy RSS;
+* a student's whole session (unless --no-tutorials): the three tutorials opened beside the
+  exercise, Run All in each (a kernel each), then the RSS of the server and every kernel, and the
+  CPU seconds that opening and running them cost.
 
 Memory part, without a browser (jupyter_client, one kernel per row, the way a notebook's kernel
 runs): VmRSS of a fresh kernel, after importing rnn_widget, with one exercise open, with the three
@@ -393,6 +405,7 @@ def run_server(mode, args, chromium, tmp, playwright):
     try:
         time.sleep(1.0)
         out["server_rss_start"] = proc_rss_mb(server.pid)
+        out["server_cpu_start"] = proc_cpu_s(server.pid)  # its start-up (on the hub: and the login's Lab page)
         page = context.new_page()
         open_notebook(page, server, "homework.ipynb")
         run_all(page, ".rnnw", count=1)
@@ -580,6 +593,9 @@ def browser_tables(results):
         "| single-user server RSS (`jupyter lab`; on the hub `jupyterhub-singleuser`, after the login page) "
         "at start -> after the checks, MB | "
         + " | ".join(f"{results[m]['server_rss_start']:.0f} -> {results[m]['server_rss_end']:.0f}" for m in modes)
+        + " |",
+        "| single-user server CPU s: its start-up (on the hub with the login page's Lab) | "
+        + " | ".join(f"{results[m]['server_cpu_start']:.2f}" for m in modes)
         + " |",
         "| score after the five right answers | "
         + " | ".join(f"{results[m]['score'][0]:g}/{results[m]['score'][1]}" for m in modes)
