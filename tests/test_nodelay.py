@@ -93,3 +93,14 @@ def test_set_nodelay_really_sets_the_socket_option():
     finally:
         for sock in (a, b, server):
             sock.close()
+
+
+def test_the_server_extension_imports_no_numpy():
+    """Every Jupyter server with the extension enabled imports it: it must stay light (numpy
+    would add 16 MB to each student's server on a hub; benchmarks/README.md, issue 7)."""
+    import subprocess
+    import sys
+
+    code = "import sys, rnn_widget.nodelay; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
