@@ -291,6 +291,11 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
     else hideTip();
   });
   on(canvas, "pointerleave", hideTip);
+  // a lost and restored 2D context (GPU reset) comes back blank: paint it all again
+  on(canvas, "contextrestored", () => {
+    painted = null;
+    draw();
+  });
   on(canvas, "focus", () => setCursor(cursor.r, cursor.c));
   on(canvas, "blur", () => {
     cursorBox.hidden = !editing;

@@ -142,6 +142,13 @@ describe("a heat map repaints only the cells whose colour changed", () => {
     }
   });
 
+  it("a restored canvas context (it comes back blank) is repainted in full", () => {
+    const { ctx, canvas } = heatEditor(matrix(16, 16));
+    ctx.fills = 0;
+    canvas.dispatchEvent(new Event("contextrestored"));
+    expect(ctx.fills).toBe(1 + 16 * 16);
+  });
+
   it("a new shape repaints in full", () => {
     const { ctx, update } = heatEditor(matrix(16, 16));
     ctx.fills = 0;
