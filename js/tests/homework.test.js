@@ -261,11 +261,26 @@ describe("answer slots in the page", () => {
       expect(msg.textContent).toContain(says);
       expect(model.get("homework").blanks[0].attempts_left).toBe(3);
     }
-    // leaving the slot sends nothing either (every check costs an attempt)
+    // leaving the slot sends nothing either (every check costs an attempt), nor do the arrow keys
+    // or a drag (no nudging, no scrubbing in an answer slot)
     type(input, "1", null);
     input.blur();
     await flush();
+    input.focus();
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowUp", bubbles: true }));
+    input.dispatchEvent(new KeyboardEvent("keyup", { key: "ArrowUp", bubbles: true }));
+    for (const [type, x] of [
+      ["pointerdown", 100],
+      ["pointermove", 140],
+      ["pointerup", 140],
+    ]) {
+      const e = new MouseEvent(type, { bubbles: true, cancelable: true, clientX: x, button: 0 });
+      Object.defineProperty(e, "pointerId", { value: 1 });
+      input.dispatchEvent(e);
+    }
+    await flush();
     expect(answers(model)).toEqual([]);
+    expect(input.value).toBe("1");
   });
 
   it("slots work in a view put in the page after render (as JupyterLab does)", async () => {
