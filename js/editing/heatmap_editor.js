@@ -93,7 +93,7 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   // A heat map is painted when it can be seen: one drawn while out of the page (a view is built
   // before Lab attaches it: the theme's colours are not known yet) or scrolled far out of view
   // (many widgets) is painted when it comes near the viewport. Whether it is there is known from
-  // an IntersectionObserver; until its first report, a heat map in the page paints at once.
+  // an IntersectionObserver; the first paint waits for its first report.
   /** @type {boolean | null} */
   let inView = null;
   let stale = false;
@@ -111,7 +111,7 @@ export function createHeatmapEditor({ dataRef, onEdit = () => {}, readOnly = fal
   listeners.push([null, "detach", () => observer?.disconnect()]);
 
   function draw() {
-    if (observer && (inView === false || (inView === null && !el.isConnected))) {
+    if (observer && inView !== true) {
       stale = true;
       return;
     }

@@ -392,4 +392,18 @@ describe("a heat map paints when it can be seen", () => {
     expect(ctx.fills).toBeLessThanOrEqual(2);
     ed.destroy();
   });
+
+  it("the compact diagram of a widget out of view is drawn when it comes into view", async () => {
+    const report = fakeObserver();
+    const model = new FakeModel(fixtureState("large_lstm"));
+    const el = document.createElement("div");
+    document.body.appendChild(el);
+    mounted.push(widget.render({ model, el }));
+    await tick();
+    const canvas = /** @type {HTMLCanvasElement} */ (el.querySelector(".rnnw-cdiagram canvas"));
+    const ctx = ctxOf(canvas);
+    expect(ctx.fills).toBe(0);
+    report(true);
+    expect(ctx.fills).toBeGreaterThan(0);
+  });
 });

@@ -185,8 +185,32 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     }
   }
 
+  // Drawn when it can be seen: a diagram built before the view is in the page, or far out of
+  // view (many widgets), is drawn when it comes near the viewport (its colours need the page's
+  // styles, and reading them computes styles). The first draw waits for the observer's first
+  // report.
+  /** @type {boolean | null} */
+  let onScreen = null;
+  let stale = false;
+  const seen =
+    typeof IntersectionObserver === "function"
+      ? new IntersectionObserver(
+          (entries) => {
+            onScreen = entries[entries.length - 1].isIntersecting;
+            if (onScreen && stale) draw();
+          },
+          { rootMargin: "300px" },
+        )
+      : null;
+  seen?.observe(el);
+
   function draw() {
     frame = 0;
+    if (seen && onScreen !== true) {
+      stale = true;
+      return;
+    }
+    stale = false;
     const ctx = context(canvas);
     if (!ctx || !data) return;
     const { left, width } = view;
@@ -368,6 +392,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
   function destroy() {
     if (frame && typeof cancelAnimationFrame === "function") cancelAnimationFrame(frame);
     frame = 0;
+    seen?.disconnect();
     scroller?.removeEventListener("scroll", onScroll);
     observer?.disconnect();
     overlay.removeEventListener("pointermove", onMove);
