@@ -365,6 +365,8 @@ def legit_numbers(view: dict, shown: dict[str, list[float]]) -> set[float]:
         out |= {float(v) for v in values}
     h = [np.zeros(A.shape[0])] + [np.array(v) for v in view["h"]]
     for t, x in enumerate(view["X"]):
+        # the input term B x_t of every step follows from what is given (the trace carries it)
+        out |= {float(v) for v in np.atleast_1d(B @ np.array(x))}
         if len(shown.get(f"h:0:{t}", [])) == A.shape[0]:
             terms = [A @ h[t], B @ np.array(x), A @ h[t] + B @ np.array(x), C @ h[t + 1]]
             out |= {float(v) for term in terms for v in np.atleast_1d(term)}
