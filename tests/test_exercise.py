@@ -17,6 +17,12 @@ from rnn_widget.exercise import AnswerError, AnswersHidden, Exercise, answer_key
 from rnn_widget.exercise.names import Names
 
 
+@pytest.fixture(autouse=True)
+def _answers_file_in_tmp(tmp_path, monkeypatch):
+    """Each exercise saves its checked answers in the working directory: a fresh one per test."""
+    monkeypatch.chdir(tmp_path)
+
+
 class Recorder:
     def __init__(self, w):
         self.sent = []

@@ -16,6 +16,12 @@ from rnn_widget.core import Network, Spec
 from rnn_widget.exercise import Exercise, make
 
 
+@pytest.fixture(autouse=True)
+def _answers_file_in_tmp(tmp_path, monkeypatch):
+    """Each exercise saves its checked answers in the working directory: a fresh one per test."""
+    monkeypatch.chdir(tmp_path)
+
+
 def tom(blanks, **kw):
     kw.setdefault("seed", None)
     kw.setdefault("attempts", None)

@@ -21,6 +21,13 @@ from rnn_widget.core import Network, Spec
 from rnn_widget.exercise import Exercise, make
 from rnn_widget.widget import RNNWidget
 
+
+@pytest.fixture(autouse=True)
+def _answers_file_in_tmp(tmp_path, monkeypatch):
+    """Each exercise saves its checked answers in the working directory: a fresh one per test."""
+    monkeypatch.chdir(tmp_path)
+
+
 #: a number in JSON text; not digits inside a word such as a model id ("IPY_MODEL_3a16f...")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?(?![\w.])")
 

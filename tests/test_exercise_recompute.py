@@ -11,6 +11,13 @@ from rnn_widget.exercise import Exercise
 from rnn_widget.exercise.recompute import forward_with
 from rnn_widget.widget import RNNWidget
 
+
+@pytest.fixture(autouse=True)
+def _answers_file_in_tmp(tmp_path, monkeypatch):
+    """Each exercise saves its checked answers in the working directory: a fresh one per test."""
+    monkeypatch.chdir(tmp_path)
+
+
 CASES = [
     ("rnn", "tanh", "torch"),
     ("rnn", "relu", "torch"),

@@ -2,8 +2,10 @@
 
 otter-grader: `otter assign` on the teacher's notebook, then `otter run` (no container) on student
 submissions. nbgrader: `nbgrader generate_assignment`, then `nbgrader autograde` of submissions.
-Each student's answers are written into the answer cells as `ex.check(...)` lines (what a student
-writes after trying them in the widget), and graded with JUPYTERHUB_USER set to the student's
+Students answer in one of two ways: only in the page (each number goes through the widget's answer
+message to the exercise, which saves it in rnn_widget_answers.json beside the notebook; the
+notebook itself is handed in as released, its answer cells empty), or in the optional answer
+cells as `ex.check(...)` lines. Everything is graded with JUPYTERHUB_USER set to the student's
 name, as on the hub (each student has their own variant). Every grader's score must be the one
 `Exercise.score()` gives for the same answers, and those are checked by hand below too.
 """
@@ -11,20 +13,25 @@ name, as on the hub (each student has their own variant). Every grader's score m
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "e2e"))
 from hub_harness import (  # noqa: E402
+    ANSWERS_FILE,
     BLANKS,
     all_right,
+    answer_in_the_page,
     fill_answers,
     input_term_left_out,
     nbgrader_generate,
     nbgrader_grade,
     otter_assign,
+    otter_export,
     otter_grade,
     python_score,
 )
@@ -43,7 +50,7 @@ CASES = {
 
 def test_the_mistake_gets_its_hint():
     answers, wrong = input_term_left_out("bob")
-    ex = exercise.Exercise.from_preset("tom_yeh", blanks=BLANKS, seed="bob")
+    ex = exercise.Exercise.from_preset("tom_yeh", blanks=BLANKS, seed="bob", answers_file=None)
     out = ex.check("h2[1]", wrong)
     assert out["status"] == "wrong"
     assert "input term" in out["hint"] and "B x2" in out["hint"], out["hint"]
@@ -70,8 +77,33 @@ def _no_key_in(notebook: Path):
 
 
 def test_otter_student_notebook_has_no_solutions(otter_dist):
-    student_nb, _ = otter_dist
+    student_nb, autograder = otter_dist
     _no_key_in(student_nb)
+    # the teacher's solution run (otter assign runs it) leaves no answers file to hand out
+    assert not list(student_nb.parents[2].rglob(ANSWERS_FILE))
+
+
+def _answers_file_holds_only(path: Path, answers: dict):
+    """The answers file: the student's own numbers, in the order they were given, nothing else."""
+    data = json.loads(path.read_text())
+    assert set(data) == {"format", "version", "exercises"}
+    (entry,) = data["exercises"].values()
+    given = [v for _, v in entry["answers"]]
+    assert given == [x for v in answers.values() for x in (v if isinstance(v, list) else [v])]
+
+
+@pytest.mark.parametrize("student", ["ada", "bob"])
+def test_otter_grades_answers_given_only_in_the_page(otter_dist, student, tmp_path):
+    student_nb, autograder = otter_dist
+    answers = CASES[student][0]()
+    home = tmp_path / "home"
+    answers_file = answer_in_the_page(student, answers, home)
+    _answers_file_holds_only(answers_file, answers)
+    shutil.copy(student_nb, home / student_nb.name)  # the notebook as handed out: no answer cell filled
+    submission = otter_export(home, student)
+    assert ANSWERS_FILE in zipfile.ZipFile(submission).namelist()
+    score, max_score = otter_grade(autograder, submission, student, tmp_path)
+    assert (score, max_score) == python_score(student, answers)[:2] == (CASES[student][1], 3)
 
 
 @pytest.mark.parametrize("student", ["ada", "bob"])
@@ -91,6 +123,18 @@ def nbgrader_course(tmp_path_factory):
 def test_nbgrader_release_has_no_solutions(nbgrader_course):
     _, released = nbgrader_course
     _no_key_in(released)
+    assert not (released.parent / ANSWERS_FILE).exists()
+
+
+@pytest.mark.parametrize("student", list(CASES))
+def test_nbgrader_grades_answers_given_only_in_the_page(nbgrader_course, student, tmp_path):
+    course, released = nbgrader_course
+    answers = CASES[student][0]()
+    answers_file = answer_in_the_page(student, answers, tmp_path / "home")
+    assert answers_file.exists() == bool(answers)  # nothing checked, nothing saved
+    files = [answers_file] if answers else []
+    score, max_score = nbgrader_grade(course, released, student, files=files)
+    assert (score, max_score) == python_score(student, answers)[:2] == (CASES[student][1], 3)
 
 
 @pytest.mark.parametrize("student", list(CASES))

@@ -8,21 +8,22 @@ hints are computed from the model (`hints`), variants are drawn per student (`va
 
 from __future__ import annotations
 
-from .exercise import AUTO, DEFAULT_ATTEMPTS, DEFAULT_TOLERANCE, AnswerError, AnswersHidden, Exercise
+from .exercise import ANSWERS_FILE, AUTO, DEFAULT_ATTEMPTS, DEFAULT_TOLERANCE, AnswerError, AnswersHidden, Exercise
 from .names import Location, Names
 from .variants import hand_friendly, user_seed, variant
 
 
 def make(preset, blanks, **options) -> Exercise:
     """An exercise on a preset (name or `Preset`): ``make("tom_yeh", blanks=["h2", "y2", "h3"])``.
-    Options as `Exercise`: tolerance, attempts, hide_downstream, follow_through, seed."""
+    Options as `Exercise`: tolerance, attempts, hide_downstream, follow_through, seed, answers_file."""
     return Exercise.from_preset(preset, blanks=blanks, **options)
 
 
 def answer_key(preset, blanks, seed=AUTO, **options) -> dict:
     """The teacher's key for one student: ``answer_key("tom_yeh", ["h2"], seed="alice")`` gives
     {slot: value} of the variant that student with user name "alice" gets."""
-    ex = make(preset, blanks, seed=seed, **options)
+    # the key is the teacher's: no answers file is read or written
+    ex = make(preset, blanks, seed=seed, **{**options, "answers_file": None})
     try:
         return ex.reveal_answers()
     finally:
@@ -41,6 +42,7 @@ __all__ = [
     "user_seed",
     "hand_friendly",
     "AUTO",
+    "ANSWERS_FILE",
     "DEFAULT_ATTEMPTS",
     "DEFAULT_TOLERANCE",
 ]

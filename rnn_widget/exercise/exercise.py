@@ -13,7 +13,12 @@ The numbers of an exercise are fixed: edits and training are refused.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
+import os
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +38,10 @@ DEFAULT_TOLERANCE = {"abs": 0.01, "rel": 0.01}
 DEFAULT_ATTEMPTS = 3
 #: ``seed=AUTO`` (the default) takes the variant's seed from ``JUPYTERHUB_USER`` (none outside a hub).
 AUTO = "auto"
+#: Where every checked answer is saved (relative: the kernel's working directory, i.e. beside the
+#: notebook), so that a grader's re-run of the notebook re-judges them; ``answers_file=None`` saves nothing.
+ANSWERS_FILE = "rnn_widget_answers.json"
+ANSWERS_FORMAT = "rnn-widget answers"
 LOCKED = "this is an exercise: its numbers are fixed (make a new exercise to change them)"
 
 
@@ -103,7 +112,10 @@ class Exercise(RNNWidget):
     follow from an open blank in one step stay hidden, default True), `follow_through` (a later
     blank is also right when it follows from the student's own earlier answers, default True),
     `seed` (the variant: any text or number; default ``JUPYTERHUB_USER``, none outside a hub;
-    None keeps the given numbers).
+    None keeps the given numbers), `answers_file` (every checked answer, from the page or from
+    `check`, is saved there under the exercise's identity and replayed when an exercise with the
+    same identity is made again, e.g. by a grader's re-run; default ``"rnn_widget_answers.json"``
+    in the working directory, None: nothing is saved or loaded).
     """
 
     homework = t.Dict(
@@ -121,6 +133,7 @@ class Exercise(RNNWidget):
         hide_downstream: bool = True,
         follow_through: bool = True,
         seed: Any = AUTO,
+        answers_file: str | os.PathLike | None = ANSWERS_FILE,
         name: str = "network",
         h0=None,
         c0=None,
@@ -137,6 +150,7 @@ class Exercise(RNNWidget):
         self._hide_downstream = bool(hide_downstream)
         self._follow_through = bool(follow_through)
         self.seed = user_seed() if seed == AUTO else seed
+        self._name = name
         net = network if network is not None else Network(Spec())
         if self.seed is not None:
             X = inputs if inputs is not None else np.zeros((3, net.spec.input_size))
@@ -148,6 +162,9 @@ class Exercise(RNNWidget):
             self.close()
             raise
         self._locked = True
+        self._answers_path = None if answers_file is None else Path(answers_file).absolute()
+        self._log: list[list] = []
+        self._replay()
         self._publish_exercise()
 
     @classmethod
@@ -256,6 +273,7 @@ class Exercise(RNNWidget):
         ``{"slot", "status", "right", "hint", "attempts_left"}``. Raises `AnswerError` (a
         ValueError) for a bad name or a value that is not a number: that costs no attempt."""
         results = self._answer(name, value)
+        self._record(name, value)
         self._publish_exercise()
         return results[0] if len(results) == 1 else {"slot": name, "entries": results}
 
@@ -362,6 +380,88 @@ class Exercise(RNNWidget):
         self._publish_exercise()
         return {name: s.truth for name, s in (self._slots or {}).items()}
 
+    # -- the answers file: page answers survive a grader's re-run -------------------------------
+    @property
+    def answers_file(self) -> str | None:
+        """The file where checked answers are saved (an absolute path), or None."""
+        return None if self._answers_path is None else str(self._answers_path)
+
+    @answers_file.setter
+    def answers_file(self, path: str | os.PathLike | None) -> None:
+        """Save from now on to `path` (None: stop saving, e.g. in a teacher's solution cell)."""
+        self._answers_path = None if path is None else Path(path).absolute()
+
+    @property
+    def identity(self) -> str:
+        """The key of this exercise in the answers file: its name (the preset's), seed, blanks and a
+        fingerprint of its numbers (weights, inputs, initial states, targets; never a trace value)."""
+        spec = self._net.spec
+        h = hashlib.sha256(repr(spec).encode())
+        for k, v in sorted(self._net.params.items()):
+            h.update(k.encode())
+            h.update(np.ascontiguousarray(v, dtype=np.float64).tobytes())
+        for extra in (self._state.inputs, self.h0, self.c0, self.targets):
+            h.update(json.dumps(extra, default=_plain).encode())
+        blanks = ",".join(dict.fromkeys(s.blank for s in (self._slots or {}).values()))
+        return f"{self._name}|seed={self.seed!r}|blanks={blanks}|{h.hexdigest()[:16]}"
+
+    def _record(self, name, value) -> None:
+        """Remember a judged answer (as given: a number, or a list for a blank) and save the file."""
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        elif isinstance(value, (list, tuple)):
+            value = [float(v) for v in value]
+        else:
+            value = float(value)
+        self._log.append([name, value])
+        self.save_answers()
+
+    def save_answers(self) -> str | None:
+        """Write this exercise's answers (only the student's numbers, in the order they were checked)
+        to `answers_file`, keeping the other exercises' entries; returns the path (None when disabled).
+        Called on every check; call it yourself to make sure the file exists (e.g. before an export)."""
+        path = self._answers_path
+        if path is None:
+            return None
+        data = _load_answers(path)
+        data[self.identity] = {"name": self._name, "seed": repr(self.seed), "answers": self._log}
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"format": ANSWERS_FORMAT, "version": 1, "exercises": data}))
+            os.replace(tmp, path)
+        except OSError as e:
+            warnings.warn(f"could not save the answers to {path}: {e}", stacklevel=2)
+            return None
+        return str(path)
+
+    def _replay(self) -> None:
+        """Judge the answers saved under this exercise's identity again, in order (same statuses,
+        attempts left and score as when they were given); anything malformed is skipped with a warning."""
+        if self._answers_path is None:
+            return
+        entry = _load_answers(self._answers_path).get(self.identity)
+        if entry is None:
+            return
+        answers = entry.get("answers") if isinstance(entry, dict) else None
+        if not isinstance(answers, list):
+            warnings.warn(f"{self._answers_path}: the answers of {self.identity} are not a list; ignored", stacklevel=3)
+            return
+        skipped = 0
+        for item in answers:
+            try:
+                if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+                    raise AnswerError("not a [blank, value] pair")
+                self._answer(item[0], item[1])
+            except AnswerError:
+                skipped += 1
+                continue
+            self._log.append(item)
+        if skipped:
+            warnings.warn(
+                f"{self._answers_path}: {skipped} saved answer(s) of {self.identity} could not be checked; skipped",
+                stacklevel=3,
+            )
+
     # -- the page -------------------------------------------------------------------------
     def _on_page_msg(self, widget, content, buffers):
         if isinstance(content, dict) and content.get("type") == "answer":
@@ -381,6 +481,7 @@ class Exercise(RNNWidget):
                 slot.message = text
             ack.update(ok=False, error=text)
         else:
+            self._record(content.get("blank"), content.get("value"))
             ack.update(status=result["status"], hint=result["hint"], attempts_left=result["attempts_left"])
         self._publish_exercise()
         self.send(ack)  # after the traits, as the edit ack
@@ -434,6 +535,32 @@ class Exercise(RNNWidget):
     def outputs(self) -> np.ndarray:
         self._refuse_reading("outputs()")
         return super().outputs()
+
+
+def _plain(o):
+    """JSON for numpy values (the fingerprint's inputs, initial states and targets)."""
+    return np.asarray(o).tolist()
+
+
+def _load_answers(path: Path) -> dict:
+    """{identity: entry} from an answers file; a missing file is empty, a garbled one is ignored
+    with a warning (and replaced on the next save)."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        warnings.warn(f"could not read the answers file {path}: {e}; ignored", stacklevel=3)
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    exercises = data.get("exercises") if isinstance(data, dict) and data.get("format") == ANSWERS_FORMAT else None
+    if not isinstance(exercises, dict):
+        warnings.warn(f"{path} is not an rnn-widget answers file (garbled?); ignored", stacklevel=3)
+        return {}
+    return exercises
 
 
 def _read(trace_json: dict, loc: Location) -> float:

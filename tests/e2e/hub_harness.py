@@ -387,11 +387,14 @@ def nbgrader_generate(dest: Path) -> tuple[Path, Path]:
     return dest, dest / "release" / ASSIGNMENT / NOTEBOOK
 
 
-def nbgrader_grade(course: Path, submission: Path, student: str) -> tuple[float, float]:
-    """Submit `submission` as `student`, `nbgrader autograde` it: (score, max score) from the gradebook."""
+def nbgrader_grade(course: Path, submission: Path, student: str, files=()) -> tuple[float, float]:
+    """Submit `submission` (and `files` beside it, e.g. the answers file) as `student`, `nbgrader
+    autograde` it: (score, max score) from the gradebook."""
     target = course / "submitted" / student / ASSIGNMENT
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(submission, target / NOTEBOOK)
+    for f in files:
+        shutil.copy(f, target / Path(f).name)
     _run(
         [str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--student", student, "--force"], course, grading_env(student)
     )
@@ -400,6 +403,19 @@ def nbgrader_grade(course: Path, submission: Path, student: str) -> tuple[float,
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         sub = gb.find_submission(ASSIGNMENT, student)
         return float(sub.score), float(sub.max_score)
+
+
+def otter_export(folder: Path, student: str) -> Path:
+    """Run the student's notebook in `folder` top to bottom as the student does before handing in
+    (Run All, with JUPYTERHUB_USER set): its last cell, the template's export cell, writes the
+    submission zip with the notebook and the answers file. Returns that zip."""
+    _run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--output", "ran.ipynb", NOTEBOOK],
+        folder,
+        grading_env(student),
+    )
+    (zip_path,) = folder.glob(f"{Path(NOTEBOOK).stem}_*.zip")
+    return zip_path
 
 
 def answer_lines(answers: dict) -> dict[str, str]:
@@ -429,6 +445,34 @@ def fill_answers(notebook: Path, answers: dict, dest: Path) -> Path:
 # ---- the students' answers (rnn_widget.exercise is imported only here) ------------------------
 
 BLANKS = ["h2", "y2", "h3"]  # the templates' blanks, one point each
+ANSWERS_FILE = "rnn_widget_answers.json"  # where an exercise saves every checked answer (the cwd)
+
+
+def slot_answers(answers: dict) -> list[tuple[str, float]]:
+    """{"h2": [1, 17], "y2": 16} -> [("h2[1]", 1), ("h2[2]", 17), ("y2", 16)]."""
+    out = []
+    for blank, value in answers.items():
+        if isinstance(value, list):
+            out += [(f"{blank}[{i}]", v) for i, v in enumerate(value, 1)]
+        else:
+            out.append((blank, value))
+    return out
+
+
+def answer_in_the_page(student: str, answers: dict, folder: Path) -> Path:
+    """A student who answers only in the widget: each number goes through the page's answer
+    message (what the box sends on Enter) to the exercise in the student's kernel, whose working
+    directory is `folder` (beside the notebook). Returns the answers file it leaves there."""
+    from rnn_widget.exercise import Exercise
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student, answers_file=folder / ANSWERS_FILE)
+    try:
+        for i, (slot, value) in enumerate(slot_answers(answers)):
+            ex._on_page_msg(ex, {"type": "answer", "id": f"t:{i}", "blank": slot, "value": value}, [])
+    finally:
+        ex.close()
+    return folder / ANSWERS_FILE
 
 
 def homework_key(student: str) -> dict:
@@ -448,7 +492,7 @@ def input_term_left_out(student: str) -> tuple[dict, float]:
     Returns (answers, the wrong value)."""
     from rnn_widget.exercise import Exercise
 
-    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
+    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student, answers_file=None)
     try:
         A, B = ex.get("A", "column"), ex.get("B", "column")  # the weights are shown; states are blanks
         x1 = ex.inputs[0][0]
@@ -466,7 +510,7 @@ def python_score(student: str, answers: dict) -> tuple[float, int, dict]:
     """What the exercise itself gives for these answers: (score, max score, results)."""
     from rnn_widget.exercise import Exercise
 
-    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
+    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student, answers_file=None)
     try:
         for name, value in answers.items():
             ex.check(name, value)

@@ -10,9 +10,13 @@ in each kernel is what the answers deserve, and otter run / nbgrader autograde o
 they saved give the same. Neither page nor saved file holds the other student's key, or the
 student's own values that are still open.
 
-The answers are typed into the notebook's answer cells in the page (`ex.check("h2", [...])`):
-the widget has no answer boxes in the page yet (the front end adds them later), and the graders
-re-run the notebook, so only answers written in the notebook are graded anyway.
+The students answer only in the page: each number typed into its blank's box in the widget and
+Enter; the answer cells stay empty. Every checked answer is saved in rnn_widget_answers.json
+beside the notebook (the kernel's working directory), which the graders' re-run checks again:
+ada hands in the zip the otter template's export cell makes (the notebook and that file), bob's
+folder (the notebook and that file) is what nbgrader collects. The answers file holds the
+student's own answers and nothing of the key. HUB_ANSWER_IN=cells answers in the answer cells
+(`ex.check("h2", [...])`) instead.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ import re
 import shutil
 import time
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from hub_harness import (
+    ANSWERS_FILE,
     BLANKS,
     Hub,
     UserServer,
@@ -42,6 +48,7 @@ from hub_harness import (
     otter_assign,
     otter_grade,
     python_score,
+    slot_answers,
     wait_server_ready,
 )
 from jupyter_harness import CHROMIUM_ARGS, MINUS, READ_JS, open_notebook, py_value, run_all
@@ -177,17 +184,6 @@ SLOT_STATE_JS = """(root, slot) => {
     if (ins.some(i => i.classList.contains('is-wrong'))) return 'wrong';
     return ins.length ? null : 'right';
 }"""
-
-
-def slot_answers(answers: dict) -> list[tuple[str, float]]:
-    """{"h2": [1, 17], "y2": 16} -> [("h2[1]", 1), ("h2[2]", 17), ("y2", 16)]."""
-    out = []
-    for blank, value in answers.items():
-        if isinstance(value, list):
-            out += [(f"{blank}[{i}]", v) for i, v in enumerate(value, 1)]
-        else:
-            out.append((blank, value))
-    return out
 
 
 def answer_in_page(page, root, slot: str, value: float, timeout: float = 30.0) -> str:
@@ -376,7 +372,7 @@ def legit_numbers(view: dict, shown: dict[str, list[float]]) -> set[float]:
 def teacher_view(student: str) -> dict:
     from rnn_widget.exercise import Exercise
 
-    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student)
+    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student, answers_file=None)
     try:
         view = {n: ex.get(n, "column").tolist() for n in ("A", "B", "C")}
         view["X"] = [list(r) for r in ex.inputs]
@@ -395,7 +391,7 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
     answers["bob"], bob_wrong = input_term_left_out("bob")
     keys = {u: homework_key(u) for u in STUDENTS}
     views = {u: teacher_view(u) for u in STUDENTS}
-    saved, live = {}, {}
+    saved, live, submissions = {}, {}, {}
     students = {}
     try:
         for user in STUDENTS:
@@ -461,10 +457,7 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
                     assert progress == "3 of 3 right \u00b7 score 3/3", progress
                     assert hints == []
                 s.shot("widget-answered", root)
-                # the graders run the notebook again from the top: the student writes the same
-                # numbers in the answer cells (the template says so) and saves
-                for blank, line in lines.items():
-                    type_answer(page, blank, line)
+                # that is all: the answer cells stay empty, the answers are in the answers file
             else:
                 # 2'. the student writes the answers in the answer cells and runs them
                 for blank, line in lines.items():
@@ -504,28 +497,65 @@ def test_two_students_do_their_homework_on_a_real_hub(pw_browser, hub, graders, 
             searchable = must_not_show(forbidden, legit)
             found = {k: v for k, v in searchable.items() if v in page_numbers(page)}
             assert not found, f"{user}'s page shows {found} after answering"
-            nb = save(page, hub.home(user) / HOMEWORK, lines["h3"])
+            nb = save(page, hub.home(user) / HOMEWORK, f"score: {expected[0]:g} / 3")
+            if ANSWER_IN == "page":
+                assert not any(line in "".join(c["source"]) for c in nb["cells"] for line in lines.values()), (
+                    "the student wrote no answer cell"
+                )
             state = saved_exercise(nb)
             assert state["homework"]["score"] == live[user][0]
             assert open_slots_are_null(state) == [k for k, v in live[user][2].items() if v != "right"]
             found = {k: v for k, v in must_not_show(forbidden, legit_file).items() if v in file_numbers(nb)}
             assert not found, f"{user}'s saved notebook holds {found}"
             saved[user] = hub.home(user) / HOMEWORK
+
+            # 5. the answers file beside the notebook: the student's own answers, in the order
+            # given, and nothing else of the key (of either student)
+            answers_file = hub.home(user) / ANSWERS_FILE
+            data = json.loads(answers_file.read_text())
+            assert set(data) == {"format", "version", "exercises"}, data
+            (entry,) = data["exercises"].values()
+            given = [v for _, v in slot_answers(answers[user])]
+            if ANSWER_IN == "page":
+                assert [v for _, v in entry["answers"]] == given, (entry, given)
+            in_file = numbers(json.dumps([a[1] for a in entry["answers"]]))  # every number given
+            key_values = {f"{u} {k}": v for u in STUDENTS for k, v in keys[u].items()}
+            found = {k: v for k, v in key_values.items() if v in in_file and v not in set(given)}
+            assert not found, f"{user}'s answers file holds {found} beyond the student's own answers"
+            assert in_file <= set(given), (in_file, given)
+            # and besides the answers: the format, the exercise's identity, the slots' names
+            entry_rest = {k: v for k, v in entry.items() if k != "answers"}
+            names = [a[0] for a in entry["answers"]]
+            assert set(names) <= {*answers[user], *(s for s, _ in slot_answers(answers[user]))}, names
+            assert entry_rest == {"name": "tom_yeh", "seed": repr(user)}, entry_rest
+            if GRADER[user] == "otter":
+                # ada hands in the zip of the template's last cell: the notebook and the answers file
+                export_cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="grader.export(")
+                zips_before = set(hub.home(user).glob("rnn_by_hand_*.zip"))
+                run_here(page, export_cell)
+                deadline = time.monotonic() + 30
+                while not set(hub.home(user).glob("rnn_by_hand_*.zip")) - zips_before and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                (zip_path,) = set(hub.home(user).glob("rnn_by_hand_*.zip")) - zips_before
+                assert ANSWERS_FILE in zipfile.ZipFile(zip_path).namelist()
+                submissions[user] = (zip_path, [])
+            else:
+                submissions[user] = (saved[user], [answers_file])
             print(
                 f"{user}: after answering, searched the page for {searchable}, "
                 f"the file for {must_not_show(forbidden, legit_file)}"
             )
             s.shot("homework-graded")
 
-        # 5. the graders on the notebooks the students saved, as the teacher runs them
+        # 6. the graders on what the students handed in, as the teacher runs them
         futures, root = graders
         t0 = time.monotonic()
         _, autograder = futures["otter"].result()
         course, _ = futures["nbgrader"].result()
         with ThreadPoolExecutor(2) as pool:
             runs = {
-                "ada": pool.submit(otter_grade, autograder, saved["ada"], "ada", root),
-                "bob": pool.submit(nbgrader_grade, course, saved["bob"], "bob"),
+                "ada": pool.submit(otter_grade, autograder, submissions["ada"][0], "ada", root),
+                "bob": pool.submit(nbgrader_grade, course, submissions["bob"][0], "bob", submissions["bob"][1]),
             }
             graded = {user: run.result() for user, run in runs.items()}
         timings["otter run + nbgrader autograde"] = time.monotonic() - t0
