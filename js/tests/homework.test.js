@@ -210,6 +210,14 @@ describe("the homework trait, pure", () => {
 });
 
 describe("answer slots in the page", () => {
+  it("the step bar does not say every value is shown while blanks are open", async () => {
+    const { el } = setup();
+    await flush();
+    const caption = el.querySelector(".rnnw").textContent;
+    expect(caption).toContain("except the blanks");
+    expect(caption).not.toContain("Every value is shown. Press");
+  });
+
   it("an empty input where each open blank's number would be: diagram and formula; no NaN, null or 0", async () => {
     const { el } = setup();
     await flush();

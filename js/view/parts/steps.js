@@ -3,6 +3,11 @@ import { createStepBar } from "../step_bar.js";
 import { clampReveal, slideCaption, slideStep } from "../../data/slides.js";
 
 const ALL_SHOWN = "Every value is shown. Press Next to step through the computation.";
+const BLANKS_OPEN = "Every value is shown except the blanks, which are yours to work out. Press Next to step through the computation.";
+
+/** Whether an exercise still has blanks to answer (the homework trait; docs/protocol.md). */
+const blanksOpen = (/** @type {any} */ homework) =>
+  Array.isArray(homework?.blanks) && homework.blanks.some((/** @type {any} */ b) => b?.status === "open" || b?.status === "wrong");
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part & {go: (d: number) => void}} */
 export function create({ get, current, send, root, slides }) {
@@ -23,7 +28,7 @@ export function create({ get, current, send, root, slides }) {
       bar.update({
         reveal,
         count: list.length,
-        caption: reveal < 0 ? ALL_SHOWN : slideCaption(list, reveal, get("trace"), opts),
+        caption: reveal < 0 ? (blanksOpen(get("homework")) ? BLANKS_OPEN : ALL_SHOWN) : slideCaption(list, reveal, get("trace"), opts),
       });
       root.classList.toggle("is-stepping", reveal >= 0);
     },
