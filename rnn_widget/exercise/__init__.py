@@ -8,8 +8,10 @@ hints are computed from the model (`hints`), variants are drawn per student (`va
 
 from __future__ import annotations
 
-from .exercise import ANSWERS_FILE, AUTO, DEFAULT_ATTEMPTS, DEFAULT_TOLERANCE, AnswerError, AnswersHidden, Exercise
+from .answers_file import ANSWERS_FILE
+from .exercise import AUTO, Exercise
 from .names import Location, Names
+from .slots import DEFAULT_ATTEMPTS, DEFAULT_TOLERANCE, AnswerError, AnswersHidden
 from .variants import hand_friendly, user_seed, variant
 
 

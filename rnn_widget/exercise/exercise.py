@@ -13,8 +13,6 @@ The numbers of an exercise are fixed: edits and training are refused.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import os
 import warnings
 from collections.abc import Sequence
@@ -25,83 +23,28 @@ import numpy as np
 import traitlets as t
 
 from ..core import Network, Spec
-from ..core.validate import NUMBER_LIMIT, _is_number, short
+from ..core.validate import short
 from ..widget import RNNWidget
-from . import hints
+from . import answers_file, hints
+from .answers_file import ANSWERS_FILE
 from .names import Location, Names
 from .recompute import forward_with
 from .redact import hidden_everything, redact
+from .slots import (
+    DEFAULT_ATTEMPTS,
+    AnswerError,
+    AnswersHidden,
+    Slot,
+    _number,
+    _read,
+    _recomputed,
+    _tolerance,
+)
 from .variants import user_seed, variant
 
-#: Right to the precision a person writes by hand: within 0.01, or 1% of the value when larger.
-DEFAULT_TOLERANCE = {"abs": 0.01, "rel": 0.01}
-DEFAULT_ATTEMPTS = 3
 #: ``seed=AUTO`` (the default) takes the variant's seed from ``JUPYTERHUB_USER`` (none outside a hub).
 AUTO = "auto"
-#: Where every checked answer is saved (relative: the kernel's working directory, i.e. beside the
-#: notebook), so that a grader's re-run of the notebook re-judges them; ``answers_file=None`` saves nothing.
-ANSWERS_FILE = "rnn_widget_answers.json"
-ANSWERS_FORMAT = "rnn-widget answers"
 LOCKED = "this is an exercise: its numbers are fixed (make a new exercise to change them)"
-
-
-class AnswersHidden(RuntimeError):
-    """The Python reading API of an exercise before `reveal_answers()`."""
-
-
-class AnswerError(ValueError):
-    """An answer that is not a number, or names no open blank: it costs no attempt."""
-
-
-class Slot:
-    """One number to fill in: a blank names a value, a vector or matrix blank has one slot per entry."""
-
-    def __init__(self, name: str, blank: str, loc: Location, truth: float, weight: float, attempts: int | None):
-        self.name, self.blank, self.loc, self.truth, self.weight = name, blank, loc, truth, weight
-        self.status = "open"
-        self.attempts_left = attempts
-        self.answer: float | None = None
-        self.hint = ""
-        self.message = ""
-
-    @property
-    def closed(self) -> bool:
-        """Right or revealed: its value may be shown. A wrong slot stays hidden, also when its
-        attempts are used up, until the teacher reveals the answers."""
-        return self.status in ("right", "revealed")
-
-    def to_json(self) -> dict:
-        loc = self.loc
-        return {
-            "name": self.name,
-            "blank": self.blank,
-            "kind": loc.kind,
-            "path": list(loc.path),
-            "index": list(loc.index),
-            "layer": loc.layer,
-            "step": loc.step,
-            "status": self.status,
-            "attempts_left": self.attempts_left,
-            "answer": self.answer,
-            "value": self.truth if self.closed else None,
-            "hint": self.hint,
-            "message": self.message,
-        }
-
-
-def _tolerance(tolerance) -> dict:
-    if tolerance is None:
-        return dict(DEFAULT_TOLERANCE)
-    if _is_number(tolerance) and tolerance >= 0:
-        return {"abs": float(tolerance), "rel": 0.0}
-    if isinstance(tolerance, dict) and set(tolerance) <= {"abs", "rel"}:
-        out = {"abs": 0.0, "rel": 0.0}
-        for k, v in tolerance.items():
-            if not _is_number(v) or v < 0:
-                raise ValueError(f"tolerance {k} must be a number >= 0, got {short(v)}")
-            out[k] = float(v)
-        return out
-    raise ValueError(f"tolerance must be a number (absolute) or {{'abs': a, 'rel': r}}, got {short(tolerance)}")
 
 
 class Exercise(RNNWidget):
@@ -395,15 +338,9 @@ class Exercise(RNNWidget):
     def identity(self) -> str:
         """The key of this exercise in the answers file: its name (the preset's), seed, blanks and a
         fingerprint of its numbers (weights, inputs, initial states, targets; never a trace value)."""
-        spec = self._net.spec
-        h = hashlib.sha256(repr(spec).encode())
-        for k, v in sorted(self._net.params.items()):
-            h.update(k.encode())
-            h.update(np.ascontiguousarray(v, dtype=np.float64).tobytes())
-        for extra in (self._state.inputs, self.h0, self.c0, self.targets):
-            h.update(json.dumps(extra, default=_plain).encode())
         blanks = ",".join(dict.fromkeys(s.blank for s in (self._slots or {}).values()))
-        return f"{self._name}|seed={self.seed!r}|blanks={blanks}|{h.hexdigest()[:16]}"
+        numbers = (self._state.inputs, self.h0, self.c0, self.targets)
+        return answers_file.identity(self._name, self.seed, blanks, self._net, numbers)
 
     def _record(self, name, value) -> None:
         """Remember a judged answer (as given: a number, or a list for a blank) and save the file."""
@@ -420,26 +357,17 @@ class Exercise(RNNWidget):
         """Write this exercise's answers (only the student's numbers, in the order they were checked)
         to `answers_file`, keeping the other exercises' entries; returns the path (None when disabled).
         Called on every check; call it yourself to make sure the file exists (e.g. before an export)."""
-        path = self._answers_path
-        if path is None:
+        if self._answers_path is None:
             return None
-        data = _load_answers(path)
-        data[self.identity] = {"name": self._name, "seed": repr(self.seed), "answers": self._log}
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps({"format": ANSWERS_FORMAT, "version": 1, "exercises": data}))
-            os.replace(tmp, path)
-        except OSError as e:
-            warnings.warn(f"could not save the answers to {path}: {e}", stacklevel=2)
-            return None
-        return str(path)
+        entry = {"name": self._name, "seed": repr(self.seed), "answers": self._log}
+        return answers_file.save_entry(self._answers_path, self.identity, entry)
 
     def _replay(self) -> None:
         """Judge the answers saved under this exercise's identity again, in order (same statuses,
         attempts left and score as when they were given); anything malformed is skipped with a warning."""
         if self._answers_path is None:
             return
-        entry = _load_answers(self._answers_path).get(self.identity)
+        entry = answers_file.load(self._answers_path).get(self.identity)
         if entry is None:
             return
         answers = entry.get("answers") if isinstance(entry, dict) else None
@@ -535,59 +463,3 @@ class Exercise(RNNWidget):
     def outputs(self) -> np.ndarray:
         self._refuse_reading("outputs()")
         return super().outputs()
-
-
-def _plain(o):
-    """JSON for numpy values (the fingerprint's inputs, initial states and targets)."""
-    return np.asarray(o).tolist()
-
-
-def _load_answers(path: Path) -> dict:
-    """{identity: entry} from an answers file; a missing file is empty, a garbled one is ignored
-    with a warning (and replaced on the next save)."""
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        return {}
-    except OSError as e:
-        warnings.warn(f"could not read the answers file {path}: {e}; ignored", stacklevel=3)
-        return {}
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    exercises = data.get("exercises") if isinstance(data, dict) and data.get("format") == ANSWERS_FORMAT else None
-    if not isinstance(exercises, dict):
-        warnings.warn(f"{path} is not an rnn-widget answers file (garbled?); ignored", stacklevel=3)
-        return {}
-    return exercises
-
-
-def _read(trace_json: dict, loc: Location) -> float:
-    v: Any = trace_json
-    for p in loc.path:
-        v = v[p]
-    for i in loc.index:
-        v = v[i]
-    return float(v)
-
-
-def _recomputed(ctx, loc: Location) -> float:
-    if loc.path[0] == "layers":
-        assert loc.layer is not None and loc.step is not None and loc.unit is not None
-        return float(ctx.layers[loc.layer][loc.step][loc.path[3]][loc.unit])
-    if loc.path[0] == "y":
-        assert loc.step is not None and loc.unit is not None
-        return float(ctx.y[loc.step][loc.unit])
-    return float(ctx.loss)
-
-
-def _number(slot: str, value) -> float:
-    if isinstance(value, (list, tuple, np.ndarray, dict)):
-        raise AnswerError(f"{slot} is one number; got {short(value)}")
-    if not _is_number(value) or abs(value) > NUMBER_LIMIT:
-        raise AnswerError(
-            f"{slot}: {short(value)} is not a number; expected a finite number between "
-            f"-{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}"
-        )
-    return float(value)
