@@ -17,17 +17,11 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-# Private to ipywidgets, and no public way exists: a widget that applies the page's state itself
-# (set_state below) must confirm it with an echo_update, or ipywidgets 8's front end ignores the
-# kernel's next values of those traits. tests/test_ipywidgets_private.py fails loudly if an
-# ipywidgets upgrade moves them.
-from ipywidgets.widgets.widget import JUPYTER_WIDGETS_ECHO, _remove_buffers
-
+from ._page import _EDITABLE, PageMixin
 from ._state import (
     REFUSALS,
     Draft,
     State,
-    changed_param,
     message,
     model_traits,
     pack_arrays,
@@ -42,13 +36,9 @@ from .core.convention import column_form
 from .core.validate import as_array
 
 _STATIC = pathlib.Path(__file__).parent / "static"
-#: Traits that change the model, in the order a combined edit applies them.
-_EDITABLE = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt")
-#: Traits only Python writes: a write from the page is refused and the page put back.
-_READ_ONLY = ("trace", "limits", "training", "param_order", "loss_curve", "error", "error_field", "names_convention")
 
 
-class RNNWidget(TrainingMixin, anywidget.AnyWidget):
+class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     """Edit an RNN/LSTM/GRU by hand and watch every hidden state, output and formula update.
 
     >>> w = RNNWidget.from_preset("tom_yeh")      # doctest: +SKIP
@@ -253,7 +243,7 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
         """Apply entry edits together (docs/protocol.md, "Edits carry what changed"), on top of the
         current state; raises a TraitError naming what is wrong, and nothing changes then."""
         try:
-            state = self._apply_edits(edits)[0]
+            state = self._apply_edits(edits)
         except REFUSALS as e:
             raise t.TraitError(self._shown(message(e))) from None
         self._commit(state)
@@ -286,19 +276,17 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
                 draft.set(name, edits[name])
         return draft.check()
 
-    def _apply_edits(self, edits) -> tuple[State, str]:
-        """The state after entry edits, and the field the first one was about."""
+    def _apply_edits(self, edits) -> State:
+        """The state after entry edits, applied together on top of the current state."""
         if not isinstance(edits, list) or not edits:
             raise ValueError(f"edits must be a non-empty list of edits, got {str(edits)[:60]}")
         draft = Draft.of(self._state)
-        fields = []
         for e in edits:
             if isinstance(e, dict) and "whole" in e:  # set(): a whole parameter, already checked
                 draft._net().set_params({e["name"]: e["whole"]})
-                fields.append(e["name"])
             else:
-                fields.append(draft.edit(e))
-        return draft.check(), fields[0]
+                draft.edit(e)
+        return draft.check()
 
     @t.validate(*_EDITABLE)
     def _validate_editable(self, proposal):
@@ -442,87 +430,6 @@ class RNNWidget(TrainingMixin, anywidget.AnyWidget):
     def _page_trace(self, state: State) -> dict:
         """The `trace` trait for `state`: everything, here; an exercise leaves its blanks out."""
         return state.json
-
-    # -- edits from the page --------------------------------------------------------------
-    def set_state(self, sync_data):
-        """State from the page. Edits to the model traits are checked together and applied at once
-        (a spec change and its new params arrive in one message); a refused edit puts the page
-        back and says why. Read-only traits are refused."""
-        self._echo(sync_data)
-        read_only = [k for k in sync_data if k in _READ_ONLY]
-        edits = {k: sync_data[k] for k in _EDITABLE if k in sync_data}
-        rest = {k: v for k, v in sync_data.items() if k not in edits and k not in read_only and k in self.keys}
-        if read_only:
-            self._refuse(
-                {k: None for k in read_only},
-                f"{', '.join(read_only)} {'is' if len(read_only) == 1 else 'are'} computed in Python "
-                "and cannot be set from the page",
-            )
-        if edits:
-            try:
-                state = self._candidate(edits)
-            except REFUSALS as e:
-                self._refuse(edits, self._shown(message(e)))
-            else:
-                self._commit(state)
-                # the page shows Python's value, also where Python normalised what it sent
-                self.send_state(list(edits))
-        if rest:
-            try:
-                with self.hold_sync():
-                    for name, value in rest.items():
-                        self.set_trait(name, value)
-                    if self.error and not read_only and not edits:
-                        self.error, self.error_field = "", ""
-            except t.TraitError as e:
-                self._refuse(rest, str(e))
-
-    def _on_page_msg(self, _widget, content, _buffers):
-        """Custom messages from the page: entry edits and pings (the rest is training's)."""
-        if not isinstance(content, dict):
-            return
-        kind = content.get("type")
-        if kind == "edit":
-            self._on_edit_msg(content)
-        elif kind == "ping":
-            self.send({"type": "pong", "id": content.get("id")})
-        else:
-            self._on_training_msg(content)
-
-    def _on_edit_msg(self, content):
-        edits = content.get("edits")
-        ack = {"type": "ack", "id": content.get("id"), "ok": True}
-        try:
-            state, field = self._apply_edits(edits)
-        except REFUSALS as e:
-            text = self._shown(message(e))
-            first = edits[0] if isinstance(edits, list) and edits and isinstance(edits[0], dict) else {}
-            field = str(first.get("name") if first.get("field") == "params" else first.get("field"))
-            with self.hold_sync():
-                self.error = text
-                self.error_field = (
-                    field if isinstance(field, str) and field in (*self._net.param_shapes, *_EDITABLE) else ""
-                )
-            ack.update(ok=False, error=text)
-        else:
-            self._commit(state)
-        self.send(ack)  # after the traits: the page then holds the edit's effect
-
-    def _echo(self, edits):
-        """ipywidgets 8 confirms every state the page sends with an echo_update message."""
-        if JUPYTER_WIDGETS_ECHO and edits:
-            state, paths, buffers = _remove_buffers(edits)
-            self._send({"method": "echo_update", "state": state, "buffer_paths": paths}, buffers=buffers)
-
-    def _refuse(self, data, text):
-        self._pending = None
-        field = next((k for k in _EDITABLE if k in data), next(iter(data), ""))
-        if field == "params":
-            field = changed_param(self.params, data.get("params")) or "params"
-        with self.hold_sync():
-            self.send_state([k for k in data if k in self.keys])  # the page shows Python's values again
-            self.error = text
-            self.error_field = field
 
 
 def _constant(text: str):

@@ -28,7 +28,7 @@ def test_the_private_names_exist():
 
 def test_our_echo_matches_what_ipywidgets_sends_for_its_own_widgets(monkeypatch):
     monkeypatch.setattr(ipw, "JUPYTER_WIDGETS_ECHO", True)
-    import rnn_widget.widget as rw
+    import rnn_widget._page as rw
 
     monkeypatch.setattr(rw, "JUPYTER_WIDGETS_ECHO", True)
     slider = ipywidgets.IntSlider()
