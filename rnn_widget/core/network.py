@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -14,6 +13,7 @@ from .activations import ACTIVATIONS
 from .layer_grad import Block, LayerGrad
 from .losses import loss_and_grad
 from .losses import ones as _ones
+from .snapshot import ParamSnapshot
 from .spec import GATES, LIMITS, Spec, layer_suffix, split_name
 from .trace import Gradients, LayerTrace, Trace
 from .validate import NUMBER_LIMIT, as_array, as_sequence, backward_options, short
@@ -46,34 +46,6 @@ def _sequence(what: str, value, width: int) -> np.ndarray:
 
 def _mask(T: int) -> np.ndarray:
     return _TRUE[:T].copy() if T <= _TRUE.shape[0] else np.ones(T, dtype=bool)
-
-
-class ParamSnapshot:
-    """The parameter values of a `Network` at one moment, from `Network.snapshot()`.
-
-    Opaque and immutable: it holds the network's own parameter arrays, which are read-only and
-    never written in place (every change installs new arrays), so taking one copies nothing.
-    Give it back to `Network.restore` to undo whatever happened to the values since.
-    """
-
-    __slots__ = ("_spec", "_values")
-
-    def __init__(self, spec: Spec, values: Mapping[str, np.ndarray]):
-        self._spec = spec
-        self._values = MappingProxyType(dict(values))
-
-    @property
-    def spec(self) -> Spec:
-        """The spec of the network it was taken from: it restores onto a network of this spec."""
-        return self._spec
-
-    def __repr__(self) -> str:
-        return f"ParamSnapshot({list(self._values)})"
-
-    def items(self):
-        """(name, array) pairs, without copying: the arrays are read-only, and an unchanged
-        parameter is the same array object in every later snapshot (a cache can key on it)."""
-        return self._values.items()
 
 
 class Network:
