@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
-import warnings
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import _unavailable
 from hub_harness import (
     ANSWERS_FILE,
     BLANKS,
@@ -51,7 +50,28 @@ from hub_harness import (
     slot_answers,
     wait_server_ready,
 )
-from jupyter_harness import CHROMIUM_ARGS, MINUS, READ_JS, open_notebook, py_value, run_all
+from hub_leaks import (
+    file_numbers,
+    legit_numbers,
+    must_not_show,
+    numbers,
+    open_slots_are_null,
+    page_numbers,
+    saved_exercise,
+    teacher_view,
+)
+from hub_page import (
+    answer_cell,
+    answer_in_page,
+    cell_output,
+    read_nodes,
+    run_from,
+    run_here,
+    save,
+    shown_values,
+    type_answer,
+)
+from jupyter_harness import CHROMIUM_ARGS, open_notebook, py_value, run_all
 
 pytestmark = pytest.mark.browser
 
@@ -61,14 +81,6 @@ HOMEWORK = "rnn_by_hand.ipynb"
 ANSWER_IN = os.environ.get("HUB_ANSWER_IN", "page")
 GRADER = {"ada": "otter", "bob": "nbgrader"}
 STUDENTS = tuple(GRADER)
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but the hub test cannot run: {reason}", pytrace=False)
-    message = f"HUB TEST SKIPPED: {reason}"
-    warnings.warn(message, stacklevel=2)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -156,231 +168,6 @@ class Student:
     def close(self):
         (self.artifacts / f"hub-{self.user}-console.log").write_text("\n".join(self.console) + "\n")
         self.context.close()
-
-
-# ---- the page ---------------------------------------------------------------------------------
-
-LAST_COUNT_JS = """() => Math.max(0, ...[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-    .map(p => { const m = /\\[(\\d+)\\]/.exec(p.textContent); return m ? Number(m[1]) : 0; }))"""
-
-
-def answer_cell(page, blank: str):
-    return page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=f'# ex.check("{blank}",')
-
-
-def type_answer(page, blank: str, line: str):
-    """Click at the end of the blank's answer cell and type the line, as a student would."""
-    cell = answer_cell(page, blank)
-    cell.locator(".cm-content").click()
-    page.keyboard.press("Control+End")
-    page.keyboard.press("Enter")
-    page.keyboard.insert_text(line)
-    page.keyboard.press("Escape")
-
-
-SLOT_STATE_JS = """(root, slot) => {
-    const ins = [...root.querySelectorAll(`input.rnnw-answer[data-blank="${slot}"]`)].filter(i => i.isConnected);
-    if (ins.some(i => i.classList.contains('is-pending'))) return null;
-    if (ins.some(i => i.classList.contains('is-wrong'))) return 'wrong';
-    return ins.length ? null : 'right';
-}"""
-
-
-def answer_in_page(page, root, slot: str, value: float, timeout: float = 30.0) -> str:
-    """Type `value` into the blank's empty box in the diagram, press Enter, and wait for Python's
-    verdict: 'right' (the box gives way to the value) or 'wrong' (the box is marked wrong)."""
-    boxes = root.locator(f'input.rnnw-answer[data-blank="{slot}"]')
-    in_diagram = root.locator(f'input.rnnw-answer[data-blank="{slot}"][data-where^="diagram"]')
-    box = in_diagram.first if in_diagram.count() else boxes.first
-    box.click()
-    page.keyboard.press("Control+a")
-    page.keyboard.type(f"{value:g}")
-    page.keyboard.press("Enter")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = root.evaluate(SLOT_STATE_JS, slot)
-        if state:
-            return state
-        time.sleep(0.05)
-    boxes_now = root.evaluate(
-        """(root, slot) => [...root.querySelectorAll(`input.rnnw-answer[data-blank="${slot}"]`)]
-            .map(i => `${i.dataset.where} ${i.className} value=${i.value} title=${i.title}`)""",
-        slot,
-    )
-    panel = root.locator(".rnnw-homework").inner_text()
-    raise TimeoutError(f"no verdict for {slot} = {value} in {timeout} s; its boxes: {boxes_now}; homework: {panel}")
-
-
-def run_from(page, cell, timeout: float = 90.0):
-    """Select `cell`, Run > Run Selected Cell and All Below, wait until the last cell has run."""
-    before = page.evaluate(LAST_COUNT_JS)
-    cell.locator(".jp-InputPrompt").click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run Selected Cell and All Below")).click()
-    last = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").last
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        m = re.search(r"\[(\d+)\]", last.inner_text())
-        if m and int(m.group(1)) > before:
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"the cells below did not run in {timeout} s")
-
-
-def run_here(page, cell, timeout: float = 60.0):
-    """Select `cell` (command mode) and run it in place (Ctrl+Enter); wait for its new count."""
-    prompt = cell.locator(".jp-InputPrompt")
-
-    def count():
-        m = re.search(r"\[(\d+)\]", prompt.inner_text())
-        return int(m.group(1)) if m else 0
-
-    before = page.evaluate(LAST_COUNT_JS)
-    prompt.click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("Control+Enter")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if count() > before:
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"the cell did not run in {timeout} s")
-
-
-def save(page, path: Path, must_contain: str, timeout: float = 30.0):
-    page.keyboard.press("Escape")
-    page.keyboard.press("Control+s")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            nb = json.loads(path.read_text())
-        except ValueError:  # being written
-            nb = None
-        if nb and must_contain in json.dumps(nb) + "".join("".join(c["source"]) for c in nb["cells"]):
-            return nb
-        time.sleep(0.1)
-    raise TimeoutError(f"{path} was not saved with {must_contain!r}")
-
-
-def read_nodes(root) -> dict[str, list]:
-    """The diagram's nodes: {'h:0:0': [3.0, 6.0], 'h:0:1': [None, None], ...}; None where the page
-    has no value (an open blank, or what gives it away)."""
-    out = {}
-    for ref, text in root.evaluate(READ_JS).items():
-        v = json.loads(text) if text else None
-        out[ref] = [None if x is None else float(x) for x in v] if isinstance(v, list) else [None]
-    return out
-
-
-def shown_values(nodes: dict[str, list]) -> dict[str, list[float]]:
-    return {ref: [x for x in v if x is not None] for ref, v in nodes.items()}
-
-
-def cell_output(cell) -> str:
-    return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
-
-
-# ---- where numbers are --------------------------------------------------------------------------
-
-# a number standing alone: not the 2 of "x2", nor digits inside a model id or an address
-NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-
-# where the widget shows numbers: the diagram's values, the formulas' numbers, the number fields
-PAGE_TEXT_JS = """(root) => [
-    ...[...root.querySelectorAll('[data-value]')].map(e => e.getAttribute('data-value')),
-    ...[...root.querySelectorAll('.rnnw-num, .rnnw-formula, .rnnw-diagram text')].map(e => e.textContent),
-    ...[...root.querySelectorAll('input')].map(e => e.value)].join(' ')"""
-
-
-def numbers(text: str) -> set[float]:
-    return {float(m) for m in NUMBER.findall(text.replace(MINUS, "-"))}
-
-
-def page_numbers(page) -> set[float]:
-    """Every number the widget shows: diagram values, formulas, number fields."""
-    return set().union(*(numbers(r.evaluate(PAGE_TEXT_JS)) for r in page.locator(".rnnw").all()))
-
-
-def file_numbers(nb: dict) -> set[float]:
-    """Every number in what a saved notebook carries besides the code: outputs and widget state."""
-    models = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    # of the saved widget state, what Python computed (the bundle's source in _esm is full of
-    # numbers; limits, layout and the given weights and inputs are no one's answers)
-    texts = [
-        json.dumps([m.get("state", {}).get(k) for k in ("trace", "homework", "loss_curve", "error", "training")])
-        for m in models.get("state", {}).values()
-    ]
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            data = {k: v for k, v in (out.get("data") or {}).items() if "widget-view" not in k}
-            texts.append(json.dumps([data, out.get("text"), out.get("traceback")]))
-    return numbers(" ".join(texts))
-
-
-def saved_exercise(nb: dict) -> dict:
-    """The exercise's widget state saved in the notebook (Lab's saveState is on in the homes)."""
-    models = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    found = [m["state"] for m in models.get("state", {}).values() if "homework" in m.get("state", {})]
-    assert len(found) == 1, f"expected the exercise's state saved in the notebook, found {len(found)}"
-    return found[0]
-
-
-def open_slots_are_null(state: dict) -> list[str]:
-    """Every slot not right has no value in the saved trace; returns the slots checked."""
-    checked = []
-    for slot in state["homework"]["blanks"]:
-        if slot["status"] in ("right", "revealed"):
-            continue
-        node = state["trace"]
-        for key in slot["path"]:
-            node = node[key]
-        for i in slot["index"]:
-            node = node[i]
-        assert node is None, f"{slot['name']} is {slot['status']} but the saved trace holds {node}"
-        assert slot["value"] is None
-        checked.append(slot["name"])
-    return checked
-
-
-def must_not_show(forbidden: dict[str, float], shown_legitimately: set[float]) -> dict[str, float]:
-    """The forbidden values that can be searched for: those not equal to a number the student may
-    see anyway (a weight, an input, a value already shown, a step of a shown formula)."""
-    return {k: v for k, v in forbidden.items() if v not in shown_legitimately}
-
-
-def legit_numbers(view: dict, shown: dict[str, list[float]]) -> set[float]:
-    """Numbers the page may show: weights, inputs, H0, the values shown in the diagram, and the
-    terms of the formula of every step whose state is shown (A h_{t-1}, B x_t, their sum)."""
-    import numpy as np
-
-    A, B, C = (np.array(view[n]) for n in ("A", "B", "C"))
-    out = {0.0}
-    for name in ("A", "B", "C", "X"):
-        out |= {float(v) for row in view[name] for v in row}
-    for values in shown.values():
-        out |= {float(v) for v in values}
-    h = [np.zeros(A.shape[0])] + [np.array(v) for v in view["h"]]
-    for t, x in enumerate(view["X"]):
-        # the input term B x_t of every step follows from what is given (the trace carries it)
-        out |= {float(v) for v in np.atleast_1d(B @ np.array(x))}
-        if len(shown.get(f"h:0:{t}", [])) == A.shape[0]:
-            terms = [A @ h[t], B @ np.array(x), A @ h[t] + B @ np.array(x), C @ h[t + 1]]
-            out |= {float(v) for term in terms for v in np.atleast_1d(term)}
-    return out
-
-
-def teacher_view(student: str) -> dict:
-    from rnn_widget.exercise import Exercise
-
-    ex = Exercise.from_preset("tom_yeh", blanks=BLANKS, seed=student, answers_file=None)
-    try:
-        view = {n: ex.get(n, "column").tolist() for n in ("A", "B", "C")}
-        view["X"] = [list(r) for r in ex.inputs]
-        ex.reveal_answers()
-        view["h"], view["y"] = ex.hidden_states().tolist(), ex.outputs().tolist()
-        return view
-    finally:
-        ex.close()
 
 
 # ---- the test -----------------------------------------------------------------------------------
