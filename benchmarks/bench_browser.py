@@ -24,22 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
-
-from jupyter_harness import (  # noqa: E402
-    NODELAY_EXTENSION,
-    Server,
+from common import HERE, browser_session, each_server, lab_server, load_average_line, pct
+from jupyter_harness import (
     cell_input,
-    find_chromium,
     heat_cell_center,
     launch_browser,
     open_notebook,
@@ -139,15 +131,6 @@ FIRST_PAINT_JS = """() => { window.__benchPaint = new Promise((resolve) => {
     obs.observe(cell, {subtree: true, childList: true});
     setTimeout(() => resolve(null), 60000);
 }); }"""
-
-
-def pct(values, q):
-    xs = sorted(values)
-    if not xs:
-        return math.nan
-    k = (len(xs) - 1) * q
-    lo, hi = math.floor(k), math.ceil(k)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 CASES = {  # notebook, edited cell, watched diagram node, Python expression for that node
@@ -250,8 +233,7 @@ def first_paint(page, repeats):
 def run_server(mode, args, chromium, tmp, playwright):
     root = tmp / f"{mode}-notebooks"
     shutil.copytree(HERE / "browser_notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
-    server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
+    server = lab_server(root, tmp / f"{mode}-state", nodelay=mode == "nodelay")
     out = {}
     try:
         context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
@@ -351,20 +333,10 @@ def main(argv=None):
     ap.add_argument("--paints", type=int, default=3)
     ap.add_argument("--servers", default="stock,nodelay")
     args = ap.parse_args(argv)
-    chromium = find_chromium()
-    if chromium is None:
-        sys.exit("no chromium found (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="rnnw-bench-") as d, sync_playwright() as p:
-        for mode in args.servers.split(","):
-            print(f"== {mode} server", file=sys.stderr)
-            results[mode] = run_server(mode, args, chromium, Path(d), p)
-            if mode == "nodelay" and not results[mode]["nodelay_logged"]:
-                print("  WARNING: the nodelay extension did not log that it loaded", file=sys.stderr)
+    with browser_session("rnnw-bench-") as (chromium, tmp, p):
+        results = each_server(args.servers, lambda mode: run_server(mode, args, chromium, tmp, p), warn_nodelay=True)
     print(table(results))
-    print(f"\n(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    print("\n" + load_average_line())
     return results
 
 

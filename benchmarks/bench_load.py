@@ -22,35 +22,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
-sys.path.insert(0, str(HERE))
-
-from bench_browser import EDIT_LOOP_JS, pct  # noqa: E402
-from jupyter_harness import (  # noqa: E402
-    NODELAY_EXTENSION,
-    Server,
-    find_chromium,
+import common
+from bench_browser import EDIT_LOOP_JS
+from common import RSS_MB, browser_session, each_server, lab_server, load_average_line, pct, set_blas_threads
+from jupyter_harness import (
     launch_browser,
     open_notebook,
     py_value,
     wait_until,
 )
 
-SETUP = """import os, time
+SETUP = f"""import os, time
 import numpy as np
 from rnn_widget import RNNWidget
 from rnn_widget.core import Network, Spec
 
-def rss_mb():
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+{RSS_MB}
 
 print("rss", rss_mb())"""
 
@@ -70,16 +60,7 @@ big"""
 
 
 def notebook(*sources: str) -> dict:
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": "Written by benchmarks/bench_load.py"}]
-    cells += [
-        {"cell_type": "code", "metadata": {}, "source": s, "execution_count": None, "outputs": []} for s in sources
-    ]
-    return {
-        "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    return common.notebook(*sources, by="benchmarks/bench_load.py")
 
 
 # Long tasks from now on, and a promise for "n widget roots, each with its diagram, then a frame".
@@ -228,8 +209,7 @@ def run_server(mode, args, chromium, tmp, playwright):
     root.mkdir()
     (root / "many.ipynb").write_text(json.dumps(notebook(SETUP, MANY.format(n=args.widgets))))
     (root / "big.ipynb").write_text(json.dumps(notebook(SETUP, BIG)))
-    extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
-    server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
+    server = lab_server(root, tmp / f"{mode}-state", nodelay=mode == "nodelay")
     out = {}
     try:
         context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
@@ -297,22 +277,12 @@ def main(argv=None):
     )
     ap.add_argument("--servers", default="stock,nodelay")
     args = ap.parse_args(argv)
-    if args.blas_threads is not None:  # the servers' kernels inherit the environment
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = str(args.blas_threads)
-    chromium = find_chromium()
-    if chromium is None:
-        sys.exit("no chromium found (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="rnnw-load-") as d, sync_playwright() as p:
-        for mode in args.servers.split(","):
-            print(f"== {mode} server", file=sys.stderr)
-            results[mode] = run_server(mode, args, chromium, Path(d), p)
+    set_blas_threads(args.blas_threads)
+    with browser_session("rnnw-load-") as (chromium, tmp, p):
+        results = each_server(args.servers, lambda mode: run_server(mode, args, chromium, tmp, p))
     print(table(results, args.widgets))
     print(f"\n(BLAS threads in the kernels: {args.blas_threads or 'unset (numpy default)'})")
-    print(f"(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    print(load_average_line())
     return results
 
 

@@ -28,23 +28,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-sys.path.insert(0, str(HERE))
-
-from bench_browser import pct  # noqa: E402
-from bench_load import notebook  # noqa: E402
-from jupyter_harness import (  # noqa: E402
-    NODELAY_EXTENSION,
-    Server,
-    find_chromium,
+from bench_load import notebook
+from common import (
+    HERE,
+    REPO,
+    browser_session,
+    each_server,
+    lab_server,
+    load_average_line,
+    pct,
+    set_blas_threads,
+    ws_probe_init,
+)
+from jupyter_harness import (
     launch_browser,
     open_notebook,
     run_all,
@@ -53,37 +53,14 @@ from jupyter_harness import (  # noqa: E402
 
 # Before any page script: every WebSocket frame carrying an edit, a trait update or an ack is
 # timestamped (the first 16 kB of a frame hold the message's JSON parts, before any buffers).
-WS_INIT = """(() => {
-    const P = (window.__wsProbe = {out: [], in: []});
-    const Orig = window.WebSocket;
-    const dec = new TextDecoder('latin1');
-    const kind = (data) => {
-        let s = '';
-        if (typeof data === 'string') s = data.slice(0, 16384);
-        else if (data instanceof ArrayBuffer) s = dec.decode(new Uint8Array(data, 0, Math.min(data.byteLength, 16384)));
-        else return '';
-        if (/"method":\\s*"update"/.test(s) && /"trace"/.test(s)) return 'update';
-        if (/"type":\\s*"ack"/.test(s)) return 'ack';
-        if (/"type":\\s*"edit"/.test(s)) return 'edit';
-        if (/"type":\\s*"bench-blob"/.test(s)) return 'blob';
-        return '';
-    };
-    const send = Orig.prototype.send;
-    Orig.prototype.send = function (data) {
-        const k = kind(data);
-        if (k) P.out.push([k, performance.now()]);
-        return send.call(this, data);
-    };
-    window.WebSocket = class extends Orig {
-        constructor(...args) {
-            super(...args);
-            this.addEventListener('message', (e) => {
-                const k = kind(e.data);
-                if (k) P.in.push([k, performance.now(), e.data.byteLength ?? e.data.length]);
-            });
-        }
-    };
-})();"""
+WS_INIT = ws_probe_init(
+    r"""        if (/"method":\s*"update"/.test(s) && /"trace"/.test(s)) return 'update';
+        if (/"type":\s*"ack"/.test(s)) return 'ack';
+        if (/"type":\s*"edit"/.test(s)) return 'edit';
+        if (/"type":\s*"bench-blob"/.test(s)) return 'blob';
+""",
+    sizes=True,
+)
 
 SETUP = """import json, pathlib, time
 import numpy as np
@@ -353,8 +330,7 @@ def run_server(mode, args, chromium, tmp, playwright, probe):
     root.mkdir()
     for case in args.cases:
         (root / f"{case}.ipynb").write_text(json.dumps(notebook(SETUP.format(probe=str(probe)), CASES[case][0])))
-    extra = (NODELAY_EXTENSION,) if mode == "nodelay" else ()
-    server = Server("lab", root, tmp / f"{mode}-state", extra_args=extra).wait_ready()
+    server = lab_server(root, tmp / f"{mode}-state", nodelay=mode == "nodelay")
     out = {}
     try:
         context = launch_browser(playwright, tmp / f"{mode}-profile", chromium)
@@ -456,24 +432,14 @@ def main(argv=None):
     ap.add_argument("--cases", default="tom_yeh,lstm,big")
     ap.add_argument("--blobs", type=int, default=10, help="bare messages of the update's size, for reference")
     args = ap.parse_args(argv)
-    if args.blas_threads is not None:  # the servers' kernels inherit the environment
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = str(args.blas_threads)
+    set_blas_threads(args.blas_threads)
     args.cases = args.cases.split(",")
-    chromium = find_chromium()
-    if chromium is None:
-        sys.exit("no chromium found (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="rnnw-phases-") as d, sync_playwright() as p:
-        probe = build_probe(Path(d))
-        for mode in args.servers.split(","):
-            print(f"== {mode} server", file=sys.stderr)
-            results[mode] = run_server(mode, args, chromium, Path(d), p, probe)
+    with browser_session("rnnw-phases-") as (chromium, tmp, p):
+        probe = build_probe(tmp)
+        results = each_server(args.servers, lambda mode: run_server(mode, args, chromium, tmp, p, probe))
     print(table(results))
     print(f"\n(BLAS threads in the kernels: {args.blas_threads or 'unset (numpy default)'})")
-    print(f"(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    print(load_average_line())
     return results
 
 

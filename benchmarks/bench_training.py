@@ -15,22 +15,12 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
-sys.path.insert(0, str(HERE))
-
-from bench_browser import EDIT_LOOP_JS, SLIDER_LOOP_JS, pct  # noqa: E402
-from jupyter_harness import (  # noqa: E402
-    NODELAY_EXTENSION,
-    Server,
-    find_chromium,
+from bench_browser import EDIT_LOOP_JS, SLIDER_LOOP_JS
+from common import HERE, browser_session, lab_server, load_average_line, pct
+from jupyter_harness import (
     launch_browser,
     open_notebook,
     run_all,
@@ -83,8 +73,7 @@ def edits(page, kind, n):
 def run(args, chromium, tmp, playwright):
     root = tmp / "notebooks"
     shutil.copytree(HERE / "browser_notebooks", root)
-    extra = (NODELAY_EXTENSION,) if args.nodelay else ()
-    server = Server("lab", root, tmp / "state", extra_args=extra).wait_ready()
+    server = lab_server(root, tmp / "state", nodelay=args.nodelay)
     out = {}
     try:
         context = launch_browser(playwright, tmp / "profile", chromium)
@@ -132,13 +121,8 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--nodelay", action="store_true", help="serve with the rnn_widget.nodelay extension")
     args = ap.parse_args(argv)
-    chromium = find_chromium()
-    if chromium is None:
-        sys.exit("needs chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as d, sync_playwright() as p:
-        r = run(args, chromium, Path(d), p)
+    with browser_session(None, missing="needs chromium (apt-get install -y chromium)") as (chromium, tmp, p):
+        r = run(args, chromium, tmp, p)
     server = "with rnn_widget.nodelay" if args.nodelay else "stock server"
     print(f"\n### 200 SGD steps, next-number task ({server})\n")
     print("| run | seconds | x core.train |\n|---|---|---|")
@@ -156,7 +140,7 @@ def main(argv=None):
         a, b = r[("idle", kind)], r[("training", kind)]
         print(f"| {name} | {a['p50']:.1f} / {a['p95']:.1f} | {b['p50']:.1f} / {b['p95']:.1f} (lost {b['lost']}) |")
     print(f"\n({r['steps_during_edits']} SGD steps ran while the edits were measured.)")
-    print(f"(load average of this 2-core machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    print(load_average_line())
 
 
 if __name__ == "__main__":

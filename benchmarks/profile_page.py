@@ -21,13 +21,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-sys.path.insert(0, str(HERE))
-
-from bench_load import ARM_JS, BIG, HEAT_REV_LOOP_JS, MANY, SETUP, notebook  # noqa: E402
-from jupyter_harness import NODELAY_EXTENSION, Server, find_chromium, launch_browser, open_notebook  # noqa: E402
+from bench_load import ARM_JS, BIG, HEAT_REV_LOOP_JS, MANY, SETUP, notebook
+from common import REPO
+from jupyter_harness import NODELAY_EXTENSION, Server, find_chromium, launch_browser, open_notebook
 
 PLAIN = """import pathlib
 class RNNWidget(RNNWidget):  # the same front end, bundled without minification
