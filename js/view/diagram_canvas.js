@@ -8,7 +8,7 @@ import { formatNumber, formatVectorShort } from "../data/format.js";
 import { stateBase } from "../data/names.js";
 import { barGeometry } from "../data/gates.js";
 import { backwardArrows, norm2 } from "../data/bptt.js";
-import { nodeState, nodeLabel, diagramContext, rowName } from "./diagram_svg.js";
+import { nodeState, nodeLabel, diagramContext, rowLabels } from "./diagram_svg.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
 
 /** Which columns of x-extent [x, x + w] a viewport [left, left + width] shows. Pure. */
@@ -61,21 +61,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     return col;
   });
   overlay.appendChild(svg("text", { class: "rnnw-step rnnw-step-head", x: 10, y: 22 }, ["t ="]));
-  g.rows.forEach((r) => {
-    if (r.kind === "g") return;
-    overlay.appendChild(
-      svg(
-        "text",
-        {
-          class: ["rnnw-rowname", r.kind === "dh" && "is-grad"],
-          x: 10,
-          y: r.y + r.height / 2,
-          "dominant-baseline": "middle",
-        },
-        [rowName(r, names)],
-      ),
-    );
-  });
+  for (const label of rowLabels(g, names)) overlay.appendChild(label);
   const byRef = new Map();
   const parts = g.nodes.map((n) => {
     const cls =

@@ -177,21 +177,7 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
   });
 
   // Row names at the left.
-  g.rows.forEach((r) => {
-    if (r.kind === "g") return;
-    root.appendChild(
-      svg(
-        "text",
-        {
-          class: ["rnnw-rowname", r.kind === "dh" && "is-grad"],
-          x: 10,
-          y: r.y + r.height / 2,
-          "dominant-baseline": "middle",
-        },
-        [rowName(r, names)],
-      ),
-    );
-  });
+  for (const label of rowLabels(g, names)) root.appendChild(label);
 
   // The cell state's conveyor belt, under everything else; then the arrows.
   const layers = new Set(g.nodes.filter((n) => n.kind === "c0").map((n) => n.layer));
@@ -300,6 +286,20 @@ function replaceChildren(el, children) {
 }
 
 /** The name at the left of a diagram row. */
+/**
+ * The row names at the left of the diagram (x, H, y, dL/dh ...), one SVG text each; gate rows have none.
+ * @param {any} g the diagram layout @param {Record<string, string>} names
+ */
+export function rowLabels(g, names) {
+  return g.rows
+    .filter((/** @type {any} */ r) => r.kind !== "g")
+    .map((/** @type {any} */ r) =>
+      svg("text", { class: ["rnnw-rowname", r.kind === "dh" && "is-grad"], x: 10, y: r.y + r.height / 2, "dominant-baseline": "middle" }, [
+        rowName(r, names),
+      ]),
+    );
+}
+
 export function rowName(r, names) {
   return r.kind === "dh"
     ? `\u2202L/\u2202${stateBase("h", r.layer, names)}`
