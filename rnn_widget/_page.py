@@ -28,6 +28,9 @@ _READ_ONLY = ("trace", "limits", "training", "param_order", "loss_curve", "error
 class PageMixin:
     """Adds the page's side of the protocol to RNNWidget, which provides what is declared here."""
 
+    #: Traits only Python writes (a subclass adds its own, e.g. an exercise's `homework`).
+    read_only_traits: tuple[str, ...] = _READ_ONLY
+
     if TYPE_CHECKING:
         _net: Network
         _pending: Any
@@ -53,7 +56,7 @@ class PageMixin:
         (a spec change and its new params arrive in one message); a refused edit puts the page
         back and says why. Read-only traits are refused."""
         self._echo(sync_data)
-        read_only = [k for k in sync_data if k in _READ_ONLY]
+        read_only = [k for k in sync_data if k in self.read_only_traits]
         edits = {k: sync_data[k] for k in _EDITABLE if k in sync_data}
         rest = {k: v for k, v in sync_data.items() if k not in edits and k not in read_only and k in self.keys}
         if read_only:

@@ -61,6 +61,8 @@ class Exercise(RNNWidget):
     in the working directory, None: nothing is saved or loaded).
     """
 
+    #: the score lives in Python: a write of `homework` from the page is refused and put back
+    read_only_traits = (*RNNWidget.read_only_traits, "homework")
     homework = t.Dict(
         help="The blanks (name, where in the trace, status, attempts left, hint), the score and the settings (read-only)."
     ).tag(sync=True)
@@ -413,18 +415,6 @@ class Exercise(RNNWidget):
             ack.update(status=result["status"], hint=result["hint"], attempts_left=result["attempts_left"])
         self._publish_exercise()
         self.send(ack)  # after the traits, as the edit ack
-
-    def set_state(self, sync_data):
-        """State from the page; `homework` is Python's and is put back (the score lives in Python)."""
-        if "homework" in sync_data:
-            self._echo({"homework": sync_data["homework"]})
-            sync_data = {k: v for k, v in sync_data.items() if k != "homework"}
-            with self.hold_sync():
-                self.send_state(["homework"])
-                self.error = "homework is computed in Python and cannot be set from the page"
-                self.error_field = "homework"
-        if sync_data:
-            super().set_state(sync_data)
 
     # -- fixed numbers ----------------------------------------------------------------------
     def _candidate(self, edits: dict):
