@@ -24,6 +24,7 @@ export const TRAITS = [
   "trace",
   "names_convention",
   "show_grads",
+  "projector",
   "bptt",
   "bptt_step",
   "training",
