@@ -25,6 +25,8 @@ function withThemedClone(root, el, theme, use) {
     for (const [k, v] of Object.entries({ width: "max-content", "max-width": "none", "max-height": "none", overflow: "visible" }))
       clone.style.setProperty(k, v);
   }
+  // what the pointer hovers (linking.js) is no part of a picture
+  for (const x of [clone, ...clone.querySelectorAll(".is-hot, .is-src, .is-dst")]) x.classList.remove("is-hot", "is-src", "is-dst");
   holder.appendChild(clone);
   root.appendChild(holder);
   try {
@@ -116,6 +118,28 @@ export function svgToPng(svgText, width, height, scale = 2) {
  * @returns {Promise<Blob>}
  */
 export async function canvasDiagramPng(box) {
+  // the canvas draws only what its scroll box shows: widen the box for a moment so all of it is drawn
+  const scroller = /** @type {HTMLElement | null} */ (box.parentElement);
+  const saved = scroller ? { style: scroller.getAttribute("style"), left: scroller.scrollLeft } : null;
+  if (scroller) {
+    scroller.scrollLeft = 0;
+    for (const [k, v] of Object.entries({ width: `${box.offsetWidth + 24}px`, "max-width": "none", overflow: "visible" }))
+      scroller.style.setProperty(k, v);
+    for (let i = 0; i < 4; i++) await new Promise((r) => requestAnimationFrame(() => r(null)));
+  }
+  try {
+    return await drawCanvasDiagram(box);
+  } finally {
+    if (scroller && saved) {
+      if (saved.style === null) scroller.removeAttribute("style");
+      else scroller.setAttribute("style", saved.style);
+      scroller.scrollLeft = saved.left;
+    }
+  }
+}
+
+/** @param {HTMLElement} box @returns {Promise<Blob>} */
+async function drawCanvasDiagram(box) {
   const canvas = /** @type {HTMLCanvasElement | null} */ (box.querySelector("canvas"));
   const overlay = /** @type {SVGSVGElement | null} */ (box.querySelector("svg"));
   const rect = box.getBoundingClientRect();

@@ -42,6 +42,12 @@ def all_presets(e2e_tmp):
         "from rnn_widget import RNNWidget",
         *[f"RNNWidget.from_preset({n!r})" for n in NAMES],
     )
+    write_notebook(
+        root / "large.ipynb",
+        "import numpy as np\nfrom rnn_widget import RNNWidget\nfrom rnn_widget.core import Network, Spec\n"
+        "spec = Spec(input_size=2, hidden_sizes=(12,), output_size=2, cell='rnn', activation='tanh', bias=False)\n"
+        "RNNWidget(Network(spec, seed=5), np.random.default_rng(1).normal(0, 1, (20, 2)).round(2), title='A larger network')",
+    )
     shutil.copy(REPO / "notebooks" / "02_dashboard.ipynb", root / "02_dashboard.ipynb")
     return root
 
@@ -186,6 +192,34 @@ def test_picture_menu_downloads_svg_and_png(lab_page, layout_dir):
         assert "<foreignObject" in formula and "h" in formula
         fw, fh = _png_size(saved[("formula", "png", theme)])
         assert fw > 200 and fh > 100
+
+
+def test_large_network_canvas_diagram_exports_png(browser, layout_lab, layout_dir):
+    """The compact (canvas) diagram of a larger network: the Picture menu saves a PNG at 2x."""
+    page = browser.new_page()
+    try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        open_notebook(page, layout_lab, "large.ipynb")
+        run_all(page, timeout=120)
+        root = page.locator(".rnnw").first
+        page.wait_for_selector(".rnnw .rnnw-cdiagram canvas", timeout=60_000)
+        root.evaluate(STAGE_JS)
+        page.screenshot(path=str(layout_dir / "lab-large-network-1366x768.png"))
+        bad = root.evaluate(OVERFLOW_JS)
+        assert bad == [], bad
+        box = root.locator(".rnnw-cdiagram").bounding_box()
+        root.locator('[data-action="picture"]').click()
+        with page.expect_download(timeout=30_000) as info:
+            root.locator('[data-action="picture-diagram-svg"]').click()  # a canvas: saved as PNG
+        download = info.value
+        assert download.suggested_filename.startswith("a-larger-network-diagram-")
+        assert download.suggested_filename.endswith(".png")
+        path = layout_dir / f"picture-{download.suggested_filename}"
+        download.save_as(str(path))
+        w, h = _png_size(path)
+        assert w >= 2 * box["width"] - 2 and h >= 2 * box["height"] - 2, (w, h, box)
+    finally:
+        page.close()
 
 
 VSCODE_PAGE = """<!doctype html><html><head><style>{css}</style><style>
