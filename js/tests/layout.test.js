@@ -20,7 +20,7 @@ async function mount(state) {
   await settle();
   return { root: /** @type {HTMLElement} */ (el.querySelector(".rnnw")), model };
 }
-const before = (a, b) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+const precedes = (a, b) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
 
 describe("the layout", () => {
   it("puts the toolbar, the caption and the stage before the editors", async () => {
@@ -31,11 +31,11 @@ describe("the layout", () => {
     const caption = root.querySelector(".rnnw-caption");
     const stage = root.querySelector(".rnnw-stage");
     expect([...stage.children].map((c) => c.className)).toEqual(["rnnw-diagram-box", "rnnw-fcol"]);
-    expect(before(bar, caption) && before(caption, stage)).toBe(true);
-    expect(before(stage, root.querySelector(".rnnw-editors"))).toBe(true);
+    expect(precedes(bar, caption) && precedes(caption, stage)).toBe(true);
+    expect(precedes(stage, root.querySelector(".rnnw-editors"))).toBe(true);
     // a refused spec shows right under the model controls, above the toolbar
-    expect(before(root.querySelector(".rnnw-controls"), root.querySelector(".rnnw-error"))).toBe(true);
-    expect(before(root.querySelector(".rnnw-error"), bar)).toBe(true);
+    expect(precedes(root.querySelector(".rnnw-controls"), root.querySelector(".rnnw-error"))).toBe(true);
+    expect(precedes(root.querySelector(".rnnw-error"), bar)).toBe(true);
   });
 
   it("gives the gradient options a row only while gradients show", async () => {
