@@ -59,6 +59,16 @@ def _with_targets() -> dict[str, RNNWidget]:
         else:
             targets = rng.normal(0, 1, (T, spec.output_size or 1)).round(2)
         made[name] = RNNWidget(Network(spec, seed=3), X, targets=targets)
+    # the modes with steps that take no input or emit nothing (their own numbers: the ones above stay)
+    rng2 = np.random.default_rng(11)
+    for name, spec in {
+        "encoder_decoder": Spec(
+            input_size=1, hidden_sizes=(2,), output_size=1, mode="encoder-decoder", decoder_steps=2
+        ),
+        "one_to_many": Spec(input_size=2, hidden_sizes=(2,), output_size=1, cell="lstm", mode="one-to-many"),
+    }.items():
+        X = rng2.normal(0, 1, (5, spec.input_size)).round(2)
+        made[name] = RNNWidget(Network(spec, seed=4), X, targets=rng2.normal(0, 1, (5, 1)).round(2))
     # large enough that the trace travels packed (docs/protocol.md, "Packed arrays")
     spec = Spec(input_size=3, hidden_sizes=(12,), output_size=1, cell="lstm")
     X = rng.normal(0, 1, (30, 3)).round(2)

@@ -8,7 +8,7 @@ import { formatNumber, formatVectorShort } from "../data/format.js";
 import { stateBase } from "../data/names.js";
 import { barGeometry } from "../data/gates.js";
 import { backwardArrows, norm2 } from "../data/bptt.js";
-import { nodeState, nodeLabel, diagramContext, rowLabels } from "./diagram_svg.js";
+import { nodeState, nodeLabel, diagramContext, rowLabels, noInput, hasOutput } from "./diagram_svg.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
 
 /** Which columns of x-extent [x, x + w] a viewport [left, left + width] shows. Pure. */
@@ -213,6 +213,8 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     ctx.beginPath();
     for (const e of g.edges) {
       if (!inView(Math.min(e.x1, e.x2), Math.abs(e.x2 - e.x1), left, W)) continue;
+      if (e.kind === "input" && e.from.startsWith("x:") && noInput(trace, Number(e.from.slice(2)))) continue;
+      if (e.kind === "output" && !hasOutput(trace, Number(e.to.slice(2)))) continue;
       ctx.moveTo(e.x1, e.y1);
       ctx.lineTo(e.x2, e.y2);
     }
@@ -221,6 +223,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       const n = p.n;
       if (!inView(n.x, n.kind === "g" ? n.block.w : n.w, left, W)) continue;
       if (n.kind === "g") drawGates(ctx, n, trace.layers[n.layer].values, data.vis.h(n.layer, n.t), C);
+      else if (p.st?.classes?.["is-absent"]) continue;
       else drawVector(ctx, n, p.st, n.kind === "dh" ? g.dhH : g.cellH, C);
     }
     if (ctxData.grads) drawBackward(ctx, ctxData, data.bpttStep ?? -1, C, left, W);
