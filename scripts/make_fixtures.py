@@ -69,6 +69,11 @@ def _with_targets() -> dict[str, RNNWidget]:
     }.items():
         X = rng2.normal(0, 1, (5, spec.input_size)).round(2)
         made[name] = RNNWidget(Network(spec, seed=4), X, targets=rng2.normal(0, 1, (5, 1)).round(2))
+    # long enough for the compact (canvas) diagram: 15 steps read, 5 emitted
+    spec = Spec(input_size=1, hidden_sizes=(3,), output_size=1, mode="encoder-decoder", decoder_steps=5)
+    made["encoder_decoder_long"] = RNNWidget(
+        Network(spec, seed=5), rng2.normal(0, 1, (20, 1)).round(2), labels=[f"w{t + 1}" for t in range(20)]
+    )
     # large enough that the trace travels packed (docs/protocol.md, "Packed arrays")
     spec = Spec(input_size=3, hidden_sizes=(12,), output_size=1, cell="lstm")
     X = rng.normal(0, 1, (30, 3)).round(2)

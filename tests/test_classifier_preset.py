@@ -136,3 +136,15 @@ def test_encoder_decoder_exercise_blank():
     ex.check("y4", float(truth.y[3, 0]))
     ex.check("loss", float(truth.loss))
     assert ex.results == {"y4": "right", "loss": "right"}
+
+
+def test_encoder_steps_have_no_output_blank():
+    from rnn_widget.core import Network
+
+    base = presets.load("tom_yeh")
+    net = Network(base.network.spec.replace(mode="encoder-decoder", decoder_steps=2), base.network.params)
+    p = presets.Preset("ed", "encoder-decoder", "seed 000 read, then 2 steps emitted", net, base.inputs)
+    with pytest.raises(
+        ValueError, match=r"blank 'y2': step 2 is an encoder step, which emits no output; the outputs are y3 to y4"
+    ):
+        RNNWidget.exercise(p, blanks=["y2"], seed=None, answers_file=None)

@@ -96,6 +96,26 @@ describe("encoder-decoder in the page", () => {
   });
 });
 
+describe("the compact (canvas) diagram", () => {
+  it("marks the decoder steps' inputs and the encoder steps' outputs, and hides their token labels", async () => {
+    const { el } = setup(fixtureState("encoder_decoder_long"));
+    await tick();
+    expect(el.querySelector(".rnnw-cdiagram")).not.toBeNull();
+    const xs = [...el.querySelectorAll(".rnnw-cdiagram .rnnw-node-x")];
+    expect(xs.filter((n) => n.classList.contains("is-noinput")).map((n) => n.getAttribute("data-ref"))).toEqual([
+      "x:15",
+      "x:16",
+      "x:17",
+      "x:18",
+      "x:19",
+    ]);
+    expect(el.querySelectorAll(".rnnw-cdiagram .rnnw-node-y.is-absent").length).toBe(15);
+    const hidden = [...el.querySelectorAll(".rnnw-cdiagram .rnnw-label")].filter((n) => n.getAttribute("display") === "none");
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(hidden.every((n) => Number(n.getAttribute("data-step")) >= 15)).toBe(true);
+  });
+});
+
 describe("one-to-many shows the steps after the first as taking no input", () => {
   it("diagram, editor and formula (LSTM gates without the x term)", async () => {
     const st = fixtureState("one_to_many");

@@ -97,16 +97,18 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     byRef.set(n.ref, part);
     return part;
   });
+  /** token labels by step: hidden at a step that takes no input (its label would name an unread input) */
+  const tokenEls = new Map();
   g.columns.forEach(({ t, center }) => {
     const label = labels?.[t];
     if (label === undefined || label === null || label === "" || (t % every !== 0 && String(label).length > 3)) return;
     const text = String(label);
-    overlay.appendChild(
-      svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
-        text.length > 6 ? `${text.slice(0, 5)}\u2026` : text,
-        svg("title", {}, [text]),
-      ]),
-    );
+    const el2 = svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
+      text.length > 6 ? `${text.slice(0, 5)}\u2026` : text,
+      svg("title", {}, [text]),
+    ]);
+    overlay.appendChild(el2);
+    tokenEls.set(t, el2);
   });
 
   let data = null;
@@ -119,6 +121,10 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     const { trace, vis, focusStep = -1, showGrads = false, bpttStep = -1 } = next;
     ctxData = diagramContext({ trace, vis, names, showGrads, bpttStep, homework: next.homework ?? null });
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
+    for (const [t, el2] of tokenEls) {
+      if (noInput(trace, t)) el2.setAttribute("display", "none");
+      else el2.removeAttribute("display");
+    }
     for (const p of parts) {
       if (p.n.kind === "g") {
         const shown = vis.h(p.n.layer, p.n.t);
