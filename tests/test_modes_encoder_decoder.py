@@ -84,8 +84,7 @@ def _case(kind, layers, loss, seed=0):
 @pytest.mark.parametrize("kind", KINDS)
 def test_against_torch(kind, layers, loss):
     module, linear, X_in, targets, h0, c0 = _case(kind, layers, loss, seed=layers)
-    net = from_torch(module, linear, mode="encoder-decoder", loss=loss)
-    net = net.with_spec(net.spec.replace(decoder_steps=DEC))
+    net = from_torch(module, linear, mode="encoder-decoder", loss=loss, decoder_steps=DEC)
     # the decoder rows of the inputs are not read: put junk there to prove it
     X = np.vstack([X_in, np.full((DEC, D), 7.0)])
     trace, grads = net.run(X, targets, list(h0), None if c0 is None else list(c0))
