@@ -34,6 +34,10 @@ def _open(browser, lab_server, name, count):
 
 
 def _shoot(page, name):
+    cells = page.locator(".jp-Notebook .jp-MarkdownCell")  # the prose, to read as a student would
+    for i in range(cells.count()):
+        cells.nth(i).scroll_into_view_if_needed()
+        cells.nth(i).screenshot(path=str(LESSONS / f"{name}-text{i + 1}.png"))
     roots = page.locator(".jp-Notebook .rnnw")
     states = []
     for i in range(roots.count()):
