@@ -176,11 +176,13 @@ def _exercises() -> dict[str, tuple[RNNWidget, int]]:
     of the plain preset, which has the same shape."""
     blanks = ["h2", "y2", "h3"]
     slides = slide_count(RNNWidget.from_preset("tom_yeh").result())
-    checked = RNNWidget.exercise("tom_yeh", blanks)
+    # answers_file=None: no rnn_widget_answers.json in the working directory (a second run would
+    # replay its answers into the "open" fixture)
+    checked = RNNWidget.exercise("tom_yeh", blanks, answers_file=None)
     checked.check("h2[1]", 1.0)  # right
     checked.check("h2[2]", 13.0)  # wrong: a hint, an attempt used
     return {
-        "exercise/tom_yeh_open": (RNNWidget.exercise("tom_yeh", blanks), slides),
+        "exercise/tom_yeh_open": (RNNWidget.exercise("tom_yeh", blanks, answers_file=None), slides),
         "exercise/tom_yeh_checked": (checked, slides),
     }
 
