@@ -140,10 +140,12 @@ def test_projector_mode_has_larger_type(lab_page, layout_dir):
     page.set_viewport_size({"width": 1366, "height": 768})
     root = page.locator(".rnnw").first
     size = lambda: root.evaluate("r => parseFloat(getComputedStyle(r.querySelector('.rnnw-caption')).fontSize)")  # noqa: E731
-    before = size()
+    diagram = lambda: root.locator(".rnnw-diagram-box svg.rnnw-diagram").bounding_box()["width"]  # noqa: E731
+    before, diagram_before = size(), diagram()
     root.locator('[data-action="projector"]').click()
     wait_until(lambda: root.evaluate("r => r.classList.contains('is-projector')"), what="projector mode")
     assert size() >= before * 1.25
+    assert diagram() >= diagram_before * 1.2, (diagram(), diagram_before)  # the diagram grows with the type
     root.evaluate(STAGE_JS)
     page.screenshot(path=str(layout_dir / "lab-tom_yeh-projector-1366x768.png"))
     assert root.evaluate(OVERFLOW_JS) == []
