@@ -1,0 +1,205 @@
+"""notebooks/marimo_rnn.py in a real `marimo edit` server and Chromium: the widget renders and takes
+edits, and the cell that reads it follows every change, from the page (a typed number, the
+widget's Train button) and from Python (training in the background, assigning the inputs).
+
+Every loss the page shows is checked against PyTorch: a forward pass and SGD written out in torch
+on the preset's weights, independent of rnn_widget.core. Screenshots: test-artifacts/marimo/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import ConsoleLog
+from jupyter_harness import BIN, REPO, Server, cell_input, free_port, type_into_cell, wait_until
+
+pytestmark = pytest.mark.browser
+
+torch = pytest.importorskip("torch")
+
+ARTIFACTS = REPO / "test-artifacts" / "marimo"
+NOTEBOOK = "marimo_rnn.py"
+TARGET = 11.0
+
+
+class MarimoServer(Server):
+    """`marimo edit NOTEBOOK` on 127.0.0.1 without a token, its config and state in `state_dir`
+    (the harness's Server: same readiness check, logs and process-group stop)."""
+
+    def __init__(self, notebook, state_dir, log_path):
+        import subprocess
+
+        self.kind, self.root, self.port = "marimo", notebook.parent, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+            env[var] = str(state_dir / var.lower())
+        self.cmd = [
+            str(BIN / "marimo"),
+            "edit",
+            str(notebook),
+            "--headless",
+            "--no-token",
+            "--host=127.0.0.1",
+            f"--port={self.port}",
+            "--skip-update-check",
+            "--no-sandbox",
+        ]
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        self.proc = subprocess.Popen(
+            self.cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def run_stale(page, attempts: int = 8):
+    """Click marimo's "run all stale cells" until the widget shows (a click before the kernel is
+    up does nothing)."""
+    button = page.locator("[data-testid=chrome-controls-bottom-right] [data-testid=run-button]")
+    for _ in range(attempts):
+        button.click(timeout=60_000)
+        try:
+            page.wait_for_selector(".rnnw", timeout=10_000)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"marimo did not run the notebook after {attempts} clicks on Run all")
+
+
+@pytest.fixture(scope="module")
+def marimo_page(browser, e2e_tmp):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    root = e2e_tmp / "marimo-notebooks"
+    root.mkdir()
+    shutil.copy(REPO / "notebooks" / NOTEBOOK, root / NOTEBOOK)  # marimo saves into the file it edits
+    server = MarimoServer(root / NOTEBOOK, e2e_tmp / "marimo-state", ARTIFACTS / "marimo-server.log")
+    page = None
+    log = None
+    try:
+        server.wait_ready(timeout=90, path="/health")
+        page = browser.new_page()
+        log = ConsoleLog(page, ARTIFACTS / "marimo-console.log")
+        page.goto(server.url + "/", timeout=60_000)
+        # marimo edit opens a notebook without running it: Run all, as a user does
+        run_stale(page)
+        page.wait_for_selector(".rnnw .rnnw-diagram", timeout=90_000)
+        page.wait_for_selector(".rnn-loss", timeout=60_000)
+        yield page
+    finally:
+        if log is not None:
+            log.save()
+        if page is not None:
+            page.close()
+        server.stop()
+
+
+# ---- PyTorch, independent of rnn_widget.core --------------------------------------------------
+
+
+def initial_params() -> dict:
+    from rnn_widget import presets
+
+    return {k: v.copy() for k, v in presets.load("next_number").network.params.items()}
+
+
+def torch_train(params: dict, xs, steps: int = 0, lr: float = 0.01) -> tuple[dict, float]:
+    """`steps` plain SGD steps on ½(O_T − 11)² of the tanh RNN h_t = tanh(x_t W_xh + h_{t-1} W_hh
+    + b_h), O_T = h_T W_hy + b_y; returns the weights and the loss at them."""
+    p = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
+    x = torch.tensor(xs, dtype=torch.float64).reshape(-1, 1)
+
+    def loss():
+        h = torch.zeros(1, p["W_hh"].shape[0], dtype=torch.float64)
+        for t in range(x.shape[0]):
+            h = torch.tanh(x[t : t + 1] @ p["W_xh"] + h @ p["W_hh"] + p["b_h"])
+        out = h @ p["W_hy"] + p["b_y"]
+        return 0.5 * ((out - TARGET) ** 2).sum()
+
+    for _ in range(steps):
+        value = loss()
+        grads = torch.autograd.grad(value, list(p.values()))
+        with torch.no_grad():
+            for v, g in zip(p.values(), grads):
+                v -= lr * g
+    final = float(loss().detach())
+    return {k: v.detach().numpy().copy() for k, v in p.items()}, final
+
+
+# ---- reading the page -------------------------------------------------------------------------
+
+
+def shown_loss(page) -> float:
+    return float(page.locator(".rnn-loss").first.get_attribute("data-value"))
+
+
+def shown_steps(page) -> int:
+    return int(page.locator(".rnn-steps").first.inner_text())
+
+
+def close(a: float, b: float, rel: float = 1e-9) -> bool:
+    return abs(a - b) <= rel * max(1.0, abs(b))
+
+
+def wait_loss(page, expected: float, what: str, timeout: float = 60):
+    return wait_until(lambda: close(shown_loss(page), expected) and shown_loss(page), timeout=timeout, what=what)
+
+
+def marimo_button(page, label: str):
+    """One of the notebook's own run buttons (not the widget's, which are inside .rnnw)."""
+    return page.locator("button:not(.rnnw-btn)", has_text=label).first
+
+
+def test_marimo_cells_follow_the_page_and_python(marimo_page):
+    page = marimo_page
+    root = page.locator(".rnnw").first
+    params = initial_params()
+    xs = [1.0, 3.0, 5.0, 7.0, 9.0]
+
+    # 1. the dependent cell shows the preset's loss
+    _, loss0 = torch_train(params, xs)
+    wait_loss(page, loss0, "the preset's loss in the cell under the widget")
+    assert shown_steps(page) == 0
+    page.screenshot(path=str(ARTIFACTS / "marimo-1-opened.png"), full_page=True)
+
+    # 2. a number typed in the widget (an edit message, not a trait the page sets): the cell follows
+    type_into_cell(page, root, "W_xh row 1 column 1", "0.5")
+    params["W_xh"][0, 0] = 0.5
+    _, loss1 = torch_train(params, xs)
+    wait_loss(page, loss1, "the loss after W_xh[1,1] := 0.5 typed in the page")
+
+    # 3. a refused edit says why in the page and changes nothing in Python
+    msg = root.locator('.rnnw-matrix[data-ref="p:W_hh"] .rnnw-msg')
+    type_into_cell(page, root, "W_hh row 1 column 1", "abc")
+    text = wait_until(lambda: msg.inner_text().strip(), what="a message under W_hh")
+    assert "abc" in text, text
+    assert cell_input(root, "W_hh row 1 column 1").get_attribute("aria-invalid") == "true"
+    root.locator('.rnnw-matrix[data-ref="p:W_hh"]').screenshot(path=str(ARTIFACTS / "marimo-2-refused.png"))
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+    assert close(shown_loss(page), loss1)
+
+    # 4. training from Python (the notebook's Train button runs w.train(50) in the background)
+    marimo_button(page, "Train").click()
+    params, loss2 = torch_train(params, xs, steps=50)
+    wait_until(lambda: shown_steps(page) == 50, timeout=90, what="50 SGD steps in the cell under the widget")
+    wait_loss(page, loss2, "the loss after 50 SGD steps started from Python")
+    assert loss2 < loss1
+    page.screenshot(path=str(ARTIFACTS / "marimo-3-trained.png"), full_page=True)
+
+    # 5. an assignment from Python (w.inputs = ...) in a cell: the cell under the widget follows
+    seq = page.get_by_role("textbox", name="sequence")
+    seq.fill("2, 4, 6, 8, 10")
+    seq.press("Enter")
+    marimo_button(page, "Use this sequence").click()
+    xs = [2.0, 4.0, 6.0, 8.0, 10.0]
+    _, loss3 = torch_train(params, xs)
+    wait_loss(page, loss3, "the loss after w.inputs = 2, 4, 6, 8, 10 from Python")
+
+    # 6. training started by the widget's own Train button (a message to the kernel)
+    root.locator("button[data-action=train]").click()
+    params, loss4 = torch_train(params, xs, steps=50)
+    wait_until(lambda: shown_steps(page) == 100, timeout=90, what="100 SGD steps after the widget's Train")
+    wait_loss(page, loss4, "the loss after the widget's own Train")
+    page.screenshot(path=str(ARTIFACTS / "marimo-4-widget-trained.png"), full_page=True)
