@@ -40,7 +40,7 @@ def _(mo, w):
     h_last = ", ".join(f"{v:.4f}" for v in result.layers[-1].h[-1])
     mo.md(
         f"""
-        | | |
+        | what | now |
         |---|---|
         | loss ½(O₅ − 11)² | <span class="rnn-loss" data-value="{result.loss!r}">{result.loss:.6g}</span> |
         | prediction O₅ | <span class="rnn-prediction" data-value="{float(result.y[-1, 0])!r}">{result.y[-1, 0]:.4f}</span> |

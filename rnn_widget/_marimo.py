@@ -14,13 +14,18 @@ Which cells: those that reference a name bound to the ``mo.ui.anywidget`` elemen
 widget, minus the cell that defines it (as for a page edit) and minus the cell whose code made the
 change (as for a ``mo.state`` setter, so a cell calling ``w.train(50)`` does not train again and
 again): a training started in a cell counts as that cell's change until it ends. Changes made
-while the page's own update is being applied (``_property_lock`` set) are left to marimo. Re-runs
-come at most every `GAP` seconds (a training publishes up to 20 times a second), the last change
-always included.
+while the page's own trait update is applied (``set_state``) are left to marimo, which re-runs
+the cells for those itself. Re-runs come at most every `GAP` seconds (a training publishes up to
+20 times a second), the last change always included.
 
-Imported only when marimo is (``RNNWidget.__init__`` checks ``sys.modules``); it touches marimo's
-runtime only inside a running marimo kernel, and any failure there leaves the widget working as
-before (a debug log line, no exception in the user's cell).
+Training: in the editor and in ``marimo run`` the kernel's event loop keeps running between cells,
+so ``w.train`` runs in the background there as in Jupyter. A notebook run as a script (``python
+nb.py``, ``app.run()``) runs its cells on an event loop too, but the next cell expects the trained
+weights, so `runs_as_script` makes training block there.
+
+This module imports no marimo at import time. `follow` is called by ``RNNWidget.__init__`` only
+when marimo is already imported, and touches marimo's runtime only inside a running marimo kernel;
+a failure there leaves the widget working as before (a debug log line, no exception in the cell).
 """
 
 from __future__ import annotations
@@ -37,6 +42,18 @@ GAP = 0.25
 log = logging.getLogger(__name__)
 
 
+def runs_as_script() -> bool:
+    """True in a marimo notebook run as a script (``python nb.py``, ``app.run()``): its cells run on an event loop, but a cell after ``w.train(...)`` expects the
+    trained weights, so training blocks there (in the editor and in ``marimo run`` it runs in the
+    background and the cells that read the widget follow it)."""
+    try:
+        import marimo
+
+        return marimo.app_meta().mode == "script"
+    except Exception:
+        return False
+
+
 def follow(widget) -> None:
     """Make `widget`'s Python-side changes re-run the marimo cells that read it (in a running
     marimo kernel; elsewhere nothing happens)."""
@@ -48,9 +65,26 @@ def follow(widget) -> None:
     except Exception:  # an old or broken marimo: the widget works as it did
         log.debug("rnn_widget: marimo reactivity not available", exc_info=True)
         return
+    _attach(widget)
+
+
+def _attach(widget) -> _Follower:
     follower = _Follower(widget)
     widget.observe(follower.changed)
-    widget._marimo_follower = follower  # kept for tests and to live as long as the widget
+    widget._marimo_follower = follower  # lives as long as the widget
+    page_set_state = widget.set_state
+
+    def set_state(sync_data):
+        """The page's own update (a comm message, then marimo's UI-element update): marimo re-runs
+        the cells that read the widget itself, so what it changes is not announced again."""
+        follower.page_updates += 1
+        try:
+            return page_set_state(sync_data)
+        finally:
+            follower.page_updates -= 1
+
+    widget.set_state = set_state
+    return follower
 
 
 class _Follower:
@@ -62,6 +96,7 @@ class _Follower:
         self._scheduled = False
         self._last = 0.0
         self._training_cell: str | None = None
+        self.page_updates = 0  # > 0 while the page's own update is applied
         self.announced: list[set[str]] = []  # the cells each announcement re-ran (tests read it)
 
     # -- what changed, and from where -------------------------------------------------------
@@ -69,7 +104,7 @@ class _Follower:
         widget = self._widget()
         if widget is None or change["name"] not in self._synced:
             return
-        if getattr(widget, "_property_lock", None):
+        if self.page_updates:
             return  # the page's own update: marimo re-runs the cells itself
         cell = _current_cell()
         running = (widget.training or {}).get("running")

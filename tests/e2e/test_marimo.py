@@ -130,6 +130,11 @@ def torch_train(params: dict, xs, steps: int = 0, lr: float = 0.01) -> tuple[dic
 # ---- reading the page -------------------------------------------------------------------------
 
 
+def readout(page):
+    """The table of the cell under the widget."""
+    return page.locator("table", has=page.locator(".rnn-loss")).first
+
+
 def shown_loss(page) -> float:
     return float(page.locator(".rnn-loss").first.get_attribute("data-value"))
 
@@ -161,7 +166,7 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     _, loss0 = torch_train(params, xs)
     wait_loss(page, loss0, "the preset's loss in the cell under the widget")
     assert shown_steps(page) == 0
-    page.screenshot(path=str(ARTIFACTS / "marimo-1-opened.png"), full_page=True)
+    root.screenshot(path=str(ARTIFACTS / "marimo-1-widget.png"))
 
     # 2. a number typed in the widget (an edit message, not a trait the page sets): the cell follows
     type_into_cell(page, root, "W_xh row 1 column 1", "0.5")
@@ -186,7 +191,8 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     wait_until(lambda: shown_steps(page) == 50, timeout=90, what="50 SGD steps in the cell under the widget")
     wait_loss(page, loss2, "the loss after 50 SGD steps started from Python")
     assert loss2 < loss1
-    page.screenshot(path=str(ARTIFACTS / "marimo-3-trained.png"), full_page=True)
+    readout(page).screenshot(path=str(ARTIFACTS / "marimo-3-cell-after-training.png"))
+    root.locator(".rnnw-training").screenshot(path=str(ARTIFACTS / "marimo-3-widget-training.png"))
 
     # 5. an assignment from Python (w.inputs = ...) in a cell: the cell under the widget follows
     seq = page.get_by_role("textbox", name="sequence")
@@ -202,4 +208,4 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     params, loss4 = torch_train(params, xs, steps=50)
     wait_until(lambda: shown_steps(page) == 100, timeout=90, what="100 SGD steps after the widget's Train")
     wait_loss(page, loss4, "the loss after the widget's own Train")
-    page.screenshot(path=str(ARTIFACTS / "marimo-4-widget-trained.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "marimo-4-notebook.png"))
