@@ -52,8 +52,25 @@ def _(mo, w):
 
 
 @app.cell
+def _(mo, w):
+    # a marimo slider linked to one weight (ipywidgets sliders, w.slider(...), do not show in
+    # marimo): dragging it sets the weight from Python; this cell reads w, so after any other
+    # change it runs again and the slider shows the weight's new value
+    w_hh_11 = mo.ui.slider(
+        -2,
+        2,
+        step=0.01,
+        value=min(2.0, max(-2.0, round(float(w.get("W_hh")[0, 0]), 2))),
+        label="W_hh row 1, column 1",
+        on_change=lambda v: w.set_entry("W_hh", (0, 0), v),
+    )
+    w_hh_11
+    return
+
+
+@app.cell
 def _(mo):
-    steps = mo.ui.slider(10, 500, step=10, value=50, label="steps")
+    steps = mo.ui.slider(10, 500, step=10, value=50, label="steps", show_value=True)
     train = mo.ui.run_button(label="Train")
     reset = mo.ui.run_button(label="Reset the weights")
     sequence = mo.ui.text(value="1, 3, 5, 7, 9", label="sequence")

@@ -28,24 +28,24 @@ class MarimoServer(Server):
     """`marimo edit NOTEBOOK` on 127.0.0.1 without a token, its config and state in `state_dir`
     (the harness's Server: same readiness check, logs and process-group stop)."""
 
-    def __init__(self, notebook, state_dir, log_path):
+    def __init__(self, mode, notebook, state_dir, log_path):
         import subprocess
 
-        self.kind, self.root, self.port = "marimo", notebook.parent, free_port()
+        self.kind, self.root, self.port = f"marimo {mode}", notebook.parent, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
             env[var] = str(state_dir / var.lower())
         self.cmd = [
             str(BIN / "marimo"),
-            "edit",
+            mode,
             str(notebook),
             "--headless",
             "--no-token",
             "--host=127.0.0.1",
             f"--port={self.port}",
-            "--skip-update-check",
             "--no-sandbox",
+            *(["--skip-update-check"] if mode == "edit" else []),
         ]
         self.log_path = log_path
         self._log = open(log_path, "wb")
@@ -68,25 +68,27 @@ def run_stale(page, attempts: int = 8):
     raise AssertionError(f"marimo did not run the notebook after {attempts} clicks on Run all")
 
 
-@pytest.fixture(scope="module")
-def marimo_page(browser, e2e_tmp):
+@pytest.fixture(scope="module", params=["edit", "run"])
+def marimo_page(request, browser, e2e_tmp):
+    """The notebook open in `marimo edit` (the editor) or `marimo run` (the app, code hidden)."""
+    mode = request.param
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    root = e2e_tmp / "marimo-notebooks"
+    root = e2e_tmp / f"marimo-{mode}"
     root.mkdir()
-    shutil.copy(REPO / "notebooks" / NOTEBOOK, root / NOTEBOOK)  # marimo saves into the file it edits
-    server = MarimoServer(root / NOTEBOOK, e2e_tmp / "marimo-state", ARTIFACTS / "marimo-server.log")
+    shutil.copy(REPO / "notebooks" / NOTEBOOK, root / NOTEBOOK)  # marimo edit saves into its file
+    server = MarimoServer(mode, root / NOTEBOOK, e2e_tmp / f"marimo-{mode}-state", ARTIFACTS / f"{mode}-server.log")
     page = None
     log = None
     try:
         server.wait_ready(timeout=90, path="/health")
         page = browser.new_page()
-        log = ConsoleLog(page, ARTIFACTS / "marimo-console.log")
+        log = ConsoleLog(page, ARTIFACTS / f"{mode}-console.log")
         page.goto(server.url + "/", timeout=60_000)
-        # marimo edit opens a notebook without running it: Run all, as a user does
-        run_stale(page)
+        if mode == "edit":  # marimo edit opens a notebook without running it: Run all, as a user does
+            run_stale(page)
         page.wait_for_selector(".rnnw .rnnw-diagram", timeout=90_000)
         page.wait_for_selector(".rnn-loss", timeout=60_000)
-        yield page
+        yield mode, page
     finally:
         if log is not None:
             log.save()
@@ -157,7 +159,11 @@ def marimo_button(page, label: str):
 
 
 def test_marimo_cells_follow_the_page_and_python(marimo_page):
-    page = marimo_page
+    mode, page = marimo_page
+
+    def shot(name, target):
+        target.screenshot(path=str(ARTIFACTS / f"{mode}-{name}.png"))
+
     root = page.locator(".rnnw").first
     params = initial_params()
     xs = [1.0, 3.0, 5.0, 7.0, 9.0]
@@ -166,7 +172,7 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     _, loss0 = torch_train(params, xs)
     wait_loss(page, loss0, "the preset's loss in the cell under the widget")
     assert shown_steps(page) == 0
-    root.screenshot(path=str(ARTIFACTS / "marimo-1-widget.png"))
+    shot("1-widget", root)
 
     # 2. a number typed in the widget (an edit message, not a trait the page sets): the cell follows
     type_into_cell(page, root, "W_xh row 1 column 1", "0.5")
@@ -180,21 +186,40 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     text = wait_until(lambda: msg.inner_text().strip(), what="a message under W_hh")
     assert "abc" in text, text
     assert cell_input(root, "W_hh row 1 column 1").get_attribute("aria-invalid") == "true"
-    root.locator('.rnnw-matrix[data-ref="p:W_hh"]').screenshot(path=str(ARTIFACTS / "marimo-2-refused.png"))
+    shot("2-refused", root.locator('.rnnw-matrix[data-ref="p:W_hh"]'))
     page.keyboard.press("Escape")
     page.wait_for_timeout(500)
     assert close(shown_loss(page), loss1)
 
-    # 4. training from Python (the notebook's Train button runs w.train(50) in the background)
+    # 4. a marimo slider whose on_change sets one weight from Python (w.set_entry)
+    slider = page.get_by_role("slider").first
+    before = float(slider.get_attribute("aria-valuenow"))
+    assert close(before, round(params["W_hh"][0, 0], 2), 1e-12)
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    value = wait_until(
+        lambda: (v := float(slider.get_attribute("aria-valuenow"))) != before and v, what="the slider to move"
+    )
+    page.wait_for_timeout(300)  # the last key press
+    value = float(slider.get_attribute("aria-valuenow"))
+    assert close(value, before + 0.03, 1e-9), (before, value)
+    params["W_hh"][0, 0] = value
+    _, loss1 = torch_train(params, xs)
+    wait_loss(page, loss1, f"the loss after the slider set W_hh[1,1] := {value}")
+    slider.scroll_into_view_if_needed()
+    shot("3-slider", page)
+
+    # 5. training from Python (the notebook's Train button runs w.train(50) in the background)
     marimo_button(page, "Train").click()
     params, loss2 = torch_train(params, xs, steps=50)
     wait_until(lambda: shown_steps(page) == 50, timeout=90, what="50 SGD steps in the cell under the widget")
     wait_loss(page, loss2, "the loss after 50 SGD steps started from Python")
     assert loss2 < loss1
-    readout(page).screenshot(path=str(ARTIFACTS / "marimo-3-cell-after-training.png"))
-    root.locator(".rnnw-training").screenshot(path=str(ARTIFACTS / "marimo-3-widget-training.png"))
+    shot("4-cell-after-training", readout(page))
+    shot("4-widget-training", root.locator(".rnnw-training"))
 
-    # 5. an assignment from Python (w.inputs = ...) in a cell: the cell under the widget follows
+    # 6. an assignment from Python (w.inputs = ...) in a cell: the cell under the widget follows
     seq = page.get_by_role("textbox", name="sequence")
     seq.fill("2, 4, 6, 8, 10")
     seq.press("Enter")
@@ -203,9 +228,9 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     _, loss3 = torch_train(params, xs)
     wait_loss(page, loss3, "the loss after w.inputs = 2, 4, 6, 8, 10 from Python")
 
-    # 6. training started by the widget's own Train button (a message to the kernel)
+    # 7. training started by the widget's own Train button (a message to the kernel)
     root.locator("button[data-action=train]").click()
     params, loss4 = torch_train(params, xs, steps=50)
     wait_until(lambda: shown_steps(page) == 100, timeout=90, what="100 SGD steps after the widget's Train")
     wait_loss(page, loss4, "the loss after the widget's own Train")
-    page.screenshot(path=str(ARTIFACTS / "marimo-4-notebook.png"))
+    shot("6-notebook", page)
