@@ -211,6 +211,7 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     shot("3-slider", page)
 
     # 5. training from Python (the notebook's Train button runs w.train(50) in the background)
+    untrained = {k: v.copy() for k, v in params.items()}
     marimo_button(page, "Train").click()
     params, loss2 = torch_train(params, xs, steps=50)
     wait_until(lambda: shown_steps(page) == 50, timeout=90, what="50 SGD steps in the cell under the widget")
@@ -234,3 +235,19 @@ def test_marimo_cells_follow_the_page_and_python(marimo_page):
     wait_until(lambda: shown_steps(page) == 100, timeout=90, what="100 SGD steps after the widget's Train")
     wait_loss(page, loss4, "the loss after the widget's own Train")
     shot("6-notebook", page)
+
+    # 8. a sequence Python refuses: the notebook says why, the widget and the cell keep their numbers
+    seq.fill("2, 4, x")
+    seq.press("Enter")
+    marimo_button(page, "Use this sequence").click()
+    callout = page.get_by_text("could not convert string to float").first  # not in the code: in the output
+    text = wait_until(lambda: callout.inner_text(), what="the refusal under the buttons")
+    assert "Not used" in text and "x" in text, text
+    page.wait_for_timeout(500)
+    assert close(shown_loss(page), loss4) and shown_steps(page) == 100
+
+    # 9. Reset from Python (w.reset_training()): the weights from before the first step, no history
+    marimo_button(page, "Reset the weights").click()
+    _, loss5 = torch_train(untrained, xs)
+    wait_until(lambda: shown_steps(page) == 0, timeout=60, what="no SGD steps after Reset")
+    wait_loss(page, loss5, "the loss at the weights from before training, after Reset")
