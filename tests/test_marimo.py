@@ -8,7 +8,6 @@ The real thing, a marimo server and Chromium, is tests/e2e/test_marimo.py.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import subprocess
 import sys
 import textwrap
@@ -19,8 +18,8 @@ import pytest
 from rnn_widget import RNNWidget, _marimo
 
 REPO = Path(__file__).resolve().parents[1]
-# marimo itself runs in subprocesses only: this pytest process stays as a Jupyter user's would
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("marimo") is None, reason="marimo is not installed")
+# marimo (in the test extra) runs in subprocesses only: this pytest process stays as a Jupyter
+# user's would
 
 
 def run_python(code: str) -> str:

@@ -12,12 +12,11 @@ import os
 import shutil
 
 import pytest
+import torch
 from conftest import ConsoleLog
 from jupyter_harness import BIN, REPO, Server, cell_input, free_port, type_into_cell, wait_until
 
 pytestmark = pytest.mark.browser
-
-torch = pytest.importorskip("torch")
 
 ARTIFACTS = REPO / "test-artifacts" / "marimo"
 NOTEBOOK = "marimo_rnn.py"
