@@ -72,14 +72,14 @@ def _attach(widget) -> _Follower:
     follower = _Follower(widget)
     widget.observe(follower.changed)
     widget._marimo_follower = follower  # lives as long as the widget
-    page_set_state = widget.set_state
+    page_set_state, ref = type(widget).set_state, weakref.ref(widget)  # no cycle through the widget
 
     def set_state(sync_data):
         """The page's own update (a comm message, then marimo's UI-element update): marimo re-runs
         the cells that read the widget itself, so what it changes is not announced again."""
         follower.page_updates += 1
         try:
-            return page_set_state(sync_data)
+            return page_set_state(ref(), sync_data)
         finally:
             follower.page_updates -= 1
 
