@@ -198,7 +198,7 @@ export function create({ get, current, send, edit }) {
       });
       setChildren(table, [header, ...body]);
       note.textContent =
-        "Row k of every matrix is sample k: H\u209c = \u03c6(X\u209c W\u2093\u2095 + H\u209c\u208b\u2081 W\u2095\u2095 + b\u2095), O\u209c = H\u209c W\u2095\u2092 + b\u2092, the same weights for every row. The loss is the mean over the samples (PyTorch's reduction), and every gradient shown is of that loss.";
+        "Row k of every matrix is sample k: H\u209c = \u03c6(X\u209c W\u2093\u2095 + H\u209c\u208b\u2081 W\u2095\u2095 + b\u2095), O\u209c = H\u209c W\u2095\u2092 + b\u2092, the same weights for every row. Sample 1 is the Sequence above; edit the others' inputs here. The loss is the mean over the samples (PyTorch's reduction), and every gradient shown is of that loss.";
       const text = lossText(bt, fmt);
       setChildren(loss, text ? [h("span", { class: "rnnw-flabel" }, ["Batch loss"]), h("span", {}, [text])] : []);
     },
