@@ -132,6 +132,15 @@ describe("the batch part", () => {
     expect(single.querySelectorAll(".rnnw-batch-tr")).toHaveLength(0);
     expect(single.querySelector('button[data-action="remove-sample"]').hidden).toBe(true);
   });
+  it("shows at most MAX_COLUMNS inputs per sample, then an ellipsis", () => {
+    const wide = state();
+    const d = 11;
+    const bt = { ...wide.batch_trace, x: wide.batch_trace.x.map((seq) => seq.map((r) => Array(d).fill(r[0]))) };
+    const { el } = setup({ batch_trace: bt, inputs: bt.x[0], batch_inputs: bt.x.slice(1) });
+    const row = el.querySelector('.rnnw-batch-tr[data-sample="0"] .rnnw-batch-x');
+    expect(row.querySelectorAll("input")).toHaveLength(8);
+    expect(row.textContent).toContain("\u2026");
+  });
   it("shows Python's refusal of a batch edit", async () => {
     const { model, el } = setup();
     model.set("error", "batch_inputs: index [5, 0, 0] is outside");

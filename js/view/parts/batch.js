@@ -3,7 +3,7 @@
 // and the formulas follow (the `sample` trait), the batch loss written out, and + / − sample.
 import { h, setChildren, symbolEl } from "../dom.js";
 import { formatNumber, formatForEditing } from "../../data/format.js";
-import { hasBatch, inputEdit, MAX_BATCH, lossText, resizeEdit, sampleName, shownColumns, stepRows } from "../../data/batch.js";
+import { hasBatch, inputEdit, MAX_BATCH, MAX_COLUMNS, lossText, resizeEdit, sampleName, shownColumns, stepRows } from "../../data/batch.js";
 import { maxAbs, paint } from "../../geometry/colors.js";
 import { attachNumberField } from "../../editing/number_field.js";
 import { scrubStep } from "../../editing/drag.js";
@@ -133,12 +133,13 @@ export function create({ get, current, send, edit }) {
       const key = `${n}x${d}`;
       if (grid.key !== key) {
         detachCells();
-        grid = { key, cells: rows.X.map((row, k) => row.map((_, i) => makeCell(k, i, () => shownStep))) };
+        // the first MAX_COLUMNS inputs of each sample are editable here; wider inputs end in "…"
+        grid = { key, cells: rows.X.map((row, k) => shownColumns(row).values.map((_, i) => makeCell(k, i, () => shownStep))) };
       }
       shownStep = t;
       const xScale = maxAbs(rows.X);
       rows.X.forEach((row, k) =>
-        row.forEach((v, i) => {
+        shownColumns(row).values.forEach((v, i) => {
           const cell = grid.cells[k][i];
           cell.input.setAttribute("aria-label", `X${t + 1}: ${sampleName(k)}, input ${i + 1}`);
           if (!cell.field.busy()) {
@@ -183,11 +184,10 @@ export function create({ get, current, send, edit }) {
         const target = rows.targets?.[k];
         return h("div", { class: ["rnnw-batch-tr", k === followed && "is-followed"], role: "row", "data-sample": k }, [
           h("span", { class: "rnnw-batch-td", role: "rowheader" }, [pick]),
-          h(
-            "span",
-            { class: "rnnw-batch-td rnnw-batch-x" },
-            grid.cells[k].map((c) => c.input),
-          ),
+          h("span", { class: "rnnw-batch-td rnnw-batch-x" }, [
+            ...grid.cells[k].map((c) => c.input),
+            d > MAX_COLUMNS ? h("span", { class: "rnnw-batch-more" }, ["\u2026"]) : null,
+          ]),
           ...rows.H.map((Ht, l) => h("span", { class: "rnnw-batch-td" }, [numbers(Ht[k], hScales[l], `h${l}`)])),
           rows.O ? h("span", { class: "rnnw-batch-td" }, [numbers(rows.O[k], oScale, "y")]) : null,
           rows.targets && target
