@@ -205,3 +205,20 @@ def test_training_on_several_sequences_generalises_where_one_sequence_is_memoris
     assert np.mean(e_several) < 0.5 * np.mean(e_one), (e_several, e_one)
     assert abs(one.forward(X[1]).y[-1, 0] * 10 - 11) < 1.0  # memorised: 2, 4, ..., 10 -> about 11
     assert abs(several.forward(X[1]).y[-1, 0] * 10 - 12) < 1.0
+
+
+@pytest.mark.parametrize("mode", ["many-to-many", "many-to-one", "one-to-many", "encoder-decoder"])
+def test_every_sequence_mode_batches_as_the_mean_of_its_samples(mode):
+    """Whatever a mode scores, the batch loss and gradient are the mean of the samples' own
+    (single-sequence path, checked against PyTorch in test_torch_parity.py)."""
+    extra = {"decoder_steps": 2} if mode == "encoder-decoder" else {}
+    spec = Spec(cell="gru", input_size=D, hidden_sizes=(H,), output_size=OUT, mode=mode, **extra)
+    net = Network(spec, seed=4)
+    rng = np.random.default_rng(4)
+    X = rng.normal(0, 1, (N, T, D))
+    targets = [rng.normal(0, 1, (T, OUT)) for _ in range(N)]
+    bt, bg = batch.run(net, X, targets)
+    singles = [net.run(X[k], targets[k]) for k in range(N)]
+    assert bt.loss == pytest.approx(np.mean([tr.loss for tr, _ in singles]), rel=1e-13)
+    for name in net.params:
+        np.testing.assert_allclose(bg.params[name], np.mean([g.params[name] for _, g in singles], axis=0), rtol=1e-12)
