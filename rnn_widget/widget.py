@@ -34,11 +34,12 @@ from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, Network, Spec
 from .core.convention import column_form
 from .core.validate import as_array
+from .text import TextMixin
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
 
-class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
+class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
     """Edit an RNN/LSTM/GRU by hand and watch every hidden state, output and formula update.
 
     >>> w = RNNWidget.from_preset("tom_yeh")      # doctest: +SKIP
@@ -74,6 +75,12 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.",
     ).tag(sync=True)
     labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
+    vocab = t.List(
+        t.Unicode(), help="Text mode: the token of each input and output unit, in order ([] for numbers; read-only)."
+    ).tag(sync=True)
+    sampled = t.Dict(
+        help="Text mode: the sampling run the widget shows ({} when none): start, tokens, temperature, seed (read-only)."
+    ).tag(sync=True)
     title = t.Unicode("", help="A heading shown above the widget (shown as text).").tag(sync=True)
     reveal = t.Int(-1, help="Step-through slide shown: -1 shows everything, n shows slides 0..n.").tag(sync=True)
     focus_step = t.Int(0, help="The 0-based time step the formula panel explains.").tag(sync=True)
@@ -418,6 +425,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
                     self.set_trait(name, value)
                 if self.labels and len(self.labels) != trace.T:
                     self.labels = (list(self.labels) + [""] * trace.T)[: trace.T]
+                self._text_labels()  # text mode: labels follow the one-hot inputs (text.py)
                 self.focus_step = min(self.focus_step, trace.T - 1)
                 self.reveal = min(self.reveal, slide_count(trace) - 1)
                 self.bptt_step = min(self.bptt_step, trace.T - 1)
