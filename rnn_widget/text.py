@@ -150,6 +150,9 @@ class TextMixin:
     """The text side of RNNWidget (a mixin; the traits `vocab` and `sampled` live on the widget)."""
 
     read_only_traits: tuple[str, ...] = (*_READ_ONLY, "vocab", "sampled")
+    #: Word tokens (joined with spaces) rather than characters.
+    _words: bool = False
+    _sample_commit: bool = False
 
     if TYPE_CHECKING:
         _net: Network
@@ -205,7 +208,7 @@ class TextMixin:
         except REFUSALS as e:
             raise t.TraitError(message(e)) from None
         kwargs.setdefault("title", f"{'Word' if v.words else 'Character'} RNN: {_quote(v, v.split(text))}")
-        w = cls(net, v.one_hot(inputs), targets=None if targets is None else v.one_hot(targets), **kwargs)
+        w: Any = cls(net, v.one_hot(inputs), targets=None if targets is None else v.one_hot(targets), **kwargs)
         w._words = v.words
         w.set_trait("vocab", list(v.tokens))
         w._text_labels()
@@ -316,7 +319,7 @@ class TextMixin:
         if not value:
             return []
         try:
-            v = Vocab(list(value), words=getattr(self, "_words", False))
+            v = Vocab(list(value), words=self._words)
         except REFUSALS as e:
             raise t.TraitError(message(e)) from None
         spec = self._net.spec
@@ -332,7 +335,7 @@ class TextMixin:
     def _vocab(self, what: str) -> Vocab:
         if not self.vocab:
             raise t.TraitError(f"{what}() needs a vocabulary: make the widget with RNNWidget.from_text(...)")
-        return Vocab(self.vocab, words=getattr(self, "_words", False))
+        return Vocab(self.vocab, words=self._words)
 
     def _text_labels(self) -> None:
         """After a commit: the token labels follow the inputs; a vocabulary that no longer fits the
@@ -345,8 +348,8 @@ class TextMixin:
             self.set_trait("vocab", [])
             self.set_trait("sampled", {})
             return
-        self.labels = Vocab(self.vocab, words=getattr(self, "_words", False)).decode(self._state.inputs)
-        if self.sampled and not getattr(self, "_sample_commit", False):
+        self.labels = Vocab(self.vocab, words=self._words).decode(self._state.inputs)
+        if self.sampled and not self._sample_commit:
             self.set_trait("sampled", {})
 
 
