@@ -208,7 +208,8 @@ class TextMixin:
         except REFUSALS as e:
             raise t.TraitError(message(e)) from None
         kwargs.setdefault("title", f"{'Word' if v.words else 'Character'} RNN: {_quote(v, v.split(text))}")
-        w: Any = cls(net, v.one_hot(inputs), targets=None if targets is None else v.one_hot(targets), **kwargs)
+        make: Any = cls  # RNNWidget, which takes (network, inputs, targets=...)
+        w = make(net, v.one_hot(inputs), targets=None if targets is None else v.one_hot(targets), **kwargs)
         w._words = v.words
         w.set_trait("vocab", list(v.tokens))
         w._text_labels()
