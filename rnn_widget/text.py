@@ -207,6 +207,8 @@ class TextMixin:
             )
         except REFUSALS as e:
             raise t.TraitError(message(e)) from None
+        # the mean cross-entropy of a short text learns in tens of steps at this rate (the lesson)
+        kwargs.setdefault("train_options", {"lr": 0.2, "momentum": 0.0, "steps": 50, "clip_norm": None})
         kwargs.setdefault("title", f"{'Word' if v.words else 'Character'} RNN: {_quote(v, v.split(text))}")
         make: Any = cls  # RNNWidget, which takes (network, inputs, targets=...)
         w = make(net, v.one_hot(inputs), targets=None if targets is None else v.one_hot(targets), **kwargs)

@@ -154,6 +154,15 @@ def _for_the_views() -> dict[str, RNNWidget]:
     return made
 
 
+def _text() -> dict[str, RNNWidget]:
+    """Text mode (issue 10): the "hello" character RNN, and a sampling run it shows."""
+    hello = RNNWidget.from_text("hello", vocab="helo", hidden=3)
+    sampled = RNNWidget.from_text("hello", vocab="helo", hidden=3)
+    sampled.sample("h", 6, temperature=1.0, seed=3)
+    words = RNNWidget.from_text("the cat sat on the mat", words=True, hidden=4, seed=2)
+    return {"text_hello": hello, "text_hello_sampled": sampled, "text_words": words}
+
+
 def _exercises() -> dict[str, tuple[RNNWidget, int]]:
     """Homework (`RNNWidget.exercise`) as the page sees it: the `homework` trait and the trace with
     the open blanks' values left out. Written to fixtures/exercise/ (fixtures.test.js checks full
@@ -258,6 +267,7 @@ def main() -> int:
     widgets = {name: RNNWidget.from_preset(name) for name in presets.PRESETS}
     widgets.update(_with_targets())
     widgets.update(_for_the_views())
+    widgets.update(_text())
     replies = {"next_number_trained": _training_replies()}
     for name, w in widgets.items():
         text = json.dumps(fixture(name, w, replies.get(name)), allow_nan=False, separators=(",", ":"))

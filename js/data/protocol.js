@@ -114,6 +114,8 @@
  * @property {TrainOptions} train_options
  * @property {LossCurve} loss_curve
  * @property {Homework | undefined} homework an exercise's blanks and score (absent on a plain widget)
+ * @property {string[]} vocab text mode: the token of each input and output unit ([] for numbers)
+ * @property {import("./tokens.js").Sampled} sampled text mode: the sampling run shown ({} when none)
  */
 
 /**

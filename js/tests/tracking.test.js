@@ -67,6 +67,13 @@ const CHANGES = {
   }),
 };
 
+// Text mode's traits (issue 10) show only on a widget with a vocabulary: their own base state.
+const textBase = () => fixtureState("text_hello");
+const TEXT_CHANGES = {
+  vocab: (s) => ["H", ...s.vocab.slice(1)],
+  sampled: (s) => ({ start: 1, tokens: ["h", ...s.trace.x.map(() => "e")], temperature: null, seed: null }),
+};
+
 const render = (model) => {
   const el = document.createElement("div");
   document.body.appendChild(el);
@@ -99,17 +106,18 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe("every part that reads a trait is redrawn when it changes", () => {
   it("has a change for every synced trait the view reads", () => {
-    expect(Object.keys(CHANGES).sort()).toEqual([...TRAITS].sort());
+    expect([...Object.keys(CHANGES), ...Object.keys(TEXT_CHANGES)].sort()).toEqual([...TRAITS].sort());
   });
 
-  for (const name of Object.keys(CHANGES)) {
+  for (const name of [...Object.keys(CHANGES), ...Object.keys(TEXT_CHANGES)]) {
     it(`${name}: a live view shows what a fresh view shows`, async () => {
-      const state = base();
+      const text = name in TEXT_CHANGES;
+      const state = text ? textBase() : base();
       const model = new FakeModel(state);
       const live = render(model);
       await settle();
       const before = snapshot(live);
-      model.publish(name, CHANGES[name](state));
+      model.publish(name, (text ? TEXT_CHANGES : CHANGES)[name](state));
       await settle();
       const fresh = render(model);
       await settle();

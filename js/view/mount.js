@@ -28,6 +28,7 @@ import * as loss from "./parts/loss.js";
 import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
+import * as tokens from "./parts/tokens.js";
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -120,6 +121,7 @@ export function mount(model, el) {
     charts: charts.create(ctx),
     training: training.create(ctx),
     homework: homework.create(ctx),
+    tokens: tokens.create(ctx),
   };
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
@@ -130,6 +132,7 @@ export function mount(model, el) {
     p.gradients.el,
     h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
     h("div", { class: "rnnw-views" }, [p.diagram.el, p.formula.el]),
+    p.tokens.el,
     p.loss.el,
     h("div", { class: "rnnw-bottom" }, [p.charts.el, p.training.el]),
   );

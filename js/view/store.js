@@ -30,6 +30,8 @@ export const TRAITS = [
   "train_options",
   "loss_curve",
   "homework",
+  "vocab",
+  "sampled",
 ];
 
 /**

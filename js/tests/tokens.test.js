@@ -1,0 +1,151 @@
+// Text mode (issue 10): the pure token logic, the one-hot formula blocks, and the token strip
+// rendered from states Python wrote (fixtures text_hello, text_hello_sampled, text_words).
+import { describe, it, expect, afterEach } from "vitest";
+import widget from "../widget.js";
+import { FakeModel } from "../dev/fake_model.js";
+import { oneHotToken, topTokens, tokenSteps, stripLayout, showToken, sampleCaption, STRIP } from "../data/tokens.js";
+import { oneHotBlocks, stepFormula, tokensText } from "../data/step_formula.js";
+import { formatNumber } from "../data/format.js";
+import { fixtureState, fixtureTrace } from "./fixture.js";
+
+const mounted = [];
+afterEach(() => {
+  mounted.splice(0).forEach((c) => c());
+  document.body.innerHTML = "";
+});
+
+function setup(state) {
+  const model = new FakeModel(state);
+  const el = document.createElement("div");
+  document.body.appendChild(el);
+  mounted.push(widget.render({ model, el }));
+  return { model, el };
+}
+
+describe("tokens (pure)", () => {
+  it("reads a one-hot row as its token, anything else as none", () => {
+    const vocab = ["h", "e", "l", "o"];
+    expect(oneHotToken([0, 0, 1, 0], vocab)).toBe("l");
+    expect(oneHotToken([0, 0.5, 0.5, 0], vocab)).toBe("");
+    expect(oneHotToken([1, 0, 1, 0], vocab)).toBe("");
+    expect(oneHotToken([0, 0, 0, 0], vocab)).toBe("");
+    expect(oneHotToken([1, 0], vocab)).toBe("");
+  });
+
+  it("sorts the probabilities, largest first, ties by index, and skips blanks", () => {
+    const vocab = ["a", "b", "c", "d"];
+    expect(topTokens([0.1, 0.4, 0.1, 0.4], vocab, 3).map((e) => e.token)).toEqual(["b", "d", "a"]);
+    expect(topTokens([0.1, null, 0.1, 0.4], vocab, 3)).toEqual([]);
+  });
+
+  it("each step of the hello fixture: input, top tokens from trace.p, target", () => {
+    const st = fixtureState("text_hello");
+    const steps = tokenSteps(st.trace, { vocab: st.vocab, k: 3 });
+    expect(steps.map((s) => s.input)).toEqual(st.labels);
+    expect(steps.map((s) => s.next)).toEqual(["e", "l", "l", "o"]);
+    steps.forEach((s, t) => {
+      const p = st.trace.p[t];
+      expect(s.top.map((e) => e.p)).toEqual([...p].sort((a, b) => b - a).slice(0, 3));
+      expect(s.pNext).toBe(p[st.vocab.indexOf(s.next)]);
+      expect(s.chosen || s.fedBack).toBe(false);
+    });
+  });
+
+  it("a sampling run: the chosen token of step t is the input of step t + 1", () => {
+    const st = fixtureState("text_hello_sampled");
+    const steps = tokenSteps(st.trace, { vocab: st.vocab, sampled: st.sampled });
+    const tokens = st.sampled.tokens;
+    expect(steps.map((s) => s.next)).toEqual(tokens.slice(1));
+    expect(steps.every((s) => s.chosen)).toBe(true);
+    for (let t = 1; t < steps.length; t++) expect(steps[t].input).toBe(steps[t - 1].next);
+    expect(steps.map((s) => s.fedBack)).toEqual(steps.map((_, t) => t > 0));
+    expect(sampleCaption(st.sampled)).toContain("temperature 1, seed 3");
+  });
+
+  it("hides the probabilities of steps not yet revealed", () => {
+    const st = fixtureState("text_hello");
+    const steps = tokenSteps(st.trace, { vocab: st.vocab, shown: (t) => t < 2 });
+    expect(steps.map((s) => s.hidden)).toEqual([false, false, true, true]);
+    expect(steps[3].top).toEqual([]);
+    expect(steps[3].pNext).toBe(null);
+  });
+
+  it("lays the strip out: input below, next token above, arrows down the gaps", () => {
+    const L = stripLayout(4, 3);
+    expect(L.rows.input).toBeGreaterThan(L.rows.bars + 3 * STRIP.bar - 1);
+    expect(L.colX(1) - L.colX(0)).toBe(STRIP.col + STRIP.gap);
+    const a = L.arrow(0);
+    expect(a.d.startsWith(`M ${L.colX(0) + STRIP.col} `)).toBe(true);
+    expect(a.d).toContain(`V ${L.rows.input + STRIP.box / 2}`);
+    expect(showToken("a b\n")).toBe("a\u2423b\u21b5");
+  });
+});
+
+describe("one-hot formula blocks", () => {
+  it("x_t is the one-hot of its token, and x_t W_xh the row it selects (row view)", () => {
+    const st = fixtureState("text_hello");
+    const blocks = oneHotBlocks(st.trace, { t: 1, vocab: st.vocab, params: st.params });
+    const text = blocks.map((b) => `${tokensText(b.lhs, formatNumber)} = ${b.rows.map((r) => tokensText(r, formatNumber)).join(" = ")}`);
+    expect(text[0]).toBe("x2 = one-hot(\u201ce\u201d) = [0, 1, 0, 0]");
+    expect(text[1]).toBe(`x2 W_xh = row 2 of W_xh = [${st.params.W_xh[1].map((v) => formatNumber(v)).join(", ")}]`);
+  });
+
+  it("in the column view it is a column of the transposed matrix", () => {
+    const st = fixtureState("text_hello");
+    const [, b] = oneHotBlocks(st.trace, { t: 2, vocab: st.vocab, params: st.params, convention: "column" });
+    expect(tokensText(b.rows[0], formatNumber)).toBe("column 3 of W_xh\u1d40");
+    expect(b.rows[1][0].values).toEqual(st.params.W_xh[2]);
+  });
+
+  it("stepFormula puts them first in text mode only, and not for a row that is not one-hot", () => {
+    const st = fixtureState("text_hello");
+    expect(stepFormula(st.trace, { t: 0, params: st.params, vocab: st.vocab }).blocks[0].key).toBe("onehot");
+    expect(stepFormula(st.trace, { t: 0, params: st.params }).blocks.some((b) => b.key === "onehot")).toBe(false);
+    const trace = fixtureTrace("text_hello");
+    trace.x[0] = [0.5, 0.5, 0, 0];
+    expect(oneHotBlocks(trace, { t: 0, vocab: st.vocab, params: st.params })).toEqual([]);
+  });
+});
+
+describe("the token strip in the page", () => {
+  it("is absent without a vocabulary", () => {
+    const { el } = setup(fixtureState("tom_yeh"));
+    expect(el.querySelector(".rnnw-tokens").hidden).toBe(true);
+  });
+
+  it("shows each step's top tokens with Python's probabilities", () => {
+    const st = fixtureState("text_hello");
+    const { el } = setup(st);
+    const bars = [...el.querySelectorAll(".rnnw-tok-bar")];
+    expect(bars).toHaveLength(12);
+    for (const b of bars) {
+      const t = Number(b.getAttribute("data-step"));
+      const i = st.vocab.indexOf(b.getAttribute("data-token"));
+      expect(Number(b.getAttribute("data-p"))).toBe(st.trace.p[t][i]);
+      expect(b.querySelector(".rnnw-tok-p").textContent).toBe(st.trace.p[t][i].toFixed(2));
+    }
+    expect([...el.querySelectorAll(".rnnw-tok-next")].map((g) => g.getAttribute("data-token"))).toEqual(["e", "l", "l", "o"]);
+    expect(el.querySelectorAll(".rnnw-tok-feed")).toHaveLength(0);
+    const labels = [...el.querySelectorAll("text.rnnw-label")].map((t) => t.firstChild.textContent);
+    expect(labels).toEqual(["h", "e", "l", "l"]);
+    expect(el.querySelector(".rnnw-formula").textContent).toContain("one-hot(\u201ch\u201d)");
+  });
+
+  it("draws a sampling run's feedback arrows and sends a clicked step as focus_step", () => {
+    const { el, model } = setup(fixtureState("text_hello_sampled"));
+    expect(el.querySelectorAll(".rnnw-tok-feed")).toHaveLength(5);
+    expect(el.querySelectorAll(".rnnw-tok-input.rnnw-tok-fed")).toHaveLength(5);
+    el.querySelector('[data-tok-step="2"] .rnnw-tok-input rect').dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.get("focus_step")).toBe(2);
+  });
+
+  it("writes user tokens as text, never as markup", () => {
+    const st = fixtureState("text_words");
+    const evil = "<img/src=x/onerror=alert(1)>";
+    st.vocab = [evil, ...st.vocab.slice(1)];
+    st.labels = [evil, ...st.labels.slice(1)];
+    const { el } = setup(st);
+    expect(el.querySelector("img")).toBe(null);
+    expect(el.querySelector(".rnnw-tokens").textContent).toContain(evil);
+  });
+});
