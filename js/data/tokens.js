@@ -77,18 +77,42 @@ export function tokenSteps(trace, { vocab, sampled = null, k = 3, shown = () => 
   });
 }
 
-/** Sizes of the strip, in px (a column per step). */
+/** Sizes of the strip, in px (a column per step; `col` for one-character tokens). */
 export const STRIP = { col: 104, gap: 30, left: 78, top: 8, box: 28, line: 18, bar: 21, pad: 8 };
+/** Bar labels longer than this many characters are cut (the full token is in the tooltip). */
+export const LABEL_CHARS = 10;
+
+/**
+ * The width of the bars' token labels for a vocabulary: room for its longest token (monospace,
+ * about 8 px a character), up to LABEL_CHARS characters.
+ * @param {string[]} vocab
+ */
+export function labelWidth(vocab) {
+  const longest = Math.min(LABEL_CHARS, Math.max(1, ...vocab.map((v) => showToken(v).length)));
+  return 18 + 8 * (longest - 1);
+}
+
+/**
+ * A token as shown, cut to `n` characters (a bar label, a box).
+ * @param {string} token
+ * @param {number} [n]
+ */
+export function shortToken(token, n = LABEL_CHARS) {
+  const shown = showToken(token);
+  return shown.length > n ? `${shown.slice(0, Math.max(1, n - 1))}\u2026` : shown;
+}
 
 /**
  * Where each part of the strip goes: the next token box on top, its probability and -log p, the
  * k bars, the input box at the bottom (as the diagram reads: input below, output above), and the
- * feedback arrows from a chosen token to the next step's input.
+ * feedback arrows from a chosen token to the next step's input. `label`: the bar labels' width
+ * (labelWidth), which widens the columns.
  * @param {number} T
  * @param {number} k
+ * @param {number} [label]
  */
-export function stripLayout(T, k) {
-  const s = STRIP;
+export function stripLayout(T, k, label = labelWidth(["x"])) {
+  const s = { ...STRIP, col: STRIP.col + label - labelWidth(["x"]) };
   const nextY = s.top;
   const ceY = nextY + s.box + 4;
   const barsY = ceY + s.line + 4;
@@ -96,6 +120,8 @@ export function stripLayout(T, k) {
   const height = inputY + s.box + s.top;
   const colX = (/** @type {number} */ t) => s.left + t * (s.col + s.gap);
   return {
+    col: s.col,
+    label,
     width: colX(T) - s.gap + s.top,
     height,
     rows: { next: nextY, ce: ceY, bars: barsY, input: inputY },

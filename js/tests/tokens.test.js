@@ -3,7 +3,18 @@
 import { describe, it, expect, afterEach } from "vitest";
 import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
-import { oneHotToken, topTokens, tokenSteps, stripLayout, showToken, sampleCaption, STRIP } from "../data/tokens.js";
+import {
+  oneHotToken,
+  topTokens,
+  tokenSteps,
+  stripLayout,
+  showToken,
+  sampleCaption,
+  STRIP,
+  labelWidth,
+  shortToken,
+  LABEL_CHARS,
+} from "../data/tokens.js";
 import { oneHotBlocks, stepFormula, tokensText } from "../data/step_formula.js";
 import { formatNumber } from "../data/format.js";
 import { fixtureState, fixtureTrace } from "./fixture.js";
@@ -78,6 +89,15 @@ describe("tokens (pure)", () => {
     expect(a.d.startsWith(`M ${L.colX(0) + STRIP.col} `)).toBe(true);
     expect(a.d).toContain(`V ${L.rows.input + STRIP.box / 2}`);
     expect(showToken("a b\n")).toBe("a\u2423b\u21b5");
+  });
+
+  it("widens the columns for word tokens and cuts long ones", () => {
+    expect(labelWidth(["h", "e"])).toBe(18);
+    expect(labelWidth(["the", "cat"])).toBe(34);
+    expect(labelWidth(["extraordinarily"])).toBe(labelWidth(["x".repeat(LABEL_CHARS)]));
+    expect(stripLayout(3, 3, labelWidth(["the"])).col).toBe(STRIP.col + 16);
+    expect(shortToken("extraordinarily")).toBe("extraordi\u2026");
+    expect(shortToken("cat", 2)).toBe("c\u2026");
   });
 });
 

@@ -6,9 +6,12 @@ arrows. Screenshots of the widget and of every output cell land in test-artifact
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import ConsoleLog
-from jupyter_harness import REPO, open_notebook, py_value, run_all, run_cell, wait_until
+from jupyter_harness import REPO, Server, open_notebook, py_value, run_all, run_cell, wait_until, write_notebook
+from test_lab_dark import luminance
 
 pytestmark = pytest.mark.browser
 
@@ -110,3 +113,57 @@ def test_a_refused_text_changes_nothing_on_the_page(lesson):
     assert "TraitError" in out and "'p'" in out and "not in the vocabulary" in out
     assert root.evaluate(READ_STRIP) == before
     assert root.evaluate(READ_LABELS) == ["h", "e", "l", "l"]
+
+
+@pytest.fixture(scope="module")
+def dark_lab(chromium, e2e_tmp, text_dir):
+    root = e2e_tmp / "text-dark-notebooks"
+    root.mkdir(parents=True, exist_ok=True)
+    write_notebook(
+        root / "words.ipynb",
+        "from rnn_widget import RNNWidget\n"
+        'wd = RNNWidget.from_text("the cat sat on the mat and the dog sat on the log", words=True, hidden=6, seed=1)\n'
+        "wd.train(150, block=True)\n"
+        'text = wd.sample("the", 9, temperature=0.7, seed=4)\n'
+        "print(text)\n"
+        "wd",
+    )
+    state = e2e_tmp / "text-dark-state"
+    themes = state / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    themes.mkdir(parents=True, exist_ok=True)
+    (themes / "themes.jupyterlab-settings").write_text(json.dumps({"theme": "JupyterLab Dark"}))
+    server = Server("lab", root, state, log_path=text_dir / "lab-dark-server.log")
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_word_model_sampled_with_a_temperature_in_the_dark_theme(browser, dark_lab, text_dir):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1400, "height": 3200})
+    try:
+        open_notebook(page, dark_lab, "words.ipynb")
+        wait_until(lambda: page.evaluate("document.body.dataset.jpThemeLight") == "false", timeout=30, what="dark")
+        run_all(page, timeout=120)
+        root = page.locator(".rnnw").first
+        strip = root.locator(".rnnw-tokens")
+        strip.scroll_into_view_if_needed()
+        tokens = py_value(page, "wd.sampled['tokens']")
+        assert len(tokens) == 10 and tokens[0] == "the"
+        chosen = strip.evaluate(
+            "(s) => [...s.querySelectorAll('.rnnw-tok-next')].map(g => g.getAttribute('data-token'))"
+        )
+        assert chosen == tokens[1:]
+        assert strip.locator(".rnnw-tok-feed").count() == 8
+        assert "temperature 0.7, seed 4" in strip.locator(".rnnw-tok-caption").inner_text()
+        colours = strip.evaluate(
+            """(s) => ({fill: getComputedStyle(s.querySelector('.rnnw-tok-next text')).fill,
+                        box: getComputedStyle(s.querySelector('.rnnw-tok-next rect')).fill})"""
+        )
+        assert luminance(colours["fill"]) > 0.4 and luminance(colours["box"]) < 0.05, colours
+        root.screenshot(path=str(text_dir / "lab-dark-words-widget.png"))
+        strip.screenshot(path=str(text_dir / "lab-dark-words-strip.png"))
+    finally:
+        page.close()

@@ -6,7 +6,7 @@
 import { h, svg, setChildren } from "../dom.js";
 import { visibility } from "../../data/slides.js";
 import { subscript } from "../../data/format.js";
-import { sampleCaption, showToken, STRIP, stripLayout, tokenSteps } from "../../data/tokens.js";
+import { labelWidth, sampleCaption, shortToken, showToken, STRIP, stripLayout, tokenSteps } from "../../data/tokens.js";
 
 const TOP_K = 3;
 
@@ -44,7 +44,7 @@ export function create({ get, current, send, slides }) {
       const vis = visibility(slides(), get("reveal"));
       const steps = tokenSteps(trace, { vocab, sampled, k: TOP_K, shown: (t) => vis.y(t) });
       const k = Math.min(TOP_K, vocab.length);
-      const L = stripLayout(trace.T, k);
+      const L = stripLayout(trace.T, k, labelWidth(vocab));
       const focus = get("focus_step") ?? 0;
       const tokens = vocab.map(showToken).join(" ");
       caption.textContent =
@@ -52,7 +52,8 @@ export function create({ get, current, send, slides }) {
       const sampling = Boolean(sampled?.tokens?.length);
       // -log p is the step's share of the loss: an exercise may hold the loss as a blank
       const exercise = Boolean(get("homework"));
-      const s = STRIP;
+      const s = { ...STRIP, col: L.col };
+      const boxChars = Math.floor((s.col - 44) / 9); // 15 px monospace, room for the x_t mark
       const rowLabel = (/** @type {number} */ y, /** @type {string} */ text) =>
         svg("text", { class: "rnnw-tok-rowlabel", x: s.left - 10, y, "text-anchor": "end", "dominant-baseline": "central" }, [text]);
       /** @type {SVGElement[]} */
@@ -80,7 +81,7 @@ export function create({ get, current, send, slides }) {
             svg("g", { class: ["rnnw-tok-next", st.chosen && "rnnw-tok-chosen"], "data-token": st.next }, [
               svg("rect", { x, y: L.rows.next, width: s.col, height: s.box, rx: 5 }),
               svg("text", { x: x + s.col / 2, y: L.rows.next + s.box / 2, "text-anchor": "middle", "dominant-baseline": "central" }, [
-                showToken(st.next),
+                shortToken(st.next, boxChars),
               ]),
             ]),
           );
@@ -103,13 +104,13 @@ export function create({ get, current, send, slides }) {
         }
         st.top.forEach((e, i) => {
           const y = L.rows.bars + i * s.bar;
-          const tw = 26;
+          const tw = L.label + 4;
           const bw = s.col - tw - 34;
           const hit = e.token === st.next;
           col.push(
             svg("g", { class: ["rnnw-tok-bar", hit && "rnnw-tok-hit"], "data-step": st.step, "data-token": e.token, "data-p": e.p }, [
               svg("title", {}, [`p(${showToken(e.token)}) = ${e.p}`]),
-              svg("text", { class: "rnnw-tok-label", x: x + 2, y: y + s.bar / 2, "dominant-baseline": "central" }, [showToken(e.token)]),
+              svg("text", { class: "rnnw-tok-label", x: x + 2, y: y + s.bar / 2, "dominant-baseline": "central" }, [shortToken(e.token)]),
               svg("rect", { class: "rnnw-tok-track", x: x + tw, y: y + 4, width: bw, height: s.bar - 8, rx: 2 }),
               svg("rect", {
                 class: "rnnw-tok-fill",
@@ -147,7 +148,7 @@ export function create({ get, current, send, slides }) {
               `x${subscript(st.step + 1)}`,
             ]),
             svg("text", { x: x + s.col / 2, y: L.rows.input + s.box / 2, "text-anchor": "middle", "dominant-baseline": "central" }, [
-              st.input ? showToken(st.input) : "\u2014",
+              st.input ? shortToken(st.input, boxChars) : "\u2014",
             ]),
           ]),
         );
