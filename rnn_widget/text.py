@@ -290,15 +290,21 @@ class TextMixin:
             rng = np.random.default_rng(seed) if tau is not None else None
             ids = v.encode(prefix)
             net, layers = self._net, self._state.trace.layers
-            h0 = [lt.h0 for lt in layers]
-            c0 = [lt.c0 for lt in layers] if net.spec.cell == "lstm" else None
+            lstm = net.spec.cell == "lstm"
+            h = [lt.h0 for lt in layers]
+            c = [lt.c0 for lt in layers] if lstm else None
+            feed = list(ids)  # the prefix first, then one chosen token at a time, carrying the state
             for _ in range(length):
-                X = np.zeros((len(ids), len(v)))
-                X[np.arange(len(ids)), ids] = 1.0
-                y_pre = net.forward(X, h0, c0).y_pre
-                if y_pre is None or not np.isfinite(y_pre[-1]).all():
+                X = np.zeros((len(feed), len(v)))
+                X[np.arange(len(feed)), feed] = 1.0
+                trace = net.forward(X, h, c)
+                y = trace.y_pre
+                if y is None or not np.isfinite(y[-1]).all():
                     raise ValueError("the output overflows with these weights; expected finite numbers")
-                ids.append(choose(softmax(y_pre[-1]), tau, rng))
+                h = [lt.h[-1] for lt in trace.layers]
+                c = [lt.values["c"][-1] for lt in trace.layers] if lstm else None
+                ids.append(choose(softmax(y[-1]), tau, rng))
+                feed = ids[-1:]
             chosen = [v.tokens[i] for i in ids]
             text = v.join(chosen)
             if not show:
