@@ -160,7 +160,8 @@ def _text() -> dict[str, RNNWidget]:
     sampled = RNNWidget.from_text("hello", vocab="helo", hidden=3)
     sampled.sample("h", 6, temperature=1.0, seed=3)
     words = RNNWidget.from_text("the cat sat on the mat", words=True, hidden=4, seed=2)
-    return {"text_hello": hello, "text_hello_sampled": sampled, "text_words": words}
+    long = RNNWidget.from_text("the quick brown fox jumps over the lazy dog " * 3, hidden=8, seed=1)
+    return {"text_hello": hello, "text_hello_sampled": sampled, "text_words": words, "text_long": long}
 
 
 def _exercises() -> dict[str, tuple[RNNWidget, int]]:

@@ -166,3 +166,20 @@ export function sampleCaption(sampled) {
       : `temperature ${sampled.temperature}, seed ${sampled.seed}`;
   return `Sampled from \u201c${start}\u201d (${how}); each chosen token is the next step's input`;
 }
+
+/** The strip shows at most this many steps at once: a window that follows the focused step. */
+export const STRIP_WINDOW = 48;
+
+/**
+ * The steps the strip shows: all of them, or the page of STRIP_WINDOW steps that holds the
+ * focused step (pages, not a window centred on it: a click in the strip leaves the strip still).
+ * @param {number} T
+ * @param {number} focus 0-based
+ * @param {number} [size]
+ * @returns {{start: number, end: number}} end exclusive
+ */
+export function stripWindow(T, focus, size = STRIP_WINDOW) {
+  if (T <= size) return { start: 0, end: T };
+  const page = Math.max(0, Math.min(Math.floor((T - 1) / size), Math.floor(focus / size)));
+  return { start: page * size, end: Math.min(T, (page + 1) * size) };
+}

@@ -14,6 +14,8 @@ import {
   labelWidth,
   shortToken,
   LABEL_CHARS,
+  stripWindow,
+  STRIP_WINDOW,
 } from "../data/tokens.js";
 import { oneHotBlocks, stepFormula, tokensText } from "../data/step_formula.js";
 import { formatNumber } from "../data/format.js";
@@ -91,6 +93,15 @@ describe("tokens (pure)", () => {
     expect(showToken("a b\n")).toBe("a\u2423b\u21b5");
   });
 
+  it("a long text shows the page of steps that holds the focused one", () => {
+    const n = STRIP_WINDOW;
+    expect(stripWindow(10, 3)).toEqual({ start: 0, end: 10 });
+    expect(stripWindow(500, 0)).toEqual({ start: 0, end: n });
+    expect(stripWindow(500, n - 1)).toEqual({ start: 0, end: n });
+    expect(stripWindow(500, n)).toEqual({ start: n, end: 2 * n });
+    expect(stripWindow(500, 499)).toEqual({ start: Math.floor(499 / n) * n, end: 500 });
+  });
+
   it("widens the columns for word tokens and cuts long ones", () => {
     expect(labelWidth(["h", "e"])).toBe(18);
     expect(labelWidth(["the", "cat"])).toBe(34);
@@ -157,6 +168,21 @@ describe("the token strip in the page", () => {
     expect(el.querySelectorAll(".rnnw-tok-input.rnnw-tok-fed")).toHaveLength(5);
     el.querySelector('[data-tok-step="2"] .rnnw-tok-input rect').dispatchEvent(new MouseEvent("click", { bubbles: true }));
     expect(model.get("focus_step")).toBe(2);
+  });
+
+  it("shows a long text a page of steps at a time, the page of the focused step", async () => {
+    const st = fixtureState("text_long");
+    const { el, model } = setup(st);
+    const T = st.trace.T;
+    expect(T).toBeGreaterThan(2 * STRIP_WINDOW);
+    const shown = () => [...el.querySelectorAll("[data-tok-step]")].map((g) => Number(g.getAttribute("data-tok-step")));
+    expect(shown()).toEqual([...Array(STRIP_WINDOW).keys()]);
+    expect(el.querySelector(".rnnw-tok-caption").textContent).toMatch(new RegExp(`^Steps 1\u2013${STRIP_WINDOW} of ${T}\\.`));
+    model.publish("focus_step", T - 1);
+    await new Promise((r) => setTimeout(r, 0));
+    const last = Math.floor((T - 1) / STRIP_WINDOW) * STRIP_WINDOW;
+    expect(shown()[0]).toBe(last);
+    expect(shown().at(-1)).toBe(T - 1);
   });
 
   it("writes user tokens as text, never as markup", () => {

@@ -6,7 +6,7 @@
 import { h, svg, setChildren } from "../dom.js";
 import { visibility } from "../../data/slides.js";
 import { subscript } from "../../data/format.js";
-import { labelWidth, sampleCaption, shortToken, showToken, STRIP, stripLayout, tokenSteps } from "../../data/tokens.js";
+import { labelWidth, sampleCaption, shortToken, showToken, STRIP, stripLayout, stripWindow, tokenSteps } from "../../data/tokens.js";
 
 const TOP_K = 3;
 
@@ -42,13 +42,17 @@ export function create({ get, current, send, slides }) {
       el.hidden = false;
       const sampled = get("sampled") || {};
       const vis = visibility(slides(), get("reveal"));
-      const steps = tokenSteps(trace, { vocab, sampled, k: TOP_K, shown: (t) => vis.y(t) });
-      const k = Math.min(TOP_K, vocab.length);
-      const L = stripLayout(trace.T, k, labelWidth(vocab));
       const focus = get("focus_step") ?? 0;
+      // a long text shows the page of steps that holds the focused one (Prev / Next or the diagram move it)
+      const win = stripWindow(trace.T, focus);
+      const steps = tokenSteps(trace, { vocab, sampled, k: TOP_K, shown: (t) => vis.y(t) }).slice(win.start, win.end);
+      const k = Math.min(TOP_K, vocab.length);
+      const L = stripLayout(win.end - win.start, k, labelWidth(vocab));
       const tokens = vocab.map(showToken).join(" ");
+      const shownSteps = win.end - win.start < trace.T ? `Steps ${win.start + 1}\u2013${win.end} of ${trace.T}. ` : "";
       caption.textContent =
-        sampleCaption(sampled) || `${vocab.length} tokens: ${tokens.length > 120 ? `${tokens.slice(0, 119)}\u2026` : tokens}`;
+        shownSteps +
+        (sampleCaption(sampled) || `${vocab.length} tokens: ${tokens.length > 120 ? `${tokens.slice(0, 119)}\u2026` : tokens}`);
       const sampling = Boolean(sampled?.tokens?.length);
       // -log p is the step's share of the loss: an exercise may hold the loss as a blank
       const exercise = Boolean(get("homework"));
@@ -64,7 +68,7 @@ export function create({ get, current, send, slides }) {
         rowLabel(L.rows.input + s.box / 2, "input"),
       ];
       for (const st of steps) {
-        const x = L.colX(st.step);
+        const x = L.colX(st.step - win.start);
         const col = [];
         col.push(
           svg("rect", {
@@ -153,8 +157,8 @@ export function create({ get, current, send, slides }) {
           ]),
         );
         parts.push(svg("g", { class: "rnnw-tok-step", "data-tok-step": st.step, "aria-label": `step ${st.step + 1}` }, col));
-        if (st.chosen && st.step + 1 < steps.length) {
-          const a = L.arrow(st.step);
+        if (st.chosen && st.step + 1 < win.end) {
+          const a = L.arrow(st.step - win.start);
           parts.push(
             svg("g", { class: "rnnw-tok-feed", "data-from": st.step }, [
               svg("path", { d: a.d }),
