@@ -160,6 +160,7 @@ class TextMixin:
         _committing: bool
         vocab: list
         sampled: dict
+        training: dict
         labels: list
         inputs: list
         targets: Any
@@ -309,6 +310,11 @@ class TextMixin:
             text = v.join(chosen)
             if not show:
                 return text
+            if self.training.get("running"):
+                raise ValueError(
+                    "training is running on the widget's text; showing a sample would replace that text "
+                    "(use show=False, or stop() first)"
+                )
             state = self._candidate({"inputs": v.one_hot(chosen[:-1]), "targets": v.one_hot(chosen[1:])})
         except REFUSALS as e:
             raise t.TraitError(message(e)) from None

@@ -190,6 +190,16 @@ def test_a_shown_sample_feeds_each_chosen_token_back():
     assert w.labels == ["h", "e", "l", "l"] and w.sampled == {}
 
 
+def test_a_sample_is_not_shown_while_training_runs():
+    w = RNNWidget.from_text("hello", vocab="helo", hidden=3)
+    w.training = {**w.training, "running": True}  # as during a background training
+    before = _snapshot(w)
+    with pytest.raises(traitlets.TraitError, match="training is running"):
+        w.sample("h", 4)
+    assert _snapshot(w) == before
+    assert len(w.sample("h", 4, show=False)) == 5  # only reading is fine
+
+
 def test_the_hello_network_trains_until_greedy_sampling_gives_hello():
     w = RNNWidget.from_text("hello", vocab="helo", hidden=3)
     assert w.sample("h", 4, show=False) != "hello"
