@@ -346,6 +346,27 @@ class TextMixin:
             )
         return list(v.tokens)
 
+    # -- the page's Sample button ------------------------------------------------------------
+    def _on_page_msg(self, widget, content, buffers):
+        """``{"type": "sample", "start": token, "length": n, "temperature": t or null, "seed": s or null}``
+        from the page: sample and show the run; a refusal sets `error` (field "sample"), nothing
+        else changes. Every other message goes on to the page's protocol."""
+        if isinstance(content, dict) and content.get("type") == "sample":
+            self._on_sample_msg(content)
+            return
+        super()._on_page_msg(widget, content, buffers)  # type: ignore[misc]
+
+    def _on_sample_msg(self, content: dict) -> None:
+        try:
+            start = content.get("start")
+            if not isinstance(start, str):
+                raise t.TraitError(f"start must be a token from the vocabulary, got {short(start)}")
+            self.sample(start, content.get("length"), temperature=content.get("temperature"), seed=content.get("seed"))  # type: ignore[arg-type]
+        except t.TraitError as e:
+            with self.hold_sync():
+                self.set_trait("error", message(e))
+                self.set_trait("error_field", "sample")
+
     # -- upkeep -----------------------------------------------------------------------------
     def _vocab(self, what: str) -> Vocab:
         if not self.vocab:

@@ -267,3 +267,30 @@ def test_a_page_edit_of_an_input_updates_the_labels_and_a_size_change_drops_the_
     assert w.labels == ["", "o", "l", "l"]  # not one-hot: no token
     w.spec = {**w.spec, "input_size": 5}
     assert w.vocab == [] and w.sampled == {}
+
+
+def page_custom(w, content):
+    w._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+
+
+def test_the_page_sample_button():
+    w = RNNWidget.from_text("hello", vocab="helo", hidden=3, seed=2)
+    expected = w.sample("h", 6, temperature=1.5, seed=9, show=False)
+    page_custom(w, {"type": "sample", "start": "h", "length": 6, "temperature": 1.5, "seed": 9})
+    assert w.sampled["tokens"] == list(expected) and w.error == ""
+    greedy = w.sample("e", 3, show=False)
+    page_custom(w, {"type": "sample", "start": "e", "length": 3, "temperature": None, "seed": None})
+    assert "".join(w.sampled["tokens"]) == greedy
+    before = _snapshot(w)
+    for bad in (
+        {"start": "x", "length": 3},
+        {"start": ["h"], "length": 3},
+        {"start": "h", "length": "3"},
+        {"start": "h", "length": 3, "temperature": float("nan"), "seed": 1},
+        {"start": "h", "length": 3, "temperature": 1.0},
+    ):
+        page_custom(w, {"type": "sample", "temperature": None, "seed": None, **bad})
+        assert w.error and w.error_field == "sample", bad
+        assert _snapshot(w) == before
+    page_custom(w, {"type": "sample", "start": "h", "length": 4, "temperature": None, "seed": None})
+    assert w.error == "" and len(w.sampled["tokens"]) == 5

@@ -1,6 +1,7 @@
 // Text mode (docs/protocol.md, "Text"): what the token strip shows at each step, read from the
 // trace, and where it goes. Pure: no math beyond sorting what Python computed (trace.p is the
 // softmax over the vocabulary, trace.targets the one-hot next tokens).
+import { parseNumber } from "./parse.js";
 
 /**
  * The `sampled` trait: the sampling run the widget holds ({} when none).
@@ -182,4 +183,27 @@ export function stripWindow(T, focus, size = STRIP_WINDOW) {
   if (T <= size) return { start: 0, end: T };
   const page = Math.max(0, Math.min(Math.floor((T - 1) / size), Math.floor(focus / size)));
   return { start: page * size, end: Math.min(T, (page + 1) * size) };
+}
+
+/** The longest run the page's Sample button asks for. */
+export const MAX_SAMPLE = 200;
+
+/**
+ * The page's sample request from what was typed: `{msg}` to send, or `{error}` to show (nothing
+ * sent). Temperature 0 is greedy (no seed needed); Python checks everything again.
+ * @param {{start: string, length: string, temperature: string, seed: string}} typed
+ * @param {string[]} vocab
+ * @returns {{msg: {type: "sample", start: string, length: number, temperature: number | null, seed: number | null}} | {error: string}}
+ */
+export function sampleRequest(typed, vocab) {
+  if (!vocab.includes(typed.start)) return { error: "choose a start token from the vocabulary" };
+  const n = parseNumber(typed.length);
+  if (!n.ok || !Number.isInteger(n.value) || n.value < 1 || n.value > MAX_SAMPLE)
+    return { error: `length: type a whole number from 1 to ${MAX_SAMPLE}` };
+  const tau = parseNumber(typed.temperature);
+  if (!tau.ok || tau.value < 0 || tau.value > 100) return { error: "temperature: type 0 (greedy) or a number up to 100" };
+  if (tau.value === 0) return { msg: { type: "sample", start: typed.start, length: n.value, temperature: null, seed: null } };
+  const seed = parseNumber(typed.seed);
+  if (!seed.ok || !Number.isInteger(seed.value) || seed.value < 0) return { error: "seed: type a whole number, 0 or more" };
+  return { msg: { type: "sample", start: typed.start, length: n.value, temperature: tau.value, seed: seed.value } };
 }

@@ -16,6 +16,8 @@ import {
   LABEL_CHARS,
   stripWindow,
   STRIP_WINDOW,
+  sampleRequest,
+  MAX_SAMPLE,
 } from "../data/tokens.js";
 import { oneHotBlocks, stepFormula, tokensText } from "../data/step_formula.js";
 import { formatNumber } from "../data/format.js";
@@ -102,6 +104,21 @@ describe("tokens (pure)", () => {
     expect(stripWindow(500, 499)).toEqual({ start: Math.floor(499 / n) * n, end: 500 });
   });
 
+  it("builds the page's sample request: greedy at temperature 0, refusals before sending", () => {
+    const v = ["h", "e", "l", "o"];
+    expect(sampleRequest({ start: "h", length: "4", temperature: "0", seed: "" }, v)).toEqual({
+      msg: { type: "sample", start: "h", length: 4, temperature: null, seed: null },
+    });
+    expect(sampleRequest({ start: "e", length: "10", temperature: "1.5", seed: "7" }, v)).toEqual({
+      msg: { type: "sample", start: "e", length: 10, temperature: 1.5, seed: 7 },
+    });
+    expect(sampleRequest({ start: "x", length: "4", temperature: "0", seed: "0" }, v)).toHaveProperty("error");
+    expect(sampleRequest({ start: "h", length: "0", temperature: "0", seed: "0" }, v)).toHaveProperty("error");
+    expect(sampleRequest({ start: "h", length: String(MAX_SAMPLE + 1), temperature: "0", seed: "0" }, v)).toHaveProperty("error");
+    expect(sampleRequest({ start: "h", length: "4", temperature: "-1", seed: "0" }, v)).toHaveProperty("error");
+    expect(sampleRequest({ start: "h", length: "4", temperature: "1", seed: "abc" }, v)).toHaveProperty("error");
+  });
+
   it("widens the columns for word tokens and cuts long ones", () => {
     expect(labelWidth(["h", "e"])).toBe(18);
     expect(labelWidth(["the", "cat"])).toBe(34);
@@ -183,6 +200,24 @@ describe("the token strip in the page", () => {
     const last = Math.floor((T - 1) / STRIP_WINDOW) * STRIP_WINDOW;
     expect(shown()[0]).toBe(last);
     expect(shown().at(-1)).toBe(T - 1);
+  });
+
+  it("the Sample button sends what was typed, or says what is wrong and sends nothing", () => {
+    const { el, model } = setup(fixtureState("text_hello"));
+    const control = (k) => el.querySelector(`[data-control="${k}"]`);
+    expect([...control("sample-start").options].map((o) => o.value)).toEqual(["h", "e", "l", "o"]);
+    const typeIn = (k, v) => {
+      control(k).value = v;
+    };
+    typeIn("sample-length", "6");
+    typeIn("sample-temperature", "0.8");
+    typeIn("sample-seed", "3");
+    el.querySelector('[data-action="sample"]').click();
+    expect(model.sent.filter((m) => m.type === "sample")).toEqual([{ type: "sample", start: "h", length: 6, temperature: 0.8, seed: 3 }]);
+    typeIn("sample-seed", "1.5");
+    el.querySelector('[data-action="sample"]').click();
+    expect(model.sent.filter((m) => m.type === "sample")).toHaveLength(1);
+    expect(el.querySelector(".rnnw-tok-msg").textContent).toContain("seed");
   });
 
   it("writes user tokens as text, never as markup", () => {

@@ -115,6 +115,27 @@ def test_a_refused_text_changes_nothing_on_the_page(lesson):
     assert root.evaluate(READ_LABELS) == ["h", "e", "l", "l"]
 
 
+def test_sampling_from_the_page(lesson, text_dir):
+    page = lesson
+    root = page.locator(".rnnw").nth(1)
+    strip = root.locator(".rnnw-tokens")
+    strip.locator('[data-control="sample-start"]').select_option("e")
+    for key, value in (("sample-length", "6"), ("sample-temperature", "1.2"), ("sample-seed", "5")):
+        strip.locator(f'[data-control="{key}"]').fill(value)
+    strip.locator('[data-action="sample"]').click()
+    wait_until(
+        lambda: "seed 5" in strip.locator(".rnnw-tok-caption").inner_text(), timeout=20, what="the page's sample"
+    )
+    expected = py_value(page, 'w.sample("e", 6, temperature=1.2, seed=5, show=False)')
+    assert py_value(page, "''.join(w.sampled['tokens'])") == expected
+    chosen = strip.evaluate("(s) => [...s.querySelectorAll('.rnnw-tok-next')].map(g => g.getAttribute('data-token'))")
+    assert "".join(chosen) == expected[1:]
+    strip.locator('[data-control="sample-seed"]').fill("x")
+    strip.locator('[data-action="sample"]').click()
+    assert "seed" in strip.locator(".rnnw-tok-msg").inner_text()
+    strip.screenshot(path=str(text_dir / "lab-page-sample.png"))
+
+
 @pytest.fixture(scope="module")
 def dark_lab(chromium, e2e_tmp, text_dir):
     root = e2e_tmp / "text-dark-notebooks"

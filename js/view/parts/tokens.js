@@ -6,7 +6,17 @@
 import { h, svg, setChildren } from "../dom.js";
 import { visibility } from "../../data/slides.js";
 import { subscript } from "../../data/format.js";
-import { labelWidth, sampleCaption, shortToken, showToken, STRIP, stripLayout, stripWindow, tokenSteps } from "../../data/tokens.js";
+import {
+  labelWidth,
+  sampleCaption,
+  sampleRequest,
+  shortToken,
+  showToken,
+  STRIP,
+  stripLayout,
+  stripWindow,
+  tokenSteps,
+} from "../../data/tokens.js";
 
 const TOP_K = 3;
 
@@ -14,14 +24,58 @@ const TOP_K = 3;
 const percent = (p) => p.toFixed(2);
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
-export function create({ get, current, send, slides }) {
+export function create({ get, current, send, slides, request }) {
   const caption = h("div", { class: "rnnw-tok-caption" });
   const scroller = h("div", { class: "rnnw-tok-scroll" });
+  // Sampling from the page: a start token, a length, a temperature (0: greedy) and a seed
+  const startMenu = h("select", { class: "rnnw-select rnnw-select-small", "aria-label": "Start token", "data-control": "sample-start" });
+  const input = (/** @type {string} */ key, /** @type {string} */ label, /** @type {string} */ value) =>
+    h("input", {
+      class: "rnnw-input rnnw-tok-num",
+      type: "text",
+      inputmode: "decimal",
+      autocomplete: "off",
+      "aria-label": label,
+      "data-control": key,
+      value,
+    });
+  const lengthIn = input("sample-length", "Tokens to sample", "4");
+  const tempIn = input("sample-temperature", "Temperature (0: greedy)", "0");
+  const seedIn = input("sample-seed", "Seed", "0");
+  const sampleBtn = h("button", { type: "button", class: "rnnw-btn", "data-action": "sample" }, ["Sample"]);
+  const sampleMsg = h("span", { class: "rnnw-msg rnnw-tok-msg", role: "status", "aria-live": "polite" });
+  const field = (/** @type {string} */ label, /** @type {HTMLElement} */ control) =>
+    h("label", { class: "rnnw-field rnnw-field-inline" }, [h("span", { class: "rnnw-flabel" }, [label]), control]);
+  const controls = h("div", { class: "rnnw-tok-controls" }, [
+    field("from", startMenu),
+    field("tokens", lengthIn),
+    field("temperature", tempIn),
+    field("seed", seedIn),
+    sampleBtn,
+    sampleMsg,
+  ]);
   const el = h("section", { class: "rnnw-section rnnw-tokens", "aria-label": "Tokens", hidden: true }, [
     h("div", { class: "rnnw-section-title" }, ["Softmax over the vocabulary"]),
+    controls,
     caption,
     scroller,
   ]);
+  const sample = () => {
+    const typed = { start: startMenu.value, length: lengthIn.value, temperature: tempIn.value, seed: seedIn.value };
+    const r = sampleRequest(typed, current("vocab") || []);
+    sampleMsg.textContent = "error" in r ? r.error : "";
+    if ("msg" in r) request(r.msg);
+  };
+  /** @param {KeyboardEvent} ev */
+  const onKey = (ev) => {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      sample();
+    }
+  };
+  sampleBtn.addEventListener("click", sample);
+  controls.addEventListener("keydown", onKey);
+  let menuFor = "";
   /** @param {Event} ev */
   const onClick = (ev) => {
     const g = /** @type {Element} */ (ev.target).closest?.("[data-tok-step]");
@@ -40,6 +94,16 @@ export function create({ get, current, send, slides }) {
         return;
       }
       el.hidden = false;
+      const menuKey = JSON.stringify(vocab);
+      if (menuKey !== menuFor) {
+        const keep = startMenu.value;
+        setChildren(
+          startMenu,
+          vocab.map((/** @type {string} */ v) => h("option", { value: v }, [showToken(v)])),
+        );
+        startMenu.value = vocab.includes(keep) ? keep : vocab[0];
+        menuFor = menuKey;
+      }
       const sampled = get("sampled") || {};
       const vis = visibility(slides(), get("reveal"));
       const focus = get("focus_step") ?? 0;
@@ -182,6 +246,10 @@ export function create({ get, current, send, slides }) {
         ),
       ]);
     },
-    destroy: () => scroller.removeEventListener("click", onClick),
+    destroy: () => {
+      scroller.removeEventListener("click", onClick);
+      sampleBtn.removeEventListener("click", sample);
+      controls.removeEventListener("keydown", onKey);
+    },
   };
 }
