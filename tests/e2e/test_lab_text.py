@@ -58,6 +58,14 @@ def test_the_lesson_ends_with_hello_and_every_output_is_there(lesson, text_dir):
         area.scroll_into_view_if_needed()
         area.screenshot(path=str(text_dir / f"lesson-output-{i + 1:02d}.png"))
         texts.append(area.inner_text())
+    prose = page.locator(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown")
+    for i in range(prose.count()):
+        prose.nth(i).scroll_into_view_if_needed()
+        prose.nth(i).screenshot(path=str(text_dir / f"lesson-prose-{i + 1:02d}.png"))
+    assert (
+        prose.count() >= 8
+        and page.locator(".jp-RenderedMarkdown mjx-container, .jp-RenderedMarkdown .MathJax").count() > 0
+    )
     assert any("the network says 'hello'" in t for t in texts), texts[-3:]
     assert any("x1 = one-hot('h')" in t for t in texts)
     assert page.locator(".jp-Notebook .jp-OutputArea img").count() >= 1  # the loss curve figure
