@@ -31,8 +31,10 @@ export const TRAITS = [
   "loss_curve",
   "homework",
   "batch_inputs",
-  "sample",
+  "batch_sample",
   "batch_trace",
+  "vocab",
+  "sampled",
 ];
 
 /**
