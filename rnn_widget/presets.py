@@ -30,6 +30,7 @@ class Preset:
     display_names: dict = field(default_factory=dict)
     convention: str = "row"
     labels: list | None = None
+    weights_form: str = "separate"  # "concatenated": one matrix W_g = [W_hg | W_xg] per gate (seed 004)
     #: keyword arguments for `rnn_widget.core.train` that retell the source's training, if any
     training: dict | None = None
     notes: str = ""
@@ -183,6 +184,7 @@ def lstm_by_hand() -> Preset:
         net,
         np.array([[1.0], [0.0], [-1.0]]),
         labels=["1", "0", "-1"],
+        weights_form="concatenated",
     )
 
 
@@ -218,6 +220,7 @@ def _forget_gate(bias: float, name: str, title: str) -> Preset:
         X,
         targets=np.array([[0.9]]),
         labels=["pulse"] + [""] * 7,
+        weights_form="concatenated",
         notes="Compare the cell state c_t of forget_open and forget_closed: f near 1 keeps "
         "the pulse in memory to the end, f near 0 forgets it at once.",
     )

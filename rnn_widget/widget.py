@@ -73,6 +73,11 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         "row",
         help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.",
     ).tag(sync=True)
+    weights_form = t.Enum(
+        ("separate", "concatenated"),
+        "separate",
+        help="'concatenated' shows each gate's weights as one matrix W_g = [W_hg | W_xg] (seed 004's W [h, x]).",
+    ).tag(sync=True)
     labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
     title = t.Unicode("", help="A heading shown above the widget (shown as text).").tag(sync=True)
     reveal = t.Int(-1, help="Step-through slide shown: -1 shows everything, n shows slides 0..n.").tag(sync=True)
@@ -150,6 +155,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
             "convention": p.convention,
             "names_convention": p.convention,
             "title": p.title,
+            "weights_form": p.weights_form,
         }
         if p.labels:
             options["labels"] = list(p.labels)
