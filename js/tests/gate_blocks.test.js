@@ -10,7 +10,8 @@ import { fixtureState } from "./fixture.js";
 // shows that one matrix per gate; each cell must edit the stored entry it shows.
 
 /** A stored (row form) matrix whose every entry says where it is: name * 1000 + 100 * i + j. */
-const tagged = (code, rows, cols) => Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => code * 1000 + 100 * i + j));
+const tagged = (code, rows, cols) =>
+  Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => code * 1000 + 100 * i + j));
 
 describe("groupGates", () => {
   const lstm = ["W_xi", "W_hi", "b_i", "W_xf", "W_hf", "b_f", "W_xc", "W_hc", "b_c", "W_xo", "W_ho", "b_o", "W_hy", "b_y"];
@@ -30,7 +31,10 @@ describe("groupGates", () => {
   });
 
   it("an RNN is one block W = [W_hh | W_xh]; no bias, no bias beside it; a lone matrix stays a name", () => {
-    expect(groupGates("rnn", ["W_xh", "W_hh", "W_hy"])).toEqual([{ key: "W_h", gate: "h", layer: 0, wh: "W_hh", wx: "W_xh", bias: [] }, "W_hy"]);
+    expect(groupGates("rnn", ["W_xh", "W_hh", "W_hy"])).toEqual([
+      { key: "W_h", gate: "h", layer: 0, wh: "W_hh", wx: "W_xh", bias: [] },
+      "W_hy",
+    ]);
     expect(groupGates("lstm", ["W_hi", "b_i"])).toEqual(["W_hi", "b_i"]);
   });
 });

@@ -5,7 +5,7 @@ import { createParamEditors } from "../../editing/param_editors.js";
 
 const FORMS = [
   ["separate", "separate matrices"],
-  ["concatenated", "one matrix per gate: W [h, x]"],
+  ["concatenated", "one matrix per gate, W [h, x]"],
 ];
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part & {invalidate: () => void}} */
@@ -14,7 +14,7 @@ export function create({ get, current, edit, send, gradsShown, gradStep, answers
   const menu = /** @type {HTMLSelectElement} */ (
     h(
       "select",
-      { class: "rnnw-select-small", "aria-label": "How the weights are shown" },
+      { "aria-label": "How the weights are shown" },
       FORMS.map(([value, text]) => h("option", { value }, [text])),
     )
   );
@@ -22,7 +22,7 @@ export function create({ get, current, edit, send, gradsShown, gradStep, answers
   menu.addEventListener("change", onChange);
   return {
     el: h("section", { class: "rnnw-section", "aria-label": "Parameters" }, [
-      h("div", { class: "rnnw-section-title" }, ["Parameters ", h("label", { class: "rnnw-note" }, ["weights as ", menu])]),
+      h("div", { class: "rnnw-section-title" }, ["Parameters ", h("label", { class: "rnnw-form" }, ["weights: ", menu])]),
       editors.el,
     ]),
     render() {
