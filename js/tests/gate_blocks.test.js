@@ -149,6 +149,19 @@ describe("the concatenated form in the page", () => {
     expect(el.querySelector('.rnnw-matrix[data-ref="p:W_xf"]')).not.toBeNull();
   });
 
+  it("hovering a cell of the block links the weight it shows: every h_t of its layer lights up", () => {
+    const { el } = mount(fixtureState("lstm_by_hand", { convention: "column" }));
+    const cell = el.querySelector('.rnnw-gateblock[data-block="W_f"] input[data-name="W_xf"]');
+    cell.dispatchEvent(new MouseEvent("pointerover", { bubbles: true }));
+    expect(cell.classList.contains("is-hot")).toBe(true);
+    const lit = [...el.querySelectorAll(".rnnw-diagram .is-dst")].map((n) => n.getAttribute("data-ref"));
+    for (const t of [0, 1, 2]) expect(lit).toContain(`h:0:${t}`);
+    // and the other way: hovering h2 marks the whole block (its cells' weights) as a source
+    el.querySelector('.rnnw-diagram [data-ref="h:0:1"]').dispatchEvent(new MouseEvent("pointerover", { bubbles: true }));
+    expect(cell.classList.contains("is-src")).toBe(true);
+    expect(el.querySelector('.rnnw-gateblock[data-block="W_f"] input[data-name="W_hf"]').classList.contains("is-src")).toBe(true);
+  });
+
   it("gradients beside a block are laid out as the block", () => {
     const state = fixtureState("lstm_grads", { convention: "column", weights_form: "concatenated", show_grads: true });
     const { el } = mount(state);
