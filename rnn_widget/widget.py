@@ -79,6 +79,11 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
         "row",
         help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.",
     ).tag(sync=True)
+    weights_form = t.Enum(
+        ("separate", "concatenated"),
+        "separate",
+        help="'concatenated' shows each gate's weights as one matrix W_g = [W_hg | W_xg] (seed 004's W [h, x]).",
+    ).tag(sync=True)
     labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
     vocab = t.List(
         t.Unicode(), help="Text mode: the token of each input and output unit, in order ([] for numbers; read-only)."
@@ -121,9 +126,9 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
     batch_targets = t.Any(
         None, allow_none=True, help="The targets of samples 2..n, one entry per sample like targets, or None."
     ).tag(sync=True, to_json=pack_arrays)
-    batch_sample = t.Int(0, help="The sample (0-based; 0 is the widget's own inputs) the diagram and formulas follow.").tag(
-        sync=True
-    )
+    batch_sample = t.Int(
+        0, help="The sample (0-based; 0 is the widget's own inputs) the diagram and formulas follow."
+    ).tag(sync=True)
     batch_trace = t.Dict(help="Every sample's X, H, O rows and the batch loss ({} without a batch; read-only).").tag(
         sync=True, to_json=pack_arrays
     )
@@ -179,6 +184,7 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
             "convention": p.convention,
             "names_convention": p.convention,
             "title": p.title,
+            "weights_form": p.weights_form,
         }
         if p.labels:
             options["labels"] = list(p.labels)

@@ -101,6 +101,7 @@
  * @property {"row" | "column"} convention
  * @property {Record<string, string>} display_names
  * @property {"row" | "column"} names_convention
+ * @property {"separate" | "concatenated"} weights_form each gate's weights as separate matrices or one W_g = [W_hg | W_xg]
  * @property {string[]} labels
  * @property {string} title
  * @property {number} reveal

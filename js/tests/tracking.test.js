@@ -34,6 +34,7 @@ const CHANGES = {
   convention: () => "column",
   display_names: () => ({ h: "q", W_hh: "A" }),
   names_convention: () => "column",
+  weights_form: () => "concatenated",
   labels: () => ["a", "b", "c", "d", "e"],
   title: () => "Another title",
   reveal: () => 3,

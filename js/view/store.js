@@ -23,6 +23,7 @@ export const TRAITS = [
   "limits",
   "trace",
   "names_convention",
+  "weights_form",
   "show_grads",
   "bptt",
   "bptt_step",
