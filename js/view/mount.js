@@ -30,6 +30,8 @@ import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
 import * as toolbar from "./parts/toolbar.js";
+import * as batch from "./parts/batch.js";
+import * as tokens from "./parts/tokens.js";
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -125,6 +127,8 @@ export function mount(model, el) {
     training: training.create(ctx),
     homework: homework.create(ctx),
     toolbar: toolbar.create(ctx),
+    batch: batch.create(ctx),
+    tokens: tokens.create(ctx),
   };
   // Stepping without scrolling (README "Layout"): one toolbar, then the caption, then the stage
   // (diagram and formula side by side when wide enough); the editors and the rest below.
@@ -142,9 +146,11 @@ export function mount(model, el) {
     stepsPart.caption,
     p.gradients.el,
     h("div", { class: "rnnw-stage" }, [p.diagram.el, p.formula.el]),
+    p.tokens.el, // the token strip reads with the diagram above it
     p.loss.el,
     p.probs.el,
     h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
+    p.batch.el,
     h("div", { class: "rnnw-bottom" }, [p.charts.el, p.training.el]),
   );
   el.appendChild(root);

@@ -23,6 +23,7 @@ export const TRAITS = [
   "limits",
   "trace",
   "names_convention",
+  "weights_form",
   "show_grads",
   "projector",
   "bptt",
@@ -31,6 +32,11 @@ export const TRAITS = [
   "train_options",
   "loss_curve",
   "homework",
+  "batch_inputs",
+  "batch_sample",
+  "batch_trace",
+  "vocab",
+  "sampled",
 ];
 
 /**
