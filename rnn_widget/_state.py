@@ -221,7 +221,7 @@ def blank_targets(T: int, width: int, loss: str) -> np.ndarray:
 
 def retime_targets(targets, old_T, new_T, spec):
     """Targets after the sequence grew or shrank: many-to-one keeps the last step's target on
-    the new last step; otherwise rows are cut or padded (with zeros, or class 0 for cross-entropy)."""
+    the new last step (encoder-decoder its decoder steps' targets on the new last steps); otherwise rows are cut or padded (with zeros, or class 0 for cross-entropy)."""
     try:
         arr = np.asarray(targets, dtype=float)
     except (TypeError, ValueError, OverflowError):
@@ -229,8 +229,9 @@ def retime_targets(targets, old_T, new_T, spec):
     if arr.ndim != 2 or arr.shape[0] != old_T or new_T < 1:
         return targets
     out = blank_targets(new_T, arr.shape[1], spec.loss)
-    if spec.mode == "many-to-one":
-        out[-1] = arr[-1]
+    if spec.mode in ("many-to-one", "encoder-decoder"):
+        k = min(1 if spec.mode == "many-to-one" else spec.decoder_steps, old_T, new_T)
+        out[new_T - k :] = arr[old_T - k :]  # the scored steps are the last ones: keep them there
     else:
         n = min(old_T, new_T)
         out[:n] = arr[:n]

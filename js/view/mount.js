@@ -25,6 +25,7 @@ import * as sequence from "./parts/sequence.js";
 import * as diagram from "./parts/diagram.js";
 import * as formula from "./parts/formula.js";
 import * as loss from "./parts/loss.js";
+import * as probs from "./parts/probs.js";
 import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
@@ -121,6 +122,7 @@ export function mount(model, el) {
     diagram: diagram.create(ctx),
     formula: formula.create(ctx),
     loss: loss.create(ctx),
+    probs: probs.create(ctx),
     charts: charts.create(ctx),
     training: training.create(ctx),
     homework: homework.create(ctx),
@@ -135,6 +137,7 @@ export function mount(model, el) {
     h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
     h("div", { class: "rnnw-views" }, [p.diagram.el, p.formula.el]),
     p.loss.el,
+    p.probs.el,
     h("div", { class: "rnnw-bottom" }, [p.charts.el, p.training.el]),
   );
   el.appendChild(root);
