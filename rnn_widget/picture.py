@@ -89,6 +89,9 @@ def rows_of(trace: dict, display_names: dict | None = None) -> list[dict]:
                 "cells": [_vector(r) if scored[t] else None for t, r in enumerate(trace["y"])],
             }
         )
+        if trace.get("p") is not None:  # cross-entropy: the class probabilities, softmax(y_t)
+            cells = [_vector(r) if scored[t] else None for t, r in enumerate(trace["p"])]
+            rows.append({"kind": "y", "name": "p", "cells": cells})
     return rows
 
 
@@ -146,7 +149,7 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
             f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{box_w:.1f}" height="{hgt:.1f}" rx="6" '
             f'fill="{fill}" stroke="{STROKE[kind] if lines else LINE}" stroke-width="1.5"{dash}/>'
         )
-        first = top_y + hgt / 2 - (len(lines) - 1) * LINE_H / 2
+        first = top_y + hgt / 2 - (max(len(lines), 1) - 1) * LINE_H / 2
         for k, s in enumerate(lines or ["\u2013"]):
             out.append(_text(x + box_w / 2, first + k * LINE_H, s, fill=INK if lines else MUTED))
 
@@ -164,7 +167,7 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
             if row["kind"] == "h":
                 prev_right = (col_x[t - 1] if t else h0_x) + box_w
                 out.append(_arrow(prev_right + 2, mid, col_x[t] - 3, mid))
-            if i > 0:  # from the row below
+            if i > 0 and row["cells"][t] and rows[i - 1]["cells"][t]:  # from below; none from a missing input
                 out.append(
                     _arrow(col_x[t] + box_w / 2, y_pos[i - 1] - 2, col_x[t] + box_w / 2, y_pos[i] + heights[i] + 3)
                 )

@@ -103,3 +103,23 @@ def test_every_preset_and_cell_draws():
         svg = w.picture()
         assert svg.count("<rect") > w.result().T * 2, name
         assert shown(w.hidden_states()[-1, 0]) in drawn(svg), name
+
+
+def test_a_classifier_shows_its_class_probabilities():
+    w = RNNWidget.from_preset("lecture_classifier")
+    y = np.asarray(w.trace["y"][-1])
+    p = np.exp(y - y.max()) / np.exp(y - y.max()).sum()  # softmax by hand, not the trace's p
+    texts = drawn(w.picture())
+    assert "p" in texts and all(shown(v) in texts for v in p)
+
+
+def test_steps_without_input_are_empty_boxes_without_an_arrow():
+    from rnn_widget.core import Network, Spec
+
+    spec = Spec(mode="encoder-decoder", decoder_steps=2, input_size=1, hidden_sizes=(2,))
+    w = RNNWidget(Network(spec, seed=1), [[1], [2], [3], [0], [0]])
+    svg = w.picture()
+    texts = drawn(svg)
+    assert texts.count("\u2013") == 2  # t = 4, 5 take no input
+    # x -> h arrows only where there is an input: 3, plus 4 recurrent and 2 outputs
+    assert svg.count("<line") == 3 + 5 + 2
