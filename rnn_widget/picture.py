@@ -51,10 +51,26 @@ def number(v) -> str:
     return "0" if text == "-0" else text.replace("-", "\u2212")
 
 
+#: a long vector shows its first and last entries around a vertical ellipsis; a long sequence its
+#: first and last steps around a gap: the picture stays a picture (and a saved notebook small)
+MAX_ENTRIES, HEAD_ENTRIES, TAIL_ENTRIES = 8, 3, 2
+MAX_STEPS, HEAD_STEPS, TAIL_STEPS = 16, 12, 3
+
+
 def _vector(row) -> list[str]:
     if row is None:
         return ["?"]
-    return [number(v) for v in (row if isinstance(row, list) else [row])]
+    values = row if isinstance(row, list) else [row]
+    if len(values) > MAX_ENTRIES:
+        return [*map(number, values[:HEAD_ENTRIES]), "\u22ee", *map(number, values[-TAIL_ENTRIES:])]
+    return [number(v) for v in values]
+
+
+def shown_steps(T: int) -> list[int]:
+    """The 0-based steps the picture draws: all, or the first and last of a long sequence."""
+    if T <= MAX_STEPS:
+        return list(range(T))
+    return [*range(HEAD_STEPS), *range(T - TAIL_STEPS, T)]
 
 
 def _names(display_names: dict, n_layers: int) -> dict:
@@ -118,9 +134,16 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
     heights = [max((len(c) for c in r["cells"] if c), default=1) * LINE_H + 2 * PAD for r in rows]
     heights = [max(h, max(len(r.get("h0", [])), 1) * LINE_H + 2 * PAD) for h, r in zip(heights, rows)]
     top = 34 + (26 if title else 0)
-    col_x = [LEFT + box_w + GAP_X + t * (box_w + GAP_X) for t in range(T)]  # column 0 holds h0
+    steps = shown_steps(T)
+    col_x: dict[int, float] = {}
+    x = LEFT + box_w + GAP_X  # h0 sits left of step 1
+    for k, t in enumerate(steps):
+        if k and t != steps[k - 1] + 1:
+            x += GAP_X  # a wider gap where steps are left out
+        col_x[t] = x
+        x += box_w + GAP_X
     h0_x = LEFT
-    width = col_x[-1] + box_w + 24
+    width = col_x[steps[-1]] + box_w + 24
     # rows from the top of the picture: y first
     y_pos, y = {}, top
     for i in reversed(range(len(rows))):
@@ -137,7 +160,7 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
     ]
     if title:
         out.append(_text(LEFT - 50, 22, title, size=17, anchor="start", weight="bold"))
-    for t in range(T):
+    for t in steps:
         out.append(_text(col_x[t] + box_w / 2, top - 16, f"t = {t + 1}", size=12, fill=MUTED))
 
     def box(x, i, lines, kind):
@@ -161,19 +184,23 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
             box(h0_x, i, row["h0"], "h0")
             out.append(_text(h0_x + box_w / 2, y_pos[i] - 10, f"{label}0", size=11, fill=MUTED))
         for t, cell in enumerate(row["cells"]):
-            if cell is None:
+            if cell is None or t not in col_x:
                 continue
             box(col_x[t], i, cell, row["kind"])
             if row["kind"] == "h":
-                prev_right = (col_x[t - 1] if t else h0_x) + box_w
-                out.append(_arrow(prev_right + 2, mid, col_x[t] - 3, mid))
+                if t and t - 1 not in col_x:  # steps left out: an ellipsis in the gap
+                    out.append(_text(col_x[t] - GAP_X, mid, "\u22ef", size=18, fill=MUTED))
+                else:
+                    prev_right = (col_x[t - 1] if t else h0_x) + box_w
+                    out.append(_arrow(prev_right + 2, mid, col_x[t] - 3, mid))
             if i > 0 and row["cells"][t] and rows[i - 1]["cells"][t]:  # from below; none from a missing input
                 out.append(
                     _arrow(col_x[t] + box_w / 2, y_pos[i - 1] - 2, col_x[t] + box_w / 2, y_pos[i] + heights[i] + 3)
                 )
     if any(labels):
         for t, lab in enumerate(labels[:T]):
-            out.append(_text(col_x[t] + box_w / 2, height - 14, str(lab), size=12, fill=MUTED))
+            if t in col_x:
+                out.append(_text(col_x[t] + box_w / 2, height - 14, str(lab), size=12, fill=MUTED))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -182,7 +209,8 @@ def alt_text(trace: dict, display_names: dict | None = None) -> str:
     """The picture's numbers as one line of text (the img alt, for screen readers and text exports)."""
     parts = []
     for row in rows_of(trace, display_names)[1:]:
-        cells = [f"{row['name']}{t + 1} = [{', '.join(c)}]" for t, c in enumerate(row["cells"]) if c]
+        steps = set(shown_steps(trace["T"]))
+        cells = [f"{row['name']}{t + 1} = [{', '.join(c)}]" for t, c in enumerate(row["cells"]) if c and t in steps]
         parts.append("; ".join(cells))
     return "Unrolled RNN: " + "; ".join(parts)
 

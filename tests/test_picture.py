@@ -123,3 +123,17 @@ def test_steps_without_input_are_empty_boxes_without_an_arrow():
     assert texts.count("\u2013") == 2  # t = 4, 5 take no input
     # x -> h arrows only where there is an input: 3, plus 4 recurrent and 2 outputs
     assert svg.count("<line") == 3 + 5 + 2
+
+
+def test_a_large_network_gives_a_bounded_picture():
+    from rnn_widget.core import Network, Spec
+
+    w = RNNWidget(
+        Network(Spec(cell="lstm", input_size=64, hidden_sizes=(128,), output_size=4), seed=1), np.ones((90, 64))
+    )
+    data, _ = w._repr_mimebundle_()
+    assert len(data["image/svg+xml"]) < 80_000 and len(data["text/html"]) < 120_000
+    texts = drawn(data["image/svg+xml"])
+    assert {"t = 1", "t = 12", "t = 88", "t = 90", "\u22ef", "\u22ee"} <= set(texts) and "t = 13" not in texts
+    h = w.hidden_states()
+    assert shown(h[-1, -1]) in texts and shown(h[-1, 0]) in texts  # the last step's first and last units
