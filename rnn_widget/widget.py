@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+import sys
 from typing import Any
 
 import anywidget
@@ -137,6 +138,10 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         self._init_training()
         self.on_msg(self._on_page_msg)
         self._commit(state)
+        if "marimo" in sys.modules:  # in a marimo notebook: Python-side changes re-run cells too
+            from ._marimo import follow
+
+            follow(self)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
