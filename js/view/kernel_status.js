@@ -11,8 +11,7 @@ export const KERNEL_TEXT = {
   silent:
     "No answer from the kernel for 10 s: it may be busy (a running cell) or gone. Edits are paused; if it restarted, run the cell again.",
   dead: "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
-  static:
-    "A saved copy without a kernel: read-only. Step through it with Prev / Next or the arrow keys; to edit, run it in a notebook.",
+  static: "A saved copy without a kernel: read-only. Step through it with Prev / Next or the arrow keys; to edit, run it in a notebook.",
 };
 
 /** View traits a page changes on its own: the step-through. Without a kernel they stay local. */
