@@ -236,3 +236,53 @@ def test_untrusted_notebook_shows_the_picture(browser, reopened, artifacts, shot
         shot(f"reopen-{reopened.kind}-untrusted", page)
     finally:
         page.close()
+
+
+def test_lab_session_saved_with_widget_state_reopens(browser, e2e_tmp, artifacts, shot):
+    """The other way to save the state: a live JupyterLab session with "Save Widget State
+    Automatically" on, saved, the server stopped; a new server opens it without running."""
+    from jupyter_harness import open_notebook, run_all, write_notebook
+
+    root = e2e_tmp / "live-save"
+    root.mkdir(exist_ok=True)
+    path = write_notebook(root / "live.ipynb", CODE)
+    state = e2e_tmp / "live-save-state"
+    settings = state / "lab-settings" / "@jupyter-widgets" / "jupyterlab-manager"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"saveState": True}))
+    h_exp, y_exp = expected()
+
+    server = Server("lab", root, state, log_path=artifacts / "live-save-server.log")
+    page = browser.new_page()
+    try:
+        server.wait_ready()
+        open_notebook(page, server, "live.ipynb")
+        run_all(page)
+        wait_until(
+            lambda: tom_yeh.close(hidden_and_outputs(page.locator(".rnnw").first)[0], h_exp), what="live numbers"
+        )
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press("Control+s")
+        wait_until(
+            lambda: "widgets" in json.loads(path.read_text()).get("metadata", {}),
+            timeout=30,
+            what="the widget state saved in the notebook",
+        )
+    finally:
+        page.close()
+        server.stop()
+
+    server = Server("lab", root, state, log_path=artifacts / "live-save-reopen-server.log")
+    page = browser.new_page()
+    try:
+        server.wait_ready()
+        _open(page, server, "live.ipynb")
+        root_el = page.locator(".rnnw").first
+        root_el.wait_for(timeout=60_000)
+        h, y = wait_until(lambda: hidden_and_outputs(root_el), timeout=30, what="the saved numbers")
+        assert tom_yeh.close(h, h_exp) and tom_yeh.close(y, y_exp), (h, y)
+        wait_until(lambda: READ_ONLY in root_el.locator(".rnnw-link").inner_text(), timeout=30, what="read-only")
+        shot("live-save-reopened", page)
+    finally:
+        page.close()
+        server.stop()
