@@ -17,6 +17,7 @@ import numpy as np
 import traitlets as t
 
 from . import _marimo
+from ._batch import clipped
 from ._state import one_blas_thread
 from .core import SGD
 from .core.validate import backward_options, sgd_options
@@ -218,7 +219,10 @@ class TrainingMixin:
                 self._finish("training stopped: the targets were removed")
                 return
             if opts["clip_norm"] is not None and grads.norm > opts["clip_norm"]:
-                grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
+                if state.batch is not None:  # a mini-batch: its gradient is clipped as a whole
+                    grads = clipped(state, opts["clip_norm"])
+                else:
+                    grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
             if self._optimizer is None:  # the network changed shape while training ran
                 self._optimizer = SGD(opts["lr"], opts["momentum"])
             try:

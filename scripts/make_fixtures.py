@@ -166,6 +166,11 @@ def _for_the_views() -> dict[str, RNNWidget]:
     )
     assert refused.error and refused.error_field == "W_xh", (refused.error, refused.error_field)
     made["next_number_refused"] = refused
+    # a mini-batch of seed 003's sequences (README "Mini-batches"), following sample 2
+    batched = RNNWidget.from_preset("next_number", focus_step=4)
+    batched.set_batch([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10], [0, 5, 10, 15, 20]], [[[11]], [[12]], [[25]]])
+    batched.sample = 1
+    made["next_number_batch"] = batched
     return made
 
 

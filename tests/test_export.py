@@ -81,6 +81,18 @@ def test_every_cell_round_trips_with_targets_and_options(spec):
     assert json.loads(w.to_json())["format"] == "rnn-widget"
 
 
+def test_a_mini_batch_round_trips():
+    w = RNNWidget.from_preset("next_number")
+    w.batch_inputs = [[[2], [4], [6], [8], [10]], [[0], [1], [2], [3], [4]]]
+    w.sample = 2
+    data = json.loads(w.to_json())
+    assert data["batch_inputs"][1] == [[0], [1], [2], [3], [4]] and data["sample"] == 2
+    back = RNNWidget.from_json(w.to_json())
+    _same(w, back)
+    assert back.batch_trace == w.batch_trace and back.sample == 2
+    assert "batch_inputs" not in json.loads(RNNWidget.from_preset("tom_yeh").to_json())  # no batch, no keys
+
+
 def test_lstm_initial_cell_state_round_trips():
     w = RNNWidget.from_preset("lstm_by_hand")
     w.c0 = [[0.5]]

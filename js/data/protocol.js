@@ -116,6 +116,10 @@
  * @property {TrainOptions} train_options
  * @property {LossCurve} loss_curve
  * @property {Homework | undefined} homework an exercise's blanks and score (absent on a plain widget)
+ * @property {Matrix[]} batch_inputs samples 2..n of a mini-batch, each (T, input size)
+ * @property {Matrix[] | null} batch_targets their targets, or null
+ * @property {number} sample the sample (0-based) the diagram and formulas follow
+ * @property {import("./batch.js").BatchTrace | Record<string, never>} batch_trace every sample's rows ({} without a batch)
  */
 
 /**

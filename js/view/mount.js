@@ -29,6 +29,7 @@ import * as probs from "./parts/probs.js";
 import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
+import * as batch from "./parts/batch.js";
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -126,6 +127,7 @@ export function mount(model, el) {
     charts: charts.create(ctx),
     training: training.create(ctx),
     homework: homework.create(ctx),
+    batch: batch.create(ctx),
   };
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
@@ -135,6 +137,7 @@ export function mount(model, el) {
     p.steps.el,
     p.gradients.el,
     h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
+    p.batch.el,
     h("div", { class: "rnnw-views" }, [p.diagram.el, p.formula.el]),
     p.loss.el,
     p.probs.el,

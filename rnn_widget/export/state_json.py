@@ -1,6 +1,7 @@
 """The widget's state as JSON and back (`RNNWidget.to_json` / `RNNWidget.from_json`).
 
-The JSON holds what makes the model and how it is shown, never the trace (it is recomputed):
+The JSON holds what makes the model and how it is shown, never the trace (it is recomputed), and a
+mini-batch's other samples when there are some:
 `{"format": "rnn-widget", "version": 1, "spec": ..., "params": ..., "inputs": ..., ...}` with the
 traits of docs/protocol.md (params in the row convention, as the `params` trait holds them).
 """
@@ -17,14 +18,18 @@ if TYPE_CHECKING:
 
 FORMAT, VERSION = "rnn-widget", 1
 #: model traits (checked together by the constructor), then how the page shows them
-MODEL = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt")
-VIEW = ("convention", "names_convention", "display_names", "labels", "title", "train_options")
+MODEL = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt", "batch_inputs", "batch_targets")
+VIEW = ("convention", "names_convention", "display_names", "labels", "title", "train_options", "sample")
+#: written only with a mini-batch (samples 2..n)
+BATCH = ("batch_inputs", "batch_targets", "sample")
 REQUIRED = ("spec", "params", "inputs")
 
 
 def to_dict(w: RNNWidget) -> dict[str, Any]:
     out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     for name in MODEL + VIEW:
+        if name in BATCH and not w.batch_inputs:
+            continue
         out[name] = getattr(w, name)
     return json.loads(json.dumps(out))  # plain lists and floats, a copy
 
