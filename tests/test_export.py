@@ -84,13 +84,29 @@ def test_every_cell_round_trips_with_targets_and_options(spec):
 def test_a_mini_batch_round_trips():
     w = RNNWidget.from_preset("next_number")
     w.batch_inputs = [[[2], [4], [6], [8], [10]], [[0], [1], [2], [3], [4]]]
-    w.sample = 2
+    w.batch_sample = 2
     data = json.loads(w.to_json())
-    assert data["batch_inputs"][1] == [[0], [1], [2], [3], [4]] and data["sample"] == 2
+    assert data["batch_inputs"][1] == [[0], [1], [2], [3], [4]] and data["batch_sample"] == 2
     back = RNNWidget.from_json(w.to_json())
     _same(w, back)
-    assert back.batch_trace == w.batch_trace and back.sample == 2
+    assert back.batch_trace == w.batch_trace and back.batch_sample == 2
     assert "batch_inputs" not in json.loads(RNNWidget.from_preset("tom_yeh").to_json())  # no batch, no keys
+
+
+def test_text_mode_round_trips_with_its_vocabulary():
+    w = RNNWidget.from_text("hello", vocab="helo", hidden=3)
+    back = RNNWidget.from_json(w.to_json())
+    _same(w, back)
+    assert back.vocab == ["h", "e", "l", "o"] and back.tokens() == w.tokens() == ["h", "e", "l", "l"]
+    data = json.loads(w.to_json())
+    data["vocab"] = ["h", "e"]
+    with pytest.raises(t.TraitError, match="vocab has 2 tokens but the network reads 4"):
+        RNNWidget.from_json(json.dumps(data))
+
+
+def test_weights_form_round_trips():
+    w = RNNWidget.from_preset("lstm_by_hand", weights_form="concatenated")
+    assert RNNWidget.from_json(w.to_json()).weights_form == "concatenated"
 
 
 def test_lstm_initial_cell_state_round_trips():

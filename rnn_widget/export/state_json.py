@@ -19,9 +19,20 @@ if TYPE_CHECKING:
 FORMAT, VERSION = "rnn-widget", 1
 #: model traits (checked together by the constructor), then how the page shows them
 MODEL = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt", "batch_inputs", "batch_targets")
-VIEW = ("convention", "names_convention", "display_names", "labels", "title", "train_options", "sample")
+VIEW = (
+    "convention",
+    "names_convention",
+    "display_names",
+    "labels",
+    "title",
+    "train_options",
+    "weights_form",
+    "batch_sample",
+)
 #: written only with a mini-batch (samples 2..n)
-BATCH = ("batch_inputs", "batch_targets", "sample")
+BATCH = ("batch_inputs", "batch_targets", "batch_sample")
+#: written only in text mode (RNNWidget.from_text): the token of each input and output unit
+TEXT = ("vocab",)
 REQUIRED = ("spec", "params", "inputs")
 
 
@@ -31,6 +42,8 @@ def to_dict(w: RNNWidget) -> dict[str, Any]:
         if name in BATCH and not w.batch_inputs:
             continue
         out[name] = getattr(w, name)
+    if w.vocab:
+        out["vocab"] = list(w.vocab)
     return json.loads(json.dumps(out))  # plain lists and floats, a copy
 
 
@@ -63,9 +76,12 @@ def parse(text: str | bytes | dict) -> dict[str, Any]:
         raise t.TraitError(f'from_json: expected "format": "{FORMAT}", got {_short(data.get("format"))}')
     if data.get("version") != VERSION:
         raise t.TraitError(f'from_json: expected "version": {VERSION}, got {_short(data.get("version"))}')
-    unknown = sorted(set(data) - {"format", "version", *MODEL, *VIEW})
+    unknown = sorted(set(data) - {"format", "version", *MODEL, *VIEW, *TEXT})
     if unknown:
-        raise t.TraitError(f"from_json: unknown keys {unknown}; expected some of {list(MODEL + VIEW)}")
+        raise t.TraitError(f"from_json: unknown keys {unknown}; expected some of {list(MODEL + VIEW + TEXT)}")
+    vocab = data.get("vocab", [])
+    if not isinstance(vocab, list) or not all(isinstance(v, str) for v in vocab):
+        raise t.TraitError(f"from_json: vocab must be a list of tokens (strings), got {_short(vocab)}")
     missing = [k for k in REQUIRED if k not in data]
     if missing:
         raise t.TraitError(f"from_json: missing {missing}; to_json always writes {list(REQUIRED)}")
@@ -76,4 +92,13 @@ def from_dict(cls: type[RNNWidget], data: dict[str, Any]) -> RNNWidget:
     model = {k: data[k] for k in MODEL if k in data}
     view = {k: data[k] for k in VIEW if k in data}
     inputs = model.pop("inputs")
-    return cls(None, inputs, **model, **view)
+    w = cls(None, inputs, **model, **view)
+    if data.get("vocab"):
+        sizes = (w.spec["input_size"], w.spec.get("output_size"))
+        if any(n not in (None, len(data["vocab"])) for n in sizes):
+            raise t.TraitError(
+                f"from_json: vocab has {len(data['vocab'])} tokens but the network reads {sizes[0]} and emits {sizes[1]}"
+            )
+        w.set_trait("vocab", list(data["vocab"]))
+        w._text_labels()  # the labels follow the one-hot inputs, as after from_text
+    return w
