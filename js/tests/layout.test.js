@@ -84,3 +84,26 @@ describe("the Picture menu", () => {
     expect(menu.hasAttribute("open")).toBe(false);
   });
 });
+
+describe("without a kernel (a static page)", () => {
+  it("keeps the Picture menu and the Projector toggle working", async () => {
+    const { mountAll } = await import("../standalone.js");
+    const el = document.createElement("div");
+    el.setAttribute("data-rnnw-model", "m1");
+    const script = document.createElement("script");
+    script.setAttribute("type", "application/vnd.rnn-widget.state+json");
+    script.setAttribute("data-rnnw-state", "m1");
+    script.textContent = JSON.stringify({ state: fixtureState("tom_yeh"), buffers: [] });
+    document.body.append(el, script);
+    mounted.push(...mountAll(document));
+    await settle();
+    const root = el.querySelector(".rnnw");
+    expect(root.classList.contains("is-readonly")).toBe(true);
+    for (const b of root.querySelectorAll("[data-action^='picture-'], [data-control='picture-theme']")) expect(b.disabled).toBe(false);
+    const toggle = root.querySelector('[data-action="projector"]');
+    expect(toggle.disabled).toBe(false);
+    toggle.click();
+    await settle();
+    expect(root.classList.contains("is-projector")).toBe(true);
+  });
+});
