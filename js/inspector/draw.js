@@ -3,26 +3,47 @@
 import { context, rgb, sizeCanvas } from "../view/canvas.js";
 import { mapPixels } from "./values.js";
 
-/** An offscreen canvas holding map q as T x hidden pixels (null without canvas support). */
-export function mapImage(values, q, range, lut, cache) {
+/**
+ * A map as an offscreen image of T x hidden pixels (null without canvas support). `cache` is the
+ * previous image of this map: when its range is the same, only the columns from `from` on are
+ * recomputed (a typed character is one column). The pixels are kept in an ImageData with room
+ * for more columns than T.
+ * @param {import("./values.js").Values} values
+ * @param {number} q
+ * @param {{lo: number, hi: number}} range
+ * @param {Uint8ClampedArray} lut
+ * @param {{canvas: HTMLCanvasElement, img: ImageData, range: {lo: number, hi: number}, lut: Uint8ClampedArray} | null} cache
+ * @param {number} from
+ */
+export function mapImage(values, q, range, lut, cache, from = 0) {
   const { T, hidden } = values;
-  if (!T) return null;
-  const canvas = cache ?? document.createElement("canvas");
-  if (canvas.width !== T) canvas.width = T;
-  if (canvas.height !== hidden) canvas.height = hidden;
-  const ctx = context(canvas);
-  if (!ctx) return null;
-  const img = ctx.createImageData(T, hidden);
-  mapPixels(values.maps[q], T, hidden, range, lut, img.data);
-  ctx.putImageData(img, 0, 0);
-  return canvas;
+  if (!T) return cache;
+  let c = cache;
+  if (!c || c.img.width < T) {
+    const canvas = c?.canvas ?? document.createElement("canvas");
+    const ctx = context(canvas);
+    if (!ctx) return null;
+    const width = Math.max(T, 2 * (c?.img.width ?? 0), 64);
+    canvas.width = width;
+    canvas.height = hidden;
+    c = { canvas, img: ctx.createImageData(width, hidden), range, lut };
+    from = 0;
+  }
+  const same = c.range.lo === range.lo && c.range.hi === range.hi && c.lut === lut;
+  const t0 = same ? Math.min(from, T) : 0;
+  c.range = range;
+  c.lut = lut;
+  mapPixels(values.maps[q], T, hidden, range, lut, c.img.data, 128, c.img.width, t0);
+  const ctx = context(c.canvas);
+  if (ctx && T > t0) ctx.putImageData(c.img, 0, 0, t0, 0, T - t0, hidden);
+  return c;
 }
 
 /**
  * The large heat map: image scaled to cells of cw x rh CSS pixels, characters under the columns
  * when they fit, the followed unit's row framed, the hovered step's column marked.
  * @param {HTMLCanvasElement} canvas
- * @param {HTMLCanvasElement | null} image
+ * @param {HTMLCanvasElement | null | undefined} image
  * @param {{T: number, hidden: number, cw: number, rh: number, chars: string[], unit: number, step: number | null, colors: any, labels: boolean}} g
  */
 export function drawHeat(canvas, image, g) {
@@ -57,8 +78,12 @@ export function drawHeat(canvas, image, g) {
   ctx.strokeRect(0.5, y - 1.5, w - 1, g.rh + 2);
 }
 
-/** A thumbnail of a map: the whole image squeezed into w x h. */
-export function drawThumb(canvas, image, w, h, colors) {
+/**
+ * A thumbnail of a map: its T columns squeezed into w x h.
+ * @param {HTMLCanvasElement} canvas
+ * @param {HTMLCanvasElement | null | undefined} image
+ */
+export function drawThumb(canvas, image, T, hidden, w, h, colors) {
   sizeCanvas(canvas, w, h);
   const ctx = context(canvas);
   if (!ctx) return;
@@ -66,9 +91,9 @@ export function drawThumb(canvas, image, w, h, colors) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = rgb(colors.bg);
   ctx.fillRect(0, 0, w, h);
-  if (image) {
+  if (image && T) {
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(image, 0, 0, image.width, image.height, 0, 0, w, h);
+    ctx.drawImage(image, 0, 0, T, hidden, 0, 0, w, h);
   }
 }
 

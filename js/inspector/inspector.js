@@ -45,8 +45,9 @@ export function mountInspector(model, el) {
   let inFlightAt = 0;
   /** @type {string | null} */
   let pending = null;
-  /** @type {(HTMLCanvasElement | null)[]} */
+  /** @type {any[]} the maps' offscreen images (draw.js mapImage) */
   const images = quantities.map(() => null);
+  let changedFrom = 0; // the first step the last message changed
   let lutKey = "";
   let lut = new Uint8ClampedArray(0);
 
@@ -129,13 +130,14 @@ export function mountInspector(model, el) {
     return c;
   };
 
-  const ranges = () => quantities.map(([q], i) => rangeFor(q, values.maps[i]));
+  const shown = (i) => values.maps[i].subarray(0, values.T * hidden);
+  const ranges = () => quantities.map(([q], i) => rangeFor(q, shown(i)));
 
   function drawMaps() {
     colors();
     const rs = ranges();
     quantities.forEach((_, i) => {
-      images[i] = mapImage(values, i, rs[i], lut, images[i] ?? undefined);
+      images[i] = mapImage(values, i, rs[i], lut, images[i], changedFrom);
     });
   }
 
@@ -144,7 +146,7 @@ export function mountInspector(model, el) {
     const q = qIndex();
     thumbs.forEach((b, i) => {
       b.setAttribute("aria-pressed", String(i === q));
-      drawThumb(/** @type {HTMLCanvasElement} */ (b.firstChild), values.T ? images[i] : null, 132, 52, c);
+      drawThumb(/** @type {HTMLCanvasElement} */ (b.firstChild), images[i]?.canvas, values.T, hidden, 132, 52, c);
     });
   }
 
@@ -154,7 +156,7 @@ export function mountInspector(model, el) {
     const u = unit();
     const g = geometry();
     const [name, label] = quantities[q];
-    const range = rangeFor(name, values.maps[q]);
+    const range = rangeFor(name, shown(q));
     const ends = `${formatNumber(range.lo)} blue \u2026 ${formatNumber((range.lo + range.hi) / 2)} \u2026 ${formatNumber(range.hi)} red`;
     heatTitle.textContent = `${name}: ${label}, every unit (rows) at every character (columns); colours ${ends}`;
     heat.dataset.cellW = String(g.cw);
@@ -163,7 +165,7 @@ export function mountInspector(model, el) {
     unitAxis.style.height = `${hidden * g.rh}px`;
     unitAxis.textContent = "";
     unitAxis.append(h("span", { text: "unit 0" }), h("span", { text: `unit ${hidden - 1}` }));
-    drawHeat(heat, values.T ? images[q] : null, {
+    drawHeat(heat, values.T ? images[q]?.canvas : null, {
       T: values.T,
       hidden,
       cw: g.cw,
@@ -226,21 +228,45 @@ export function mountInspector(model, el) {
     return `rgb(${lut[j]},${lut[j + 1]},${lut[j + 2]})`;
   }
 
+  /** @type {HTMLElement[]} the text's characters on the page, one span each */
+  const spans = [];
+  let textKey = "";
+  let textFrom = 0; // the first step whose span is out of date
+  /** @type {HTMLElement | null} */
+  let hoveredSpan = null;
+
   function drawTextmap(series, range) {
-    const kids = [];
-    for (let t = 0; t < values.T; t++) {
+    const key = `${qIndex()}|${unit()}|${range.lo}|${range.hi}|${lutKey}`;
+    const from = key === textKey ? Math.min(textFrom, spans.length) : 0;
+    for (let t = spans.length - 1; t >= from; t--) {
+      const next = spans[t].nextSibling;
+      if (next && next.nodeName === "BR") next.remove();
+      spans[t].remove();
+    }
+    spans.length = from;
+    const frag = document.createDocumentFragment();
+    for (let t = from; t < values.T; t++) {
       const ch = values.chars[t];
       const span = h("span", {
-        class: ["rnnw-insp-char", t === hoverStep && "rnnw-insp-char-hover"],
+        class: "rnnw-insp-char",
         "data-step": String(t),
         "data-value": String(series[t]),
         text: ch === "\n" ? "\u21b5" : ch,
         style: { "background-color": cellColor(series[t], range) },
       });
-      kids.push(span);
-      if (ch === "\n") kids.push(h("br"));
+      spans.push(span);
+      frag.appendChild(span);
+      if (ch === "\n") frag.appendChild(h("br"));
     }
-    textmap.replaceChildren(...kids);
+    textmap.appendChild(frag);
+    textKey = key;
+    textFrom = values.T;
+    const hov = hoverStep !== null ? (spans[hoverStep] ?? null) : null;
+    if (hov !== hoveredSpan) {
+      hoveredSpan?.classList.remove("rnnw-insp-char-hover");
+      hov?.classList.add("rnnw-insp-char-hover");
+      hoveredSpan = hov;
+    }
   }
 
   function drawTop(series) {
@@ -309,7 +335,10 @@ export function mountInspector(model, el) {
       }
       if (msg.origin === "python" && textarea.value !== msg.text) textarea.value = msg.text;
       if (hoverStep !== null && hoverStep >= values.T) hoverStep = null;
+      changedFrom = msg.start;
+      textFrom = Math.min(textFrom, msg.start);
       drawAll();
+      changedFrom = values.T;
       const pageText = textarea.value;
       if (pending === null && inFlight === null && checkText(pageText, vocab, model.get("max_chars")) === null) clearError();
       root.dataset.rev = String(++rev);

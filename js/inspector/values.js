@@ -26,7 +26,9 @@ export function floats(buf) {
 
 /**
  * The values after a message: steps before `start` kept from `old`, steps from `start` to T from the
- * buffers. Refuses (throws) a message that does not fit, so a bad message changes nothing.
+ * buffers. The maps have room for more steps than T (they grow by doubling), so a typed character
+ * writes one step in place instead of copying every map; a message that does not fit is refused
+ * (throws) before anything is written, so a bad message changes nothing.
  * @param {Values} old
  * @param {{start: number, T: number, text: string}} msg
  * @param {Float32Array} block quantities x (T - start) x hidden
@@ -45,14 +47,18 @@ export function splice(old, msg, block, pred) {
   if (block.length !== Q * n * H || pred.length !== 2 * n || chars.length !== T) {
     throw new Error(`values message of the wrong size: ${block.length} numbers for ${Q} x ${n} x ${H}`);
   }
+  const grow = (/** @type {Float32Array} */ a, /** @type {number} */ need, /** @type {number} */ keep) => {
+    if (a.length >= need) return a;
+    const out = new Float32Array(Math.max(need, 2 * a.length));
+    out.set(a.subarray(0, keep));
+    return out;
+  };
   const maps = old.maps.map((m, q) => {
-    const out = new Float32Array(T * H);
-    out.set(m.subarray(0, start * H));
+    const out = grow(m, T * H, start * H);
     out.set(block.subarray(q * n * H, (q + 1) * n * H), start * H);
     return out;
   });
-  const p = new Float32Array(2 * T);
-  p.set(old.pred.subarray(0, 2 * start));
+  const p = grow(old.pred, 2 * T, 2 * start);
   p.set(pred, 2 * start);
   return { T, hidden: H, chars, maps, pred: p };
 }
@@ -105,6 +111,7 @@ export const GATES = new Set(["i", "f", "o", "r", "z"]);
  */
 export function rangeFor(name, m) {
   if (GATES.has(name)) return { lo: 0, hi: 1 };
+  // (m may hold more than the text's steps: the caller passes the subarray of those)
   const a = maxAbsOf(m);
   const s = name === "c" || a > 1 ? Math.max(1, Math.ceil(a * 2) / 2) : 1;
   return { lo: -s, hi: s };
@@ -142,20 +149,21 @@ export function lutIndex(v, range, steps = 128) {
 }
 
 /**
- * RGBA pixels of a map as an image of T columns (steps) and hidden rows (units): unit u, step t at
- * (x = t, y = u), the way the heat map reads (text left to right).
+ * RGBA pixels of a map as an image of `width` >= T columns (steps) and hidden rows (units): unit u,
+ * step t at (x = t, y = u), the way the heat map reads (text left to right). Only columns t0..T-1
+ * are written (the others are `into`'s).
  * @param {Float32Array} m
  * @param {Range} range
  * @param {Uint8ClampedArray} lut
  * @param {Uint8ClampedArray} [into]
  */
-export function mapPixels(m, T, hidden, range, lut, into, steps = 128) {
-  const px = into && into.length === T * hidden * 4 ? into : new Uint8ClampedArray(T * hidden * 4);
-  for (let t = 0; t < T; t++) {
+export function mapPixels(m, T, hidden, range, lut, into, steps = 128, width = T, t0 = 0) {
+  const px = into && into.length === width * hidden * 4 ? into : new Uint8ClampedArray(width * hidden * 4);
+  for (let t = t0; t < T; t++) {
     const row = t * hidden;
     for (let u = 0; u < hidden; u++) {
       const j = 4 * lutIndex(m[row + u], range, steps);
-      const o = 4 * (u * T + t);
+      const o = 4 * (u * width + t);
       px[o] = lut[j];
       px[o + 1] = lut[j + 1];
       px[o + 2] = lut[j + 2];

@@ -15,6 +15,7 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from .._state import one_blas_thread
 from .model import MAX_CHARS, CharModel, CharRun
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
@@ -131,7 +132,8 @@ class TextInspector(anywidget.AnyWidget):
 
     # -- the page ---------------------------------------------------------------------------------
     def _advance(self, text: str, origin: str, seq: int | None = None):
-        run, start = self._model.run(text, self._run)
+        with one_blas_thread():  # as the main widget: BLAS threads cost more than they give here
+            run, start = self._model.run(text, self._run)
         self._run = run
         self._send_values(start, origin, seq)
 

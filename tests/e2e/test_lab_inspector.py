@@ -112,6 +112,17 @@ READ_JS = """(root) => {
 }"""
 
 
+DEBUG_JS = """() => {
+    const c = document.querySelector('.rnnw-insp canvas.rnnw-insp-heat'); const b = c.getBoundingClientRect();
+    return {box: [b.left, b.top, b.width, b.height], cw: c.dataset.cellW, rh: c.dataset.cellH,
+            hover: document.elementFromPoint(b.left + 5, b.top + 5)?.className, moves: window.__moves};
+}"""
+
+
+COUNT_JS = """() => { window.__moves = []; document.querySelector('.rnnw-insp canvas.rnnw-insp-heat')
+    .addEventListener('pointermove', (e) => window.__moves.push([e.clientX, e.clientY])); }"""
+
+
 def py_unit(page):
     return py_value(page, "insp.unit")
 
@@ -122,14 +133,14 @@ def hover(page, root, unit, step):
     box = canvas.bounding_box()
     cw = float(canvas.get_attribute("data-cell-w"))
     rh = float(canvas.get_attribute("data-cell-h"))
-    page.mouse.move(box["x"] + (step + 0.5) * cw, box["y"] + (unit + 0.5) * rh)
+    page.evaluate(COUNT_JS)
+    page.mouse.move(box["x"] + (step + 0.5) * cw, box["y"] + (unit + 0.5) * rh, steps=3)
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_typed_text_matches_torch(browser, lab, case):
     cls, hidden, seed, start, typed, quantity, unit = CASES[case]
     page = browser.new_page()
-    page.set_viewport_size({"width": 1200, "height": 1500})
     try:
         open_notebook(page, lab, f"inspect_{case}.ipynb")
         run_all(page, ".rnnw-insp")
@@ -160,7 +171,7 @@ def test_typed_text_matches_torch(browser, lab, case):
                 and s
             ),
             timeout=10,
-            what="the hovered unit's readout",
+            what=f"the hovered unit's readout ({root.evaluate(READ_JS)['readout']}, {page.evaluate(DEBUG_JS)})",
         )
         assert state["readout"]["step"] == str(last)
         assert float(state["readout"]["value"]) == pytest.approx(want[quantity][last, unit], abs=2e-6)
@@ -195,6 +206,7 @@ def test_typed_text_matches_torch(browser, lab, case):
         page.mouse.up()  # a click keeps the unit
         wait_until(lambda: py_unit(page) == unit, timeout=30, what="the kept unit in the kernel")
         hover(page, root, unit, last)
+        page.add_style_tag(content="#jp-main-statusbar { display: none !important; }")
         page.wait_for_timeout(300)
         root.screenshot(path=str(ARTIFACTS / f"inspector-{case}.png"))
 
