@@ -15,6 +15,8 @@ Measured in the page with performance.now() and a MutationObserver:
 * first character changed: the same, but the first character of the 500 changes, so the kernel
   recomputes all 500 steps and every value travels (the worst case of a single keystroke);
 * the reference slider round trip, `--chars` edits.
+
+The page also records how long its own drawing took per update (the root's data-draw-ms).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ box"""
 TYPE_LOOP_JS = """async ({chars, where}) => {
     const root = document.querySelector('.rnnw-insp');
     const box = root.querySelector('textarea.rnnw-insp-text');
-    const times = [];
+    const times = [], draws = [];
     for (const ch of chars) {
         const before = root.dataset.rev;
         const dt = await new Promise((resolve) => {
@@ -69,9 +71,10 @@ TYPE_LOOP_JS = """async ({chars, where}) => {
             box.dispatchEvent(new Event('input', {bubbles: true}));
         });
         times.push(dt);
+        draws.push(Number(root.dataset.drawMs));
         await new Promise((r) => setTimeout(r, 0));
     }
-    return {times, T: Number(root.dataset.t)};
+    return {times, draws, T: Number(root.dataset.t)};
 }"""
 
 SLIDER_LOOP_JS = """async ({values}) => {
@@ -125,7 +128,7 @@ def run_server(mode, args, chromium, tmp, playwright):
                 if kind == "slider":
                     values = [round(1 + 0.25 * (i % 2) + 0.01 * i, 2) for i in range(n)]
                     times = page.evaluate(SLIDER_LOOP_JS, {"values": values})
-                    T = None
+                    T, draws = None, []
                 else:
                     chars = [letters[i % len(letters)] for i in range(n)]
                     if kind == "append":  # keep the text at about `length` characters: drop the added ones after
@@ -138,10 +141,11 @@ def run_server(mode, args, chromium, tmp, playwright):
                         page.wait_for_function(f"document.querySelector('.rnnw-insp').dataset.t === '{args.length}'")
                     else:
                         res = page.evaluate(TYPE_LOOP_JS, {"chars": chars, "where": "first"})
-                    times, T = res["times"], res["T"]
+                    times, T, draws = res["times"], res["T"], res["draws"]
                 if measured:
                     out[kind] = r = summarize(times)
                     r["T"] = T
+                    r["draw_p50"] = pct(draws, 0.5) if draws else None
                     print(f"  [{mode}] {kind}: {r}", file=sys.stderr)
         page.close()
         context.close()
@@ -156,8 +160,8 @@ def table(results, args):
         f"## TextInspector: a character typed -> every view redrawn (LSTM hidden {args.hidden}, "
         f"{args.length} characters, {args.chars} keystrokes)",
         "",
-        "| case | server | p50 ms | p95 ms | ratio to the slider p50 / p95 |",
-        "|---|---|---|---|---|",
+        "| case | server | p50 ms | p95 ms | ratio to the slider p50 / p95 | the page's drawing, p50 ms |",
+        "|---|---|---|---|---|---|",
     ]
     names = {
         "slider": "ipywidgets FloatSlider -> observe -> Label (reference)",
@@ -170,7 +174,8 @@ def table(results, args):
             lost = f" ({r['lost']} lost)" if r["lost"] else ""
             lines.append(
                 f"| {names[kind]} | {label.get(m, m)} | {r['p50']:.1f}{lost} | {r['p95']:.1f} | "
-                f"{r['p50'] / ref['p50']:.2f}x / {r['p95'] / ref['p95']:.2f}x |"
+                f"{r['p50'] / ref['p50']:.2f}x / {r['p95'] / ref['p95']:.2f}x | "
+                + (f"{r['draw_p50']:.1f} |" if r.get("draw_p50") is not None else "- |")
             )
     return "\n".join(lines)
 

@@ -337,7 +337,9 @@ export function mountInspector(model, el) {
       if (hoverStep !== null && hoverStep >= values.T) hoverStep = null;
       changedFrom = msg.start;
       textFrom = Math.min(textFrom, msg.start);
+      const t0 = performance.now();
       drawAll();
+      root.dataset.drawMs = (performance.now() - t0).toFixed(1); // the page's own work (benchmarks/)
       changedFrom = values.T;
       const pageText = textarea.value;
       if (pending === null && inFlight === null && checkText(pageText, vocab, model.get("max_chars")) === null) clearError();
