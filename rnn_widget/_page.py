@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Traits that change the model, in the order a combined edit applies them.
 _EDITABLE = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt")
+#: A mini-batch's entry-edit fields (rnn_widget/_batch.py): named in `error_field` like the others.
+_BATCH_FIELDS = ("batch_inputs", "batch_targets")
 #: Traits only Python writes: a write from the page is refused and the page put back.
 _READ_ONLY = ("trace", "limits", "training", "param_order", "loss_curve", "error", "error_field", "names_convention")
 
@@ -107,7 +109,7 @@ class PageMixin:
             field = first.get("name") if first.get("field") == "params" else first.get("field")
             with self.hold_sync():
                 self.error = text
-                self.error_field = str(field) if field in (*self._net.param_shapes, *_EDITABLE) else ""
+                self.error_field = str(field) if field in (*self._net.param_shapes, *_EDITABLE, *_BATCH_FIELDS) else ""
             ack.update(ok=False, error=text)
         else:
             self._commit(state)

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _batch
+from ._batch import Batch
 from .core import LIMITS, Network, Spec
 from .core.validate import NUMBER_LIMIT, _is_number, as_sequence, backward_options, short
 
@@ -33,17 +35,42 @@ class State:
     """A checked state: the network, the inputs as given, its trace and gradients. `json` is the
     `trace` trait, computed once on first use (a commit computes it before applying anything)."""
 
-    __slots__ = ("net", "inputs", "trace", "grads", "bptt", "_json")
+    __slots__ = ("net", "inputs", "trace", "grads", "bptt", "_json", "batch", "_jsons")
 
     def __init__(self, net: Network, inputs: np.ndarray, trace, grads, bptt: dict):
         self.net, self.inputs, self.trace, self.grads, self.bptt = net, inputs, trace, grads, bptt
         self._json: dict | None = None
+        #: samples 2..n of a mini-batch (_batch.py), None without one
+        self.batch: Batch | None = None
+        self._jsons: dict[int, dict] = {}
 
     @property
     def json(self) -> dict:
         if self._json is None:
             self._json = trace_json(self)
         return self._json
+
+    @property
+    def n(self) -> int:
+        """Samples in the batch (1 without one)."""
+        return 1 if self.batch is None else self.batch.n
+
+    def json_for(self, sample: int) -> dict:
+        """The `trace` trait following `sample` (0-based) of a batch; `json` without a batch."""
+        b = self.batch
+        if b is None:
+            return self.json
+        if sample not in self._jsons:
+            bt, bg = b.trace, b.grads
+            X = self.inputs if sample == 0 else b.inputs[sample - 1]
+            view = State(self.net, X, bt.traces[sample], None if bg is None else bg.samples[sample], self.bptt)
+            self._jsons[sample] = view.json
+        return self._jsons[sample]
+
+    @property
+    def batch_json(self) -> dict:
+        """The `batch_trace` trait ({} without a batch)."""
+        return _batch.batch_json(self)
 
 
 def check(net: Network, X, h0, c0, targets, bptt: dict | None = None) -> State:
@@ -89,13 +116,17 @@ def check_size(spec, T: int) -> None:
             f"this network has {n_params:,} parameters; at most {LIMITS['max_params']:,} can be shown "
             "and edited (make it smaller: fewer hidden units, inputs or layers)"
         )
-    per_step = {"rnn": 4, "gru": 14, "lstm": 13}[spec.cell]
-    n_trace = T * sum(spec.hidden_sizes) * per_step
+    n_trace = size_of_trace(spec, T)
     if n_trace > LIMITS["max_trace"]:
         raise ValueError(
             f"{T} steps of this network make a trace of about {n_trace:,} numbers; at most "
             f"{LIMITS['max_trace']:,} can be shown (use fewer steps, hidden units or layers)"
         )
+
+
+def size_of_trace(spec, T: int) -> int:
+    """About how many numbers the trace of one sequence of T steps holds (README "Limits")."""
+    return T * sum(spec.hidden_sizes) * {"rnn": 4, "gru": 14, "lstm": 13}[spec.cell]
 
 
 def run(net: Network, X, h0, c0, targets, bptt: dict):
@@ -195,6 +226,10 @@ def model_traits(state: State, names=None, lists: dict | None = None) -> dict:
         "c0": lambda: [lt.c0.tolist() for lt in trace.layers] if net.spec.cell == "lstm" else [],
         "targets": lambda: None if trace.targets is None else trace.targets.tolist(),
         "bptt": lambda: dict(state.bptt),
+        "batch_inputs": lambda: [] if state.batch is None else [x.tolist() for x in state.batch.inputs],
+        "batch_targets": lambda: (
+            None if state.batch is None or state.batch.targets is None else [tg.tolist() for tg in state.batch.targets]
+        ),
     }
     return {k: make[k]() for k in (names or make)}
 
@@ -221,7 +256,7 @@ def blank_targets(T: int, width: int, loss: str) -> np.ndarray:
 
 def retime_targets(targets, old_T, new_T, spec):
     """Targets after the sequence grew or shrank: many-to-one keeps the last step's target on
-    the new last step; otherwise rows are cut or padded (with zeros, or class 0 for cross-entropy)."""
+    the new last step (encoder-decoder its decoder steps' targets on the new last steps); otherwise rows are cut or padded (with zeros, or class 0 for cross-entropy)."""
     try:
         arr = np.asarray(targets, dtype=float)
     except (TypeError, ValueError, OverflowError):
@@ -229,8 +264,9 @@ def retime_targets(targets, old_T, new_T, spec):
     if arr.ndim != 2 or arr.shape[0] != old_T or new_T < 1:
         return targets
     out = blank_targets(new_T, arr.shape[1], spec.loss)
-    if spec.mode == "many-to-one":
-        out[-1] = arr[-1]
+    if spec.mode in ("many-to-one", "encoder-decoder"):
+        k = min(1 if spec.mode == "many-to-one" else spec.decoder_steps, old_T, new_T)
+        out[new_T - k :] = arr[old_T - k :]  # the scored steps are the last ones: keep them there
     else:
         n = min(old_T, new_T)
         out[:n] = arr[:n]
@@ -324,13 +360,18 @@ class Draft:
         self.net, self.inputs, self.h0, self.c0, self.targets = net, inputs, h0, c0, targets
         self.bptt = dict(bptt or {"clip_norm": None, "truncate": None})
         self._own_net = False
+        #: samples 2..n of a mini-batch (_batch.py); batch_given: assigned in this draft (checked
+        #: as given) rather than carried over (then cut or padded to the new steps and sizes)
+        self.batch_inputs: Any = []
+        self.batch_targets: Any = None
+        self.batch_given: set[str] = set()
 
     @classmethod
     def of(cls, state: State) -> Draft:
         layers = state.trace.layers
         lstm = state.net.spec.cell == "lstm"
         targets = state.trace.targets
-        return cls(
+        draft = cls(
             state.net,
             state.inputs,
             [lt.h0 for lt in layers],
@@ -338,6 +379,10 @@ class Draft:
             None if targets is None else targets.copy(),
             state.bptt,
         )
+        if state.batch is not None:
+            draft.batch_inputs = list(state.batch.inputs)
+            draft.batch_targets = None if state.batch.targets is None else list(state.batch.targets)
+        return draft
 
     def _net(self) -> Network:
         if not self._own_net:
@@ -385,6 +430,9 @@ class Draft:
             self.set_inputs(value)
         elif name == "bptt":
             self.bptt = value
+        elif name in ("batch_inputs", "batch_targets"):
+            setattr(self, name, list(value) if isinstance(value, (list, tuple, np.ndarray)) else value)
+            self.batch_given.add(name)
         else:
             setattr(self, name, value)
 
@@ -398,6 +446,8 @@ class Draft:
                 f"'value': 2.0}}, got {short(edit)}"
             )
         field = edit.get("field")
+        if field in ("batch_inputs", "batch_targets"):
+            return _batch.edit(self, edit)
         if field == "inputs" and "steps" in edit:
             n = edit["steps"]
             if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= LIMITS["max_steps"]:
@@ -456,7 +506,13 @@ class Draft:
         raise ValueError(f"unknown edit field {short(field)}; expected 'params', 'inputs', 'h0', 'c0' or 'targets'")
 
     def check(self) -> State:
-        return check(self.net, self.inputs, self.h0, self.c0, self.targets, self.bptt)
+        state = check(self.net, self.inputs, self.h0, self.c0, self.targets, self.bptt)
+        if self.batch_inputs is None or (isinstance(self.batch_inputs, list) and not self.batch_inputs):
+            if self.batch_targets and "batch_targets" in self.batch_given:
+                raise ValueError("batch_targets are given without batch_inputs; expected one entry per extra sample")
+            return state
+        _batch.conform(self, state.trace.T)
+        return _batch.with_batch(state, self.batch_inputs, self.batch_targets)
 
 
 def _steps(X) -> int:

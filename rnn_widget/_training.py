@@ -9,12 +9,15 @@ trace and loss curve are published at most ~20 times a second.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets as t
 
+from . import _marimo
+from ._batch import clipped
 from ._state import one_blas_thread
 from .core import SGD
 from .core.validate import backward_options, sgd_options
@@ -119,7 +122,8 @@ class TrainingMixin:
 
         Options default to `train_options`. In a notebook (a running event loop) training runs
         in the background and can be stopped from the page or with `stop()`; ``block=True``
-        (the default outside a notebook) runs it to the end and returns the loss history.
+        (the default outside a notebook, and in a marimo notebook run as a script) runs it to the
+        end and returns the loss history.
         """
         if self._result.loss is None:
             raise ValueError("training needs targets: set w.targets (one row per scored step) first")
@@ -148,7 +152,9 @@ class TrainingMixin:
             "message": "",
         }
         loop = _running_loop()
-        if block or (block is None and loop is None):
+        if block is None:  # a marimo script's cells run on a loop too, but the next cell wants the result
+            block = loop is None or ("marimo" in sys.modules and _marimo.runs_as_script())
+        if block:
             self._run_chunks(opts, deadline=None)
             return list(self.loss_history)
         self._task = loop.create_task(self._train_async(opts, self._generation))
@@ -213,7 +219,10 @@ class TrainingMixin:
                 self._finish("training stopped: the targets were removed")
                 return
             if opts["clip_norm"] is not None and grads.norm > opts["clip_norm"]:
-                grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
+                if state.batch is not None:  # a mini-batch: its gradient is clipped as a whole
+                    grads = clipped(state, opts["clip_norm"])
+                else:
+                    grads = net.backward(trace, clip_norm=opts["clip_norm"], truncate=state.bptt.get("truncate"))
             if self._optimizer is None:  # the network changed shape while training ran
                 self._optimizer = SGD(opts["lr"], opts["momentum"])
             try:

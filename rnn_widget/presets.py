@@ -62,7 +62,6 @@ def tom_yeh() -> Preset:
         np.array([[3.0], [4.0], [5.0], [6.0]]),
         display_names={"W_hh": "A", "W_xh": "B", "W_hy": "C", "h": "H"},
         convention="column",
-        labels=["3", "4", "5", "6"],
         notes="At t = 3 ReLU zeroes the first hidden unit: a dead unit.",
     )
 
@@ -85,6 +84,43 @@ def lecture_tanh() -> Preset:
         "seed 001: Vietnamese lecture slides, 'classification and time-steps = 2'",
         net,
         np.array(_X_001, dtype=float),
+    )
+
+
+#: The classifier's readout (3 hidden units -> 3 classes). Not on the slide: chosen so that
+#: y = h2 W_hy can be read off by hand (one entry of +-1 per column, no bias).
+_W_HY_001 = [[-1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+
+
+def lecture_classifier() -> Preset:
+    """Seed 001's "classification and time-steps = 2" as a classifier: the slide's tanh RNN reads
+    X1, X2; at t = 2 a softmax readout over 3 classes is scored with cross-entropy (many-to-one).
+
+    h1 = [-0.8337, -0.9801, 0.8005], h2 = [-0.9905, -0.9701, -0.1093] as on the slide;
+    y2 = h2 W_hy = [0.9905, -0.9701, -0.1093], p = softmax(y2) = [0.6786, 0.0955, 0.2259];
+    target class 1, loss = -ln 0.6786 = 0.3878.
+    """
+    spec = Spec(
+        input_size=4,
+        hidden_sizes=(3,),
+        output_size=3,
+        activation="tanh",
+        bias=True,
+        output_bias=False,
+        mode="many-to-one",
+        loss="cross_entropy",
+    )
+    net = Network(spec, {"W_xh": _W_XH_001, "W_hh": _W_HH_001, "b_h": np.zeros(3), "W_hy": _W_HY_001})
+    return Preset(
+        "lecture_classifier",
+        "Classification with two time steps",
+        "seed 001: Vietnamese lecture slides, 'classification and time-steps = 2' (W_xh, W_hh, b_h, X as on "
+        "the slide); the readout W_hy over 3 classes is not on the slide: it is ours, one +-1 per column "
+        "so that y2 = h2 W_hy is read off by hand",
+        net,
+        np.array(_X_001, dtype=float),
+        targets=np.array([[1.0, 0.0, 0.0]]),
+        notes="Only the last step is scored: the class comes from h2, after the whole sequence is read.",
     )
 
 
@@ -128,7 +164,6 @@ def next_number() -> Preset:
         np.array([[1.0], [3.0], [5.0], [7.0], [9.0]]),
         targets=np.array([[11.0]]),
         display_names={"W_hy": "W_ho", "b_y": "b_o", "y": "O"},
-        labels=["1", "3", "5", "7", "9"],
         training={"steps": 200, "lr": 0.01, "momentum": 0.0},
     )
 
@@ -182,7 +217,6 @@ def lstm_by_hand() -> Preset:
         "seed 004: the LSTM gate equations, with one unit and round weights",
         net,
         np.array([[1.0], [0.0], [-1.0]]),
-        labels=["1", "0", "-1"],
     )
 
 
@@ -274,6 +308,7 @@ PRESETS = {
     for f in (
         tom_yeh,
         lecture_tanh,
+        lecture_classifier,
         stacked,
         next_number,
         handwritten_tanh,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import pathlib
 import re
+import sys
 from typing import Any
 
 import anywidget
 import numpy as np
 import traitlets as t
 
+from . import _batch
 from ._page import _EDITABLE, PageMixin
 from ._state import (
     REFUSALS,
@@ -31,11 +33,13 @@ from ._state import (
     slide_count,
 )
 from ._training import TrainingMixin, check_train_options, thin_curve
-from .core import LIMITS, Network, Spec
+from .core import LIMITS, MAX_BATCH, Network, Spec
 from .core.convention import column_form
 from .core.validate import as_array
 
 _STATIC = pathlib.Path(__file__).parent / "static"
+#: The mini-batch's model traits (samples 2..n), checked and applied like the _EDITABLE ones, after them.
+_BATCH = ("batch_inputs", "batch_targets")
 
 
 class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
@@ -46,6 +50,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     >>> w.hidden_states()                         # numpy (T, hidden)
     """
 
+    read_only_traits = (*PageMixin.read_only_traits, "batch_trace")
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
@@ -102,6 +107,19 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     loss_history: t.List[float] = t.List(
         help="The loss before each SGD step since the last reset (read-only; kept in Python)."
     )
+    # -- mini-batches (README "Mini-batches", docs/protocol.md) --------------------------------
+    batch_inputs: t.List[Any] = t.List(
+        help="Samples 2..n of a mini-batch (the widget's inputs are sample 1): one (T, input size) sequence each."
+    ).tag(sync=True, to_json=pack_arrays)
+    batch_targets = t.Any(
+        None, allow_none=True, help="The targets of samples 2..n, one entry per sample like targets, or None."
+    ).tag(sync=True, to_json=pack_arrays)
+    sample = t.Int(0, help="The sample (0-based; 0 is the widget's own inputs) the diagram and formulas follow.").tag(
+        sync=True
+    )
+    batch_trace = t.Dict(help="Every sample's X, H, O rows and the batch loss ({} without a batch; read-only).").tag(
+        sync=True, to_json=pack_arrays
+    )
     loss_curve: t.Dict[str, list] = t.Dict(
         {"step": [], "loss": []},
         help="loss_history thinned to at most ~1000 points for the page's chart: the lowest and highest loss of each stretch of steps (read-only).",
@@ -112,13 +130,13 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         if not isinstance(net, Network):
             raise TypeError(f"network must be an rnn_widget Network, got {type(net).__name__}")
         # Every model trait given here is applied at once, spec first, so any consistent set works.
-        given: dict[str, Any] = {k: kwargs.pop(k) for k in ("spec", "params", "bptt") if k in kwargs}
+        given: dict[str, Any] = {k: kwargs.pop(k) for k in ("spec", "params", "bptt", *_BATCH) if k in kwargs}
         given.update(
             {k: v for k, v in (("inputs", inputs), ("h0", h0), ("c0", c0), ("targets", targets)) if v is not None}
         )
         draft = Draft(net.copy(), np.zeros((3, net.spec.input_size)))
         try:
-            for name in _EDITABLE:
+            for name in (*_EDITABLE, *_BATCH):
                 if name in given:
                     draft.set(name, given[name])
             state = draft.check()
@@ -137,6 +155,10 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         self._init_training()
         self.on_msg(self._on_page_msg)
         self._commit(state)
+        if "marimo" in sys.modules:  # in a marimo notebook: Python-side changes re-run cells too
+            from ._marimo import follow
+
+            follow(self)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -185,6 +207,28 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     def gradients(self):
         """The current BPTT `Gradients` (with the `bptt` options), or None without targets."""
         return self._state.grads
+
+    def batch_result(self):
+        """The mini-batch's `core.BatchTrace` (every sample; `.X(t)`, `.H(t)`, `.O(t)` are seed
+        003's n-row matrices, `.loss` the batch loss), or None without a batch."""
+        return None if self._state.batch is None else self._state.batch.trace
+
+    def set_batch(self, inputs, targets=None) -> None:
+        """Make a mini-batch of `inputs` (n sequences of one length; the first becomes the widget's
+        own `inputs`, the rest `batch_inputs`) and `targets` (one entry per sample, or None for
+        none), checked and applied together; raises a TraitError, and nothing changes, otherwise.
+        ``w.set_batch([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]], [[[11]], [[12]]])``."""
+        if not isinstance(inputs, (list, tuple, np.ndarray)) or not 1 <= len(inputs) <= MAX_BATCH:
+            raise t.TraitError(f"set_batch takes a list of 1 to {MAX_BATCH} sequences, got {str(inputs)[:60]}")
+        if targets is not None and (not isinstance(targets, (list, tuple, np.ndarray)) or len(targets) != len(inputs)):
+            raise t.TraitError(f"targets must hold one entry per sample ({len(inputs)}), got {str(targets)[:60]}")
+        edits = {"inputs": inputs[0], "targets": None if targets is None else targets[0]}
+        edits.update(batch_inputs=list(inputs[1:]), batch_targets=None if targets is None else list(targets[1:]))
+        try:
+            state = self._candidate(edits)
+        except REFUSALS as e:
+            raise t.TraitError(self._shown(message(e))) from None
+        self._commit(state)
 
     def hidden_states(self, layer: int = -1) -> np.ndarray:
         """h_1..h_T of a layer as a (T, hidden) array."""
@@ -271,7 +315,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     def _candidate(self, edits: dict) -> State:
         """The state after whole-trait `edits` (trait name -> value, applied in the order of _EDITABLE)."""
         draft = Draft.of(self._state)
-        for name in _EDITABLE:
+        for name in (*_EDITABLE, *_BATCH):
             if name in edits:
                 draft.set(name, edits[name])
         return draft.check()
@@ -288,7 +332,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
                 draft.edit(e)
         return draft.check()
 
-    @t.validate(*_EDITABLE)
+    @t.validate(*_EDITABLE, *_BATCH)
     def _validate_editable(self, proposal):
         name, value = proposal["trait"].name, proposal["value"]
         if self._committing:
@@ -330,6 +374,20 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         except (TypeError, ValueError) as e:
             raise t.TraitError(str(e)) from None
 
+    @t.validate("sample")
+    def _validate_sample(self, proposal):
+        n = self._state.n
+        if not 0 <= proposal["value"] < n:
+            raise t.TraitError(
+                f"sample = {proposal['value']} is out of range; expected 0 to {n - 1} (the batch has {n} sample(s))"
+            )
+        return proposal["value"]
+
+    @t.observe("sample")
+    def _on_sample(self, change):
+        if not self._committing and self._state.batch is not None:
+            self.trace = self._state.json_for(change["new"])
+
     @t.validate("focus_step")
     def _validate_focus(self, proposal):
         T = self._result.T
@@ -346,7 +404,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
                 message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", _constant(named), message)
         return message
 
-    @t.observe(*_EDITABLE)
+    @t.observe(*_EDITABLE, *_BATCH)
     def _on_editable(self, change):
         if self._committing:
             return
@@ -373,6 +431,9 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         published: every value of a layer follows from its pre-activations and states, so their
         sums (one reduction each) show any overflow."""
         st = self._state
+        if st.batch is not None:
+            self._state, self._net = _batch.advance(st, net), net
+            return
         layers = st.trace.layers
         trace, grads = run(
             net,
@@ -398,7 +459,10 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         `state.json` was computed when the state was checked (or is computed here first, for a
         training step), so nothing below can fail half-way."""
         net, trace = state.net, state.trace
-        trace_json = self._page_trace(state)
+        sample = min(self.sample, state.n - 1)
+        # a batch follows one sample (an exercise, which redacts its trace, never has a batch)
+        trace_json = self._page_trace(state) if state.batch is None else state.json_for(sample)
+        batch_json = state.batch_json
         if net.param_shapes != self._state.net.param_shapes:
             self._forget_training()  # old weights and momentum no longer fit this network
             self._param_lists.clear()
@@ -423,6 +487,8 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
                 self.bptt_step = min(self.bptt_step, trace.T - 1)
                 self.error = ""
                 self.error_field = ""
+                self.sample = sample
+                self.batch_trace = batch_json
                 self.trace = trace_json
         finally:
             self._committing = False

@@ -59,6 +59,21 @@ def _with_targets() -> dict[str, RNNWidget]:
         else:
             targets = rng.normal(0, 1, (T, spec.output_size or 1)).round(2)
         made[name] = RNNWidget(Network(spec, seed=3), X, targets=targets)
+    # the modes with steps that take no input or emit nothing (their own numbers: the ones above stay)
+    rng2 = np.random.default_rng(11)
+    for name, spec in {
+        "encoder_decoder": Spec(
+            input_size=1, hidden_sizes=(2,), output_size=1, mode="encoder-decoder", decoder_steps=2
+        ),
+        "one_to_many": Spec(input_size=2, hidden_sizes=(2,), output_size=1, cell="lstm", mode="one-to-many"),
+    }.items():
+        X = rng2.normal(0, 1, (5, spec.input_size)).round(2)
+        made[name] = RNNWidget(Network(spec, seed=4), X, targets=rng2.normal(0, 1, (5, 1)).round(2))
+    # long enough for the compact (canvas) diagram: 15 steps read, 5 emitted
+    spec = Spec(input_size=1, hidden_sizes=(3,), output_size=1, mode="encoder-decoder", decoder_steps=5)
+    made["encoder_decoder_long"] = RNNWidget(
+        Network(spec, seed=5), rng2.normal(0, 1, (20, 1)).round(2), labels=[f"w{t + 1}" for t in range(20)]
+    )
     # large enough that the trace travels packed (docs/protocol.md, "Packed arrays")
     spec = Spec(input_size=3, hidden_sizes=(12,), output_size=1, cell="lstm")
     X = rng.normal(0, 1, (30, 3)).round(2)
@@ -151,6 +166,11 @@ def _for_the_views() -> dict[str, RNNWidget]:
     )
     assert refused.error and refused.error_field == "W_xh", (refused.error, refused.error_field)
     made["next_number_refused"] = refused
+    # a mini-batch of seed 003's sequences (README "Mini-batches"), following sample 2
+    batched = RNNWidget.from_preset("next_number", focus_step=4)
+    batched.set_batch([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10], [0, 5, 10, 15, 20]], [[[11]], [[12]], [[25]]])
+    batched.sample = 1
+    made["next_number_batch"] = batched
     return made
 
 
@@ -161,11 +181,13 @@ def _exercises() -> dict[str, tuple[RNNWidget, int]]:
     of the plain preset, which has the same shape."""
     blanks = ["h2", "y2", "h3"]
     slides = slide_count(RNNWidget.from_preset("tom_yeh").result())
-    checked = RNNWidget.exercise("tom_yeh", blanks)
+    # answers_file=None: no rnn_widget_answers.json in the working directory (a second run would
+    # replay its answers into the "open" fixture)
+    checked = RNNWidget.exercise("tom_yeh", blanks, answers_file=None)
     checked.check("h2[1]", 1.0)  # right
     checked.check("h2[2]", 13.0)  # wrong: a hint, an attempt used
     return {
-        "exercise/tom_yeh_open": (RNNWidget.exercise("tom_yeh", blanks), slides),
+        "exercise/tom_yeh_open": (RNNWidget.exercise("tom_yeh", blanks, answers_file=None), slides),
         "exercise/tom_yeh_checked": (checked, slides),
     }
 

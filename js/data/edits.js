@@ -2,17 +2,18 @@
 // shows them before Python has answered: merged newest-per-entry, and laid over the traits. Pure.
 
 /** The traits an edit message can change; the page never writes them whole. */
-export const EDIT_FIELDS = ["params", "inputs", "h0", "c0", "targets"];
+export const EDIT_FIELDS = ["params", "inputs", "h0", "c0", "targets", "batch_inputs", "batch_targets"];
 
 /**
  * One edit entry, as sent. `index` is the row-convention index; `steps` resizes the inputs;
- * `on` turns targets on (zeros) or off.
- * @typedef {{field: string, name?: string, index?: number[], value?: number, steps?: number, on?: boolean}} Edit
+ * `on` turns targets on (zeros) or off; `samples` resizes a mini-batch (batch_inputs, data/batch.js).
+ * @typedef {{field: string, name?: string, index?: number[], value?: number, steps?: number, on?: boolean, samples?: number}} Edit
  */
 
 /** @param {Edit} e @returns {string} what an entry changes: a newer edit with the same key replaces it */
 export function editKey(e) {
   if (e.steps !== undefined) return `${e.field}#steps`;
+  if (e.samples !== undefined) return `${e.field}#samples`;
   if (e.on !== undefined) return `${e.field}#on`;
   return JSON.stringify([e.field, e.name ?? null, e.index]);
 }

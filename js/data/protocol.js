@@ -21,8 +21,9 @@
  * @property {boolean} [bias]
  * @property {boolean} [output_bias]
  * @property {"torch" | "cho"} [gru_variant]
- * @property {"many-to-many" | "many-to-one" | "one-to-many" | "one-to-one"} mode
+ * @property {"many-to-many" | "many-to-one" | "one-to-many" | "one-to-one" | "encoder-decoder"} mode
  * @property {"squared" | "mse" | "cross_entropy"} [loss]
+ * @property {number} [decoder_steps] encoder-decoder: the steps emitted after the input ends (they take no input)
  */
 
 /**
@@ -73,6 +74,7 @@
  * @property {number} T
  * @property {"rnn" | "lstm" | "gru"} cell
  * @property {string} activation
+ * @property {string} [mode] the spec's mode (encoder-decoder draws no output at its encoder steps)
  * @property {Matrix} x
  * @property {boolean[]} input_mask
  * @property {boolean[]} scored
@@ -114,6 +116,10 @@
  * @property {TrainOptions} train_options
  * @property {LossCurve} loss_curve
  * @property {Homework | undefined} homework an exercise's blanks and score (absent on a plain widget)
+ * @property {Matrix[]} batch_inputs samples 2..n of a mini-batch, each (T, input size)
+ * @property {Matrix[] | null} batch_targets their targets, or null
+ * @property {number} sample the sample (0-based) the diagram and formulas follow
+ * @property {import("./batch.js").BatchTrace | Record<string, never>} batch_trace every sample's rows ({} without a batch)
  */
 
 /**

@@ -89,6 +89,10 @@ export function slideCaption(slides, n, trace, { convention = "row", displayName
   const h = stateText("h", layer, t + 1, names);
   const values = trace.layers[layer].values;
   const hv = formatVector(values.h[t], { blank: "?" });
+  const noInput = layer === 0 && trace.input_mask?.[t] === false;
+  if (noInput && trace.cell !== "rnn") {
+    return `${num} No input at this step: ${prev} alone sets the gates \u2192 ${h} = ${hv}`;
+  }
   if (trace.cell === "lstm") {
     return `${num} ${input} and ${prev} open the gates i, f, o and propose c\u0303; the cell state is updated \u2192 ${h} = ${hv}`;
   }
@@ -97,6 +101,9 @@ export function slideCaption(slides, n, trace, { convention = "row", displayName
   }
   const wx = sym(layerName("W_xh", layer));
   const wh = sym(layerName("W_hh", layer));
+  if (layer === 0 && trace.input_mask?.[t] === false) {
+    return `${num} No input at this step: ${prev} alone is multiplied by ${wh}, then ${actName(trace.activation)} \u2192 ${h} = ${hv}`;
+  }
   return `${num} ${input} and ${prev} are combined with ${wh} and ${wx}, then ${actName(trace.activation)} \u2192 ${h} = ${hv}`;
 }
 

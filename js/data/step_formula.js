@@ -65,6 +65,9 @@ export function stepFormula(trace, opts) {
     const vIn = vec(inVal, inRef, !inShown, l === 0 ? undefined : at("h", t, l - 1));
     const vPrev = vec(prevVal, ref.h(l, t - 1), !prevShown, t === 0 ? undefined : at("h", t - 1));
     const out = (arr, key) => vec(arr, undefined, !shown, key ? at(key) : undefined);
+    // one-to-many after step 1 and encoder-decoder's decoder steps read no input: the x term is left out
+    const none = l === 0 && trace.input_mask?.[t] === false;
+    if (none) blocks.push({ key: "noinput", lhs: [inSym], rows: [[fn("no input at this step: the input term is left out")]] });
 
     // The affine part for a gate g: x W_xg + h W_hg + b_g (or W_gx x + ... in the column view)
     const affine = (g, symbolic) => {
@@ -73,7 +76,11 @@ export function stepFormula(trace, opts) {
       const b = layerName(`b_${g}`, l);
       const xi = symbolic ? inSym : vIn;
       const hp = symbolic ? prevSym : vPrev;
-      const parts = col ? [times(paramSym(wh), hp), times(paramSym(wx), xi)] : [times(paramSym(wx), xi), times(paramSym(wh), hp)];
+      const parts = none
+        ? [times(paramSym(wh), hp)]
+        : col
+          ? [times(paramSym(wh), hp), times(paramSym(wx), xi)]
+          : [times(paramSym(wx), xi), times(paramSym(wh), hp)];
       if (has(b)) parts.push(symbolic ? [paramSym(b)] : [vec(params[b], ref.p(b))]);
       return join(parts);
     };
@@ -95,12 +102,12 @@ export function stepFormula(trace, opts) {
     const gateRows = (g, fname, z) => {
       const rows = [];
       if (gateForm !== "concat") rows.push(wrap(fname, affine(g, true)), wrap(fname, affine(g, false)));
-      if (gateForm !== "separate" && concat(g, true)) rows.push(wrap(fname, concat(g, true)), wrap(fname, concat(g, false)));
+      if (!none && gateForm !== "separate" && concat(g, true)) rows.push(wrap(fname, concat(g, true)), wrap(fname, concat(g, false)));
       rows.push(wrap(fname, [out(values[z][t], z)]));
       return rows;
     };
     const concatNote = (gates) => {
-      if (gateForm === "separate") return;
+      if (gateForm === "separate" || none) return;
       const transposedSym = (name) => (col ? paramSym(name) : { ...paramSym(name), sup: `${paramSym(name).sup}T` });
       const g0 = gates[0];
       if (!has(layerName(`W_x${g0}`, l))) return;
@@ -171,7 +178,7 @@ export function stepFormula(trace, opts) {
       const whn = layerName("W_hn", l);
       const bn = layerName("b_n", l);
       const bhn = layerName("b_hn", l);
-      const xPart = join([times(paramSym(wxn), inSym), ...(has(bn) ? [[paramSym(bn)]] : [])]);
+      const xPart = join([...(none ? [] : [times(paramSym(wxn), inSym)]), ...(has(bn) ? [[paramSym(bn)]] : [])]);
       let hPart;
       if (torch) {
         const inner = join([times(paramSym(whn), prevSym), ...(has(bhn) ? [[paramSym(bhn)]] : [])]);
@@ -187,7 +194,7 @@ export function stepFormula(trace, opts) {
         key: `n:${l}`,
         lhs: [gateSym("n")],
         rows: [
-          wrap("tanh", [...xPart, op("+"), ...hPart]),
+          wrap("tanh", xPart.length ? [...xPart, op("+"), ...hPart] : hPart),
           wrap("tanh", numeric),
           wrap("tanh", [out(values.z_n[t], "z_n")]),
           [out(values.n[t], "n")],
@@ -220,13 +227,18 @@ export function stepFormula(trace, opts) {
       const wx = layerName("W_xh", l);
       const wh = layerName("W_hh", l);
       const bias = has(b) ? [[vec(params[b], ref.p(b))]] : [];
-      const plugged = col
-        ? [times(paramSym(wh), vPrev), times(paramSym(wx), vIn), ...bias]
-        : [times(paramSym(wx), vIn), times(paramSym(wh), vPrev), ...bias];
-      const terms = col
-        ? [[out(values.hw[t], "hw")], [out(values.xw[t], "xw")], ...bias]
-        : [[out(values.xw[t], "xw")], [out(values.hw[t], "hw")], ...bias];
-      const rows = [wrap(act, affine("h", true)), wrap(act, join(plugged)), wrap(act, join(terms))];
+      const plugged = none
+        ? [times(paramSym(wh), vPrev), ...bias]
+        : col
+          ? [times(paramSym(wh), vPrev), times(paramSym(wx), vIn), ...bias]
+          : [times(paramSym(wx), vIn), times(paramSym(wh), vPrev), ...bias];
+      const terms = none
+        ? [[out(values.hw[t], "hw")], ...bias]
+        : col
+          ? [[out(values.hw[t], "hw")], [out(values.xw[t], "xw")], ...bias]
+          : [[out(values.xw[t], "xw")], [out(values.hw[t], "hw")], ...bias];
+      const rows = [wrap(act, affine("h", true)), wrap(act, join(plugged))];
+      if (terms.length > 1 || !act) rows.push(wrap(act, join(terms))); // one term: the next line says it
       if (act) rows.push(wrap(act, [out(values.a[t], "a")]));
       rows.push([vec(values.h[t], ref.h(l, t), !shown, at("h"))]);
       blocks.push({ key: `h:${l}`, lhs: [hSym], rows });

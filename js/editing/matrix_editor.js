@@ -86,7 +86,8 @@ export function createMatrixEditor({ dataRef, onEdit }) {
    * @param {{values: number[][], symbol: object, hint?: object, shape?: string,
    *          ariaLabel: (r: number, c: number) => string, cellRef?: (r: number, c: number) => string,
    *          cellKey?: (r: number, c: number) => {name: string, r: number, c: number | null},
-   *          error?: string, className?: string}} state
+   *          error?: string, className?: string, inactive?: (r: number, c: number) => boolean, inactiveTitle?: string}} state
+   *   inactive: cells that take no value here (a step with no input): empty, disabled, marked
    */
   function update(state) {
     const rows = state.values.length;
@@ -121,6 +122,21 @@ export function createMatrixEditor({ dataRef, onEdit }) {
           cell.input.setAttribute("data-r", key.r);
           if (key.c !== undefined && key.c !== null) cell.input.setAttribute("data-c", key.c);
           else cell.input.removeAttribute("data-c");
+        }
+        const off = Boolean(state.inactive?.(r, c));
+        if (off !== cell.input.disabled) {
+          cell.input.disabled = off;
+          cell.input.classList.toggle("is-noinput", off);
+          cell.input.placeholder = off ? "\u2014" : "";
+          if (off) cell.input.title = state.inactiveTitle ?? "no input at this step";
+          else cell.input.removeAttribute("title");
+        }
+        if (off) {
+          cell.value = v;
+          cell.input.value = "";
+          cell.input.setAttribute("aria-label", `${state.ariaLabel(r, c)}: ${state.inactiveTitle ?? "no input at this step"}`);
+          paint(cell.input, null, scale);
+          return;
         }
         // Keep what the person is typing or dragging: the incoming value is older than theirs.
         if (cell.field?.busy()) {

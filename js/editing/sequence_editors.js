@@ -6,6 +6,7 @@ import { ref } from "../data/refs.js";
 import { displayParam, displaySequence, sequenceIndex } from "../data/convention.js";
 import { createAutoEditor } from "./auto_editor.js";
 import { ariaFor } from "./editor_labels.js";
+import { readsInput, scoredSteps } from "../data/modes.js";
 
 /** @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void}} opts */
 export function createSequenceEditors({ current, edit }) {
@@ -56,6 +57,7 @@ export function createSequenceEditors({ current, edit }) {
     const x = stateBase("x", 0, names);
     if (seq.length) {
       const display = displaySequence(seq, convention);
+      const reads = readsInput(spec, seq.length);
       inputs.update({
         values: display,
         symbol: { base: x === "x" ? "X" : x, sub: "", sup: "" },
@@ -65,6 +67,7 @@ export function createSequenceEditors({ current, edit }) {
           return `${x}${t + 1} entry ${i + 1}`;
         },
         cellRef: (r, c) => ref.x(convention === "column" ? c : r),
+        inactive: (r, c) => !reads[convention === "column" ? c : r],
         cellKey: (r, c) => (convention === "column" ? { name: "inputs", r: c, c: r } : { name: "inputs", r, c }),
         error: errorField === "inputs" ? error : "",
       });
@@ -103,6 +106,8 @@ export function createSequenceEditors({ current, edit }) {
     if (spec.output_size) {
       if (Array.isArray(tg) && tg.length) {
         const display = displaySequence(tg, convention);
+        // the target rows of steps the loss does not score (many-to-one, encoder-decoder) are not used
+        const emits = tg.length === seq.length ? scoredSteps(spec, tg.length) : tg.map(() => true);
         targets.update({
           values: display,
           symbol: { base: "target", sub: "", sup: "" },
@@ -111,6 +116,8 @@ export function createSequenceEditors({ current, edit }) {
             return `target ${t + 1} entry ${i + 1}`;
           },
           cellRef: (r, c) => ref.y(convention === "column" ? c : r),
+          inactive: (r, c) => !emits[convention === "column" ? c : r],
+          inactiveTitle: "not scored at this step",
           cellKey: (r, c) => (convention === "column" ? { name: "targets", r: c, c: r } : { name: "targets", r, c }),
           error: errorField === "targets" ? error : "",
         });

@@ -19,6 +19,10 @@ function base() {
   return fixtureState("next_number_refused", { show_grads: true });
 }
 
+// The mini-batch's traits show on a widget with a batch: seed 003's three sequences, following sample 2.
+const batchBase = () => fixtureState("next_number_batch", { show_grads: true });
+const BASES = { batch_inputs: batchBase, sample: batchBase, batch_trace: batchBase };
+
 // One change per trait, each to a value that shows differently somewhere.
 const CHANGES = {
   spec: (s) => ({ ...s.spec, activation: "relu" }),
@@ -65,6 +69,9 @@ const CHANGES = {
     max_score: 2,
     revealed: false,
   }),
+  batch_inputs: (s) => s.batch_inputs.map((seq, k) => (k === 1 ? seq.map((r, t) => (t === 4 ? [21] : r)) : seq)),
+  sample: () => 0,
+  batch_trace: (s) => ({ ...s.batch_trace, h: s.batch_trace.h.map((layer) => layer.map((seq) => seq.map((r) => r.map((v) => v / 2)))) }),
 };
 
 const render = (model) => {
@@ -104,7 +111,7 @@ describe("every part that reads a trait is redrawn when it changes", () => {
 
   for (const name of Object.keys(CHANGES)) {
     it(`${name}: a live view shows what a fresh view shows`, async () => {
-      const state = base();
+      const state = (BASES[name] ?? base)();
       const model = new FakeModel(state);
       const live = render(model);
       await settle();

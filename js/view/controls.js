@@ -22,6 +22,7 @@ const MODES = [
   ["many-to-one", "many to one"],
   ["one-to-many", "one to many"],
   ["one-to-one", "one to one"],
+  ["encoder-decoder", "encoder-decoder"],
 ];
 const range = (a, b) => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => [String(a + i), String(a + i)]);
 

@@ -8,7 +8,7 @@ import { formatNumber, formatVectorShort } from "../data/format.js";
 import { stateBase } from "../data/names.js";
 import { barGeometry } from "../data/gates.js";
 import { backwardArrows, norm2 } from "../data/bptt.js";
-import { nodeState, nodeLabel, diagramContext, rowLabels } from "./diagram_svg.js";
+import { nodeState, nodeLabel, diagramContext, rowLabels, noInput, hasOutput } from "./diagram_svg.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
 
 /** Which columns of x-extent [x, x + w] a viewport [left, left + width] shows. Pure. */
@@ -97,16 +97,18 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     byRef.set(n.ref, part);
     return part;
   });
+  /** token labels by step: hidden at a step that takes no input (its label would name an unread input) */
+  const tokenEls = new Map();
   g.columns.forEach(({ t, center }) => {
     const label = labels?.[t];
     if (label === undefined || label === null || label === "" || (t % every !== 0 && String(label).length > 3)) return;
     const text = String(label);
-    overlay.appendChild(
-      svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
-        text.length > 6 ? `${text.slice(0, 5)}\u2026` : text,
-        svg("title", {}, [text]),
-      ]),
-    );
+    const el2 = svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
+      text.length > 6 ? `${text.slice(0, 5)}\u2026` : text,
+      svg("title", {}, [text]),
+    ]);
+    overlay.appendChild(el2);
+    tokenEls.set(t, el2);
   });
 
   let data = null;
@@ -119,6 +121,10 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     const { trace, vis, focusStep = -1, showGrads = false, bpttStep = -1 } = next;
     ctxData = diagramContext({ trace, vis, names, showGrads, bpttStep, homework: next.homework ?? null });
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
+    for (const [t, el2] of tokenEls) {
+      if (noInput(trace, t)) el2.setAttribute("display", "none");
+      else el2.removeAttribute("display");
+    }
     for (const p of parts) {
       if (p.n.kind === "g") {
         const shown = vis.h(p.n.layer, p.n.t);
@@ -213,6 +219,8 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     ctx.beginPath();
     for (const e of g.edges) {
       if (!inView(Math.min(e.x1, e.x2), Math.abs(e.x2 - e.x1), left, W)) continue;
+      if (e.kind === "input" && e.from.startsWith("x:") && noInput(trace, Number(e.from.slice(2)))) continue;
+      if (e.kind === "output" && !hasOutput(trace, Number(e.to.slice(2)))) continue;
       ctx.moveTo(e.x1, e.y1);
       ctx.lineTo(e.x2, e.y2);
     }
@@ -221,6 +229,7 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
       const n = p.n;
       if (!inView(n.x, n.kind === "g" ? n.block.w : n.w, left, W)) continue;
       if (n.kind === "g") drawGates(ctx, n, trace.layers[n.layer].values, data.vis.h(n.layer, n.t), C);
+      else if (p.st?.classes?.["is-absent"]) continue;
       else drawVector(ctx, n, p.st, n.kind === "dh" ? g.dhH : g.cellH, C);
     }
     if (ctxData.grads) drawBackward(ctx, ctxData, data.bpttStep ?? -1, C, left, W);

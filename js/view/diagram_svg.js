@@ -60,9 +60,14 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
   let scale;
   let name;
   if (n.kind === "x") {
-    values = trace.x[n.t];
+    const none = noInput(trace, n.t);
+    values = none ? trace.x[n.t].map(() => null) : trace.x[n.t];
     scale = scales.x;
     name = `${stateBase("x", 0, names)}${n.t + 1}`;
+    if (none) {
+      const label = `${name}: no input at this step`;
+      return { values, shown: true, scale, name, classes: { "is-noinput": true, "is-absent": false }, label, slots: null };
+    }
   } else if (n.kind === "y") {
     values = trace.y[n.t];
     shown = vis.y(n.t);
@@ -74,22 +79,39 @@ export function nodeState(n, { trace, vis, names = {}, grads = null, scales, bpt
     scale = scales.h[n.layer];
     name = `${stateBase("h", n.layer, names)}${n.t + 1}`;
   }
-  const masked = n.kind === "x" && trace.input_mask && trace.input_mask[n.t] === false;
   const scored = n.kind === "y" && trace.scored ? trace.scored[n.t] : undefined;
+  const absent = n.kind === "y" && !hasOutput(trace, n.t);
   const src = n.kind === "y" ? { path: ["y"], row: n.t } : n.kind === "h" ? { path: ["layers", n.layer, "values", "h"], row: n.t } : null;
   return {
     values,
     shown,
     scale,
     name,
-    classes: { "is-hidden": !shown, "is-masked": masked, "is-scored": scored === true, "is-unscored": scored === false },
+    classes: {
+      "is-hidden": !shown,
+      "is-noinput": false,
+      "is-absent": absent,
+      "is-scored": scored === true,
+      "is-unscored": scored === false,
+    },
     slots: slotsOf(homework, src, n.n),
   };
+}
+
+/** True when step t takes no input (one-to-many after step 1, encoder-decoder's decoder steps). */
+export function noInput(trace, t) {
+  return trace?.input_mask?.[t] === false;
+}
+
+/** False for the steps that emit nothing: encoder-decoder's encoder steps. */
+export function hasOutput(trace, t) {
+  return !(trace?.mode === "encoder-decoder" && trace.scored?.[t] === false);
 }
 
 /** The aria label of a vector node (abbreviated for long vectors), and its tooltip. */
 export function nodeLabel(st, { short = false } = {}) {
   const cls = st.classes ?? {};
+  if (st.label) return { label: st.label, tip: st.label };
   const unknown = st.name.startsWith("\u2202") ? "not known yet" : "not revealed yet";
   if (!st.shown) return { label: `${st.name} ${unknown}`, tip: `${st.name} = ?` };
   const text = `${st.name} = ${short ? formatVectorShort(st.values, { blank: "?" }) : formatVector(st.values, { blank: "?" })}`;
@@ -186,8 +208,10 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
     if (line) root.appendChild(line);
   });
   const flat = (e) => e.kind === "recurrent" || e.kind === "belt";
+  /** the input and output arrows, hidden at steps with no input / no output */
+  const ioEdges = [];
   g.edges.forEach((e) => {
-    root.appendChild(
+    const line = root.appendChild(
       svg("line", {
         class: `rnnw-edge rnnw-edge-${e.kind}`,
         "data-from": e.from,
@@ -199,6 +223,8 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
         "marker-end": `url(#${id})`,
       }),
     );
+    if (e.kind === "input" && e.from.startsWith("x:")) ioEdges.push({ line, t: Number(e.from.slice(2)), io: "x" });
+    if (e.kind === "output") ioEdges.push({ line, t: Number(e.to.slice(2)), io: "y" });
   });
   const bwdLayer = svg("g", { class: "rnnw-bwd-layer" });
   root.appendChild(bwdLayer);
@@ -223,23 +249,35 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
   const targetLayer = svg("g", { class: "rnnw-target-layer" });
   root.appendChild(targetLayer);
 
-  // Token labels under the inputs: user text, as SVG text nodes only.
-  g.columns.forEach(({ t, center }) => {
+  // Token labels under the inputs: user text, as SVG text nodes only. A step with no input
+  // says so instead (its label would name an input the step does not read).
+  const under = g.columns.map(({ t, center }) => {
+    const none = svg("text", { class: "rnnw-noinput", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t, display: "none" }, [
+      "no input",
+    ]);
+    root.appendChild(none);
     const label = labels?.[t];
-    if (label === undefined || label === null || label === "") return;
+    if (label === undefined || label === null || label === "") return { none, token: null };
     const text = String(label);
     const short = text.length > 12 ? `${text.slice(0, 11)}\u2026` : text;
-    root.appendChild(
+    const token = root.appendChild(
       svg("text", { class: "rnnw-label", x: center, y: g.labelY, "text-anchor": "middle", "data-step": t }, [
         short,
         svg("title", {}, [text]),
       ]),
     );
+    return { none, token };
   });
+  const showIf = (el, on) => (on ? el.removeAttribute("display") : el.setAttribute("display", "none"));
 
   function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null, homework = null }) {
     const ctx = diagramContext({ trace, vis, names, showGrads, bpttStep, homework });
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
+    under.forEach(({ none, token }, t) => {
+      showIf(none, noInput(trace, t));
+      if (token) showIf(token, !noInput(trace, t));
+    });
+    for (const { line, t, io } of ioEdges) showIf(line, io === "x" ? !noInput(trace, t) : hasOutput(trace, t));
     for (const p of parts) {
       if (p.gate) {
         p.gate.update(trace.layers[p.n.layer].values, vis.h(p.n.layer, p.n.t), {

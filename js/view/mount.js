@@ -25,9 +25,11 @@ import * as sequence from "./parts/sequence.js";
 import * as diagram from "./parts/diagram.js";
 import * as formula from "./parts/formula.js";
 import * as loss from "./parts/loss.js";
+import * as probs from "./parts/probs.js";
 import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
+import * as batch from "./parts/batch.js";
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -117,9 +119,11 @@ export function mount(model, el) {
     diagram: diagram.create(ctx),
     formula: formula.create(ctx),
     loss: loss.create(ctx),
+    probs: probs.create(ctx),
     charts: charts.create(ctx),
     training: training.create(ctx),
     homework: homework.create(ctx),
+    batch: batch.create(ctx),
   };
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
@@ -129,8 +133,10 @@ export function mount(model, el) {
     p.steps.el,
     p.gradients.el,
     h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
+    p.batch.el,
     h("div", { class: "rnnw-views" }, [p.diagram.el, p.formula.el]),
     p.loss.el,
+    p.probs.el,
     h("div", { class: "rnnw-bottom" }, [p.charts.el, p.training.el]),
   );
   el.appendChild(root);

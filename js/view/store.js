@@ -30,6 +30,9 @@ export const TRAITS = [
   "train_options",
   "loss_curve",
   "homework",
+  "batch_inputs",
+  "sample",
+  "batch_trace",
 ];
 
 /**

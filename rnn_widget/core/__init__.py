@@ -3,9 +3,11 @@
 `Spec` says what the network is, `Network` holds its parameters and computes the forward
 `Trace` and the BPTT `Gradients`; `train` runs SGD, whose `SGD.step` changes a network only
 through `Network.subtract` and can be undone (`Network.snapshot`/`restore`, a `ParamSnapshot`); `from_torch`/`to_torch` convert PyTorch
-modules (importing torch only when called).
+modules (importing torch only when called); `batch` runs n sequences at once (seed 003's X_t, H_t).
 """
 
+from . import batch
+from .batch import MAX_BATCH, BatchGradients, BatchTrace
 from .convention import column_form, row_form
 from .gradcheck import numerical_gradients
 from .network import Network, ParamSnapshot
@@ -28,4 +30,8 @@ __all__ = [
     "to_torch",
     "column_form",
     "row_form",
+    "batch",
+    "BatchTrace",
+    "BatchGradients",
+    "MAX_BATCH",
 ]

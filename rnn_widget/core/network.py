@@ -232,6 +232,12 @@ class Network:
             X[1:] = 0.0  # X is already our own copy
         elif mode == "many-to-one":
             scored[:-1] = False
+        elif mode == "encoder-decoder":
+            spec.step_roles(T)  # raises when T is too short for decoder_steps
+            D = spec.decoder_steps
+            input_mask[T - D :] = False
+            X[T - D :] = 0.0  # decoder steps take no input
+            scored[: T - D] = False
         h0s = self._states("h0", h0)
         c0s = self._states("c0", c0) if spec.cell == "lstm" else [None] * len(h0s)
         cell, option = _CELLS[spec.cell], self._cell_option()
@@ -254,7 +260,7 @@ class Network:
         trace._packed = packed
         if targets is not None:
             out = y if y is not None else inp
-            n_scored = 1 if mode == "many-to-one" else T
+            n_scored = 1 if mode == "many-to-one" else spec.decoder_steps if mode == "encoder-decoder" else T
             tg = self._targets(targets, T, scored, out.shape[1], n_scored)
             trace.targets = tg
             trace.loss, trace.loss_steps, trace._dy, trace.p = loss_and_grad(

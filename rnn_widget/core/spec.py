@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, replace
 
 CELLS = ("rnn", "lstm", "gru")
 ACTIVATION_NAMES = ("tanh", "relu", "sigmoid", "identity")
-MODES = ("many-to-many", "many-to-one", "one-to-many", "one-to-one")
+MODES = ("many-to-many", "many-to-one", "one-to-many", "one-to-one", "encoder-decoder")
 LOSSES = ("squared", "mse", "cross_entropy")
 GRU_VARIANTS = ("torch", "cho")
 
@@ -60,6 +60,11 @@ def split_name(name: str) -> tuple[str, int]:
 class Spec:
     """What the network is: cell, sizes, readout, sequence mode and loss.
 
+    Modes: ``many-to-many`` (an output per input, aligned), ``many-to-one`` (only the last output
+    is scored), ``one-to-many`` (input at step 1 only, an output at every step), ``one-to-one``
+    (a single step) and ``encoder-decoder`` (the first T - decoder_steps steps read the input and
+    emit nothing; the last ``decoder_steps`` steps take no input and emit the outputs).
+
     ``bias`` is ``True``/``False`` for every gate bias of every layer, or a collection of gate
     letters (e.g. ``{"f"}`` for an LSTM with only a forget-gate bias).
     """
@@ -75,6 +80,8 @@ class Spec:
     gru_variant: str = "torch"
     mode: str = "many-to-many"
     loss: str = "squared"
+    #: encoder-decoder only: how many steps are emitted after the input ends (they take no input)
+    decoder_steps: int = 1
 
     def __post_init__(self):
         hs = self.hidden_sizes
@@ -97,6 +104,7 @@ class Spec:
         object.__setattr__(self, "hidden_sizes", tuple(int(h) for h in self.hidden_sizes))
         if self.output_size is not None:
             object.__setattr__(self, "output_size", int(self.output_size))
+        object.__setattr__(self, "decoder_steps", int(self.decoder_steps))
 
     # -- validation -----------------------------------------------------------------------
     def validate(self) -> None:
@@ -107,6 +115,16 @@ class Spec:
         _choice("loss", self.loss, LOSSES)
         _choice("gru_variant", self.gru_variant, GRU_VARIANTS)
         _size("input_size", self.input_size, LIMITS["max_input"])
+        if isinstance(self.decoder_steps, bool) or not isinstance(self.decoder_steps, numbers.Integral):
+            raise TypeError(
+                f"decoder_steps (the steps emitted after the input ends, encoder-decoder mode) must be a whole "
+                f"number from 1 to {LIMITS['max_steps'] - 1}, got {self.decoder_steps!r}"
+            )
+        if not 1 <= int(self.decoder_steps) <= LIMITS["max_steps"] - 1:
+            raise ValueError(
+                f"decoder_steps = {self.decoder_steps} is out of range; expected 1 to {LIMITS['max_steps'] - 1} "
+                "(at least one step is left to read the input)"
+            )
         if not 1 <= len(self.hidden_sizes) <= LIMITS["max_layers"]:
             raise ValueError(f"hidden_sizes has {len(self.hidden_sizes)} layers; expected 1 to {LIMITS['max_layers']}")
         for i, h in enumerate(self.hidden_sizes):
@@ -151,6 +169,29 @@ class Spec:
         if self.bias is False:
             return ()
         return tuple(g for g in self.bias_gates_all if g in self.bias)
+
+    def step_roles(self, T: int) -> tuple[list[bool], list[bool]]:
+        """(reads input, is scored) for each of T steps in this mode. Raises ValueError when
+        the mode cannot run T steps (one-to-one: exactly 1; encoder-decoder: more than
+        decoder_steps)."""
+        mode = self.mode
+        reads, scored = [True] * T, [True] * T
+        if mode == "one-to-one" and T != 1:
+            raise ValueError(f"mode 'one-to-one' takes exactly one time step; got {T}")
+        if mode == "one-to-many":
+            reads[1:] = [False] * (T - 1)
+        elif mode == "many-to-one":
+            scored[:-1] = [False] * (T - 1)
+        elif mode == "encoder-decoder":
+            D = self.decoder_steps
+            if T <= D:
+                raise ValueError(
+                    f"mode 'encoder-decoder' reads the input, then emits decoder_steps = {D} step(s) with no input; "
+                    f"got {T} step(s) in all, expected at least {D + 1} (one or more to read, then {D} to emit)"
+                )
+            reads[T - D :] = [False] * D
+            scored[: T - D] = [False] * (T - D)
+        return reads, scored
 
     def layer_input_size(self, layer: int) -> int:
         return self.input_size if layer == 0 else self.hidden_sizes[layer - 1]

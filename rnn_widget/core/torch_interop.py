@@ -15,10 +15,17 @@ _KIND = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
 
 
 def from_torch(
-    module, linear=None, *, output_activation: str = "identity", mode: str = "many-to-many", loss: str = "squared"
+    module,
+    linear=None,
+    *,
+    output_activation: str = "identity",
+    mode: str = "many-to-many",
+    loss: str = "squared",
+    decoder_steps: int = 1,
 ):
     """A `Network` equal to a torch ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (+ an optional ``nn.Linear``
-    readout). Bidirectional modules and LSTM projections are not supported."""
+    readout). Bidirectional modules and LSTM projections are not supported. ``decoder_steps``:
+    the steps emitted in encoder-decoder mode (see `Spec`)."""
     from .network import Network
 
     kind = _KIND.get(type(module).__name__)
@@ -46,6 +53,7 @@ def from_torch(
         output_bias=linear is not None and linear.bias is not None,
         output_activation=output_activation,
         mode=mode,
+        decoder_steps=decoder_steps,
         loss=loss,
         gru_variant="torch",
     )

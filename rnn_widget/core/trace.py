@@ -73,6 +73,7 @@ class Trace:
             "T": self.T,
             "cell": spec.cell,
             "activation": spec.activation,
+            "mode": spec.mode,
             "x": self.x.tolist(),
             "input_mask": self.input_mask.tolist(),
             "scored": self.scored.tolist(),

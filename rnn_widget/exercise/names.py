@@ -187,6 +187,12 @@ class Names:
                 raise ValueError(f"blank {text!r}: this network has no readout (no y); name the top hidden state")
             if layer_text is not None:
                 raise ValueError(f"blank {text!r}: y has no layer; leave out '@{layer_text}'")
+            if not self.spec.step_roles(self.T)[1][t] and self.spec.mode == "encoder-decoder":
+                first = self.T - self.spec.decoder_steps + 1
+                raise ValueError(
+                    f"blank {text!r}: step {step} is an encoder step, which emits no output; "
+                    f"the outputs are y{first} to y{self.T}"
+                )
             layer = L - 1
             size = self.spec.output_size
             path: tuple = ("grads", "dy") if grad else ("y",)

@@ -121,6 +121,6 @@ def forward_with(net, trace, subs: Subs | None = None) -> Recomputed:
     if trace.targets is not None:
         out = y if y is not None else np.array(inputs)
         pre = y_pre if y_pre is not None else out
-        n = 1 if spec.mode == "many-to-one" else trace.T
+        n = int(trace.scored.sum())
         loss = loss_and_grad(spec.loss, pre, out, trace.targets, trace.scored, n_scored=n)[0]
     return Recomputed(layers, y_pre, y, loss)

@@ -46,7 +46,9 @@ export function create({ get, slides, gradsShown, answers }) {
         return;
       }
       const grads = Boolean(gradsShown());
-      const labels = get("labels") || [];
+      // a mini-batch followed at sample k > 1: the labels and the targets trait are sample 1's
+      const other = (get("sample") ?? 0) > 0;
+      const labels = other ? [] : get("labels") || [];
       const names = get("display_names") || {};
       const next = diagramShapeKey(trace, { grads, labels, names });
       if (next !== key || !view) {
@@ -72,7 +74,7 @@ export function create({ get, slides, gradsShown, answers }) {
         focusStep: get("focus_step"),
         showGrads: grads,
         bpttStep: get("bptt_step") ?? -1,
-        targets: get("targets"),
+        targets: other ? trace.targets : get("targets"),
         homework: get("homework") ?? null,
       });
     },
