@@ -12,6 +12,7 @@ import {
   emptyValues,
   floats,
   lutIndex,
+  lineRange,
   rangeFor,
   showChar,
   snippet,
@@ -61,7 +62,7 @@ export function mountInspector(model, el) {
   // ---- the page ----
   const textarea = h("textarea", {
     class: "rnnw-insp-text",
-    rows: 3,
+    rows: 2,
     spellcheck: "false",
     autocomplete: "off",
     "aria-label": "Text to run through the model",
@@ -112,10 +113,10 @@ export function mountInspector(model, el) {
 
   // ---- geometry ----
   const geometry = () => {
-    const width = Math.max(320, Math.min(1100, (root.clientWidth || 960) - 90));
+    const width = Math.max(320, Math.min(1100, (root.clientWidth || 960) - 112)); // padding, the unit axis
     const T = values.T;
     const cw = T ? Math.min(24, width / T) : 1;
-    const rh = Math.max(1, Math.min(10, Math.floor(300 / hidden)));
+    const rh = Math.max(1, Math.min(8, Math.floor(256 / hidden)));
     return { cw, rh, labels: cw >= 9 };
   };
 
@@ -146,7 +147,7 @@ export function mountInspector(model, el) {
     const q = qIndex();
     thumbs.forEach((b, i) => {
       b.setAttribute("aria-pressed", String(i === q));
-      drawThumb(/** @type {HTMLCanvasElement} */ (b.firstChild), images[i]?.canvas, values.T, hidden, 132, 52, c);
+      drawThumb(/** @type {HTMLCanvasElement} */ (b.firstChild), images[i]?.canvas, values.T, hidden, 116, 48, c);
     });
   }
 
@@ -178,11 +179,12 @@ export function mountInspector(model, el) {
     });
     const series = unitSeries(values, q, u);
     lineTitle.textContent = `unit ${u} of ${name} along the text`;
-    drawLine(line, series, { cw: g.cw, height: 84, range, step: hoverStep, colors: c });
+    const lr = lineRange(name, series);
+    drawLine(line, series, { cw: g.cw, height: 84, range: lr, step: hoverStep, colors: c });
     lineAxis.replaceChildren(
-      h("span", { text: formatNumber(range.hi) }),
-      h("span", { text: formatNumber((range.lo + range.hi) / 2) }),
-      h("span", { text: formatNumber(range.lo) }),
+      h("span", { text: formatNumber(lr.hi) }),
+      h("span", { text: formatNumber((lr.lo + lr.hi) / 2) }),
+      h("span", { text: formatNumber(lr.lo) }),
     );
     drawReadout(series);
     drawTextmap(series, range);

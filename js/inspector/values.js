@@ -102,19 +102,50 @@ export const GATES = new Set(["i", "f", "o", "r", "z"]);
  */
 
 /**
+ * A robust size of a map's values: the 99th percentile of |v| (over at most about 20,000 evenly
+ * spaced entries), so that one runaway unit does not wash out the colours of all the others.
+ * @param {Float32Array} m
+ */
+export function typicalMax(m) {
+  const stride = Math.max(1, Math.floor(m.length / 20000));
+  const a = [];
+  for (let i = 0; i < m.length; i += stride) a.push(Math.abs(m[i]));
+  if (!a.length) return 0;
+  a.sort((x, y) => x - y);
+  return a[Math.min(a.length - 1, Math.floor(0.99 * a.length))];
+}
+
+/** Up to a half: 0.3 -> 0.5, 2.2 -> 2.5, at least 1. */
+const half = (a) => Math.max(1, Math.ceil(a * 2) / 2);
+
+/**
  * The colour range of a quantity: a gate from closed (0, blue) through 0.5 (background) to open
  * (1, red); tanh outputs in [-1, 1], fixed so that colours stay comparable while typing; an
- * unbounded one (an LSTM's cell state, a ReLU RNN) +-its max abs, rounded up to a half.
+ * unbounded one (an LSTM's cell state, a ReLU RNN) +-the 99th percentile of |v|, rounded up to a
+ * half (larger values get the full colour).
  * @param {string} name
- * @param {Float32Array} m
+ * @param {Float32Array} m the map's values over the text (not the room beyond it)
  * @returns {Range}
  */
 export function rangeFor(name, m) {
   if (GATES.has(name)) return { lo: 0, hi: 1 };
-  // (m may hold more than the text's steps: the caller passes the subarray of those)
-  const a = maxAbsOf(m);
-  const s = name === "c" || a > 1 ? Math.max(1, Math.ceil(a * 2) / 2) : 1;
+  if (name !== "c" && maxAbsOf(m) <= 1) return { lo: -1, hi: 1 };
+  const s = half(typicalMax(m));
   return { lo: -s, hi: s };
+}
+
+/**
+ * The range of one unit's line: a gate's or a tanh output's fixed range, else +-the unit's own
+ * largest |v| rounded up to a half.
+ * @param {string} name
+ * @param {Float32Array} series
+ * @returns {Range}
+ */
+export function lineRange(name, series) {
+  if (GATES.has(name)) return { lo: 0, hi: 1 };
+  const a = maxAbsOf(series);
+  if (name !== "c" && a <= 1) return { lo: -1, hi: 1 };
+  return { lo: -half(a), hi: half(a) };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   colorTable,
   emptyValues,
   floats,
+  lineRange,
   lutIndex,
   mapPixels,
   rangeFor,
@@ -88,6 +89,12 @@ describe("colours", () => {
     expect(rangeFor("f", new Float32Array([0.2]))).toEqual({ lo: 0, hi: 1 });
     expect(rangeFor("h", new Float32Array([0.2, -0.9]))).toEqual({ lo: -1, hi: 1 });
     expect(rangeFor("c", new Float32Array([0.2, -2.3]))).toEqual({ lo: -2.5, hi: 2.5 });
+    // one runaway value does not set the scale of a map: the 99th percentile of |v| does
+    const c = new Float32Array(1000).map((_, i) => (i % 2 ? 1.2 : -0.8));
+    c[7] = 48;
+    expect(rangeFor("c", c)).toEqual({ lo: -1.5, hi: 1.5 });
+    expect(lineRange("c", new Float32Array([0.5, 48]))).toEqual({ lo: -48, hi: 48 });
+    expect(lineRange("o", new Float32Array([0.5]))).toEqual({ lo: 0, hi: 1 });
   });
   it("maps the middle of a range to the background and the ends to full colour", () => {
     const colors = { pos: [200, 0, 0], neg: [0, 0, 200], bg: [255, 255, 255] };

@@ -206,7 +206,11 @@ def test_typed_text_matches_torch(browser, lab, case):
         page.mouse.up()  # a click keeps the unit
         wait_until(lambda: py_unit(page) == unit, timeout=30, what="the kept unit in the kernel")
         hover(page, root, unit, last)
-        page.add_style_tag(content="#jp-main-statusbar { display: none !important; }")
+        # Lab's bars would cover part of a widget taller than the window in the screenshot
+        page.add_style_tag(
+            content="#jp-top-panel, #jp-menu-panel, .jp-NotebookPanel-toolbar, #jp-main-statusbar "
+            "{ display: none !important; }"
+        )
         page.wait_for_timeout(300)
         root.screenshot(path=str(ARTIFACTS / f"inspector-{case}.png"))
 
