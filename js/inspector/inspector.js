@@ -99,10 +99,7 @@ export function mountInspector(model, el) {
       h("div", { class: "rnnw-insp-heat-row" }, [unitAxis, h("div", { class: "rnnw-insp-scroll" }, [heat])]),
       readout,
       lineTitle,
-      h("div", { class: "rnnw-insp-heat-row" }, [
-        h("div", { class: "rnnw-insp-unit-axis" }),
-        h("div", { class: "rnnw-insp-scroll" }, [line]),
-      ]),
+      h("div", { class: "rnnw-insp-heat-row" }, [lineAxis, h("div", { class: "rnnw-insp-scroll" }, [line])]),
     ]),
     h("div", { class: "rnnw-insp-lower" }, [
       h("div", { class: "rnnw-insp-textbox" }, [h("div", { class: "rnnw-insp-sub", text: "The text, coloured by the unit" }), textmap]),
