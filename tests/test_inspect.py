@@ -135,12 +135,20 @@ def test_page_messages():
     block = np.frombuffer(sent[-1][1][0], dtype=np.float32).reshape(6, 3, 24)
     np.testing.assert_allclose(block[0], insp.values("h"), atol=1e-6)
     np.testing.assert_allclose(block[3], insp.values("f"), atol=1e-6)
-    insp._on_page_message(insp, {"kind": "text", "text": "abcd", "seq": 4}, [])
-    assert sent[-1][0] == {"kind": "values", "start": 3, "T": 4, "text": "abcd", "origin": "page", "seq": 4}
+    insp._on_page_message(insp, {"kind": "text", "text": "abcd", "seq": 4, "view": "v1"}, [])
+    assert sent[-1][0] == {
+        "kind": "values",
+        "start": 3,
+        "T": 4,
+        "text": "abcd",
+        "origin": "page",
+        "seq": 4,
+        "view": "v1",
+    }
     assert insp.text == "abcd" and insp.error == ""
     before = insp.values("c")
-    insp._on_page_message(insp, {"kind": "text", "text": "abcdE", "seq": 5}, [])
-    assert sent[-1][0]["kind"] == "error" and sent[-1][0]["seq"] == 5
+    insp._on_page_message(insp, {"kind": "text", "text": "abcdE", "seq": 5, "view": "v1"}, [])
+    assert sent[-1][0]["kind"] == "error" and sent[-1][0]["seq"] == 5 and sent[-1][0]["view"] == "v1"
     assert "'E'" in insp.error and "position 4" in insp.error
     assert insp.text == "abcd"
     np.testing.assert_array_equal(insp.values("c"), before)

@@ -41,6 +41,7 @@ export function mountInspector(model, el) {
   /** @type {number | null} */
   let hoverStep = null;
   let seq = 0;
+  const viewId = Math.random().toString(36).slice(2); // tells this view's answers from another view's
   /** @type {number | null} */
   let inFlight = null;
   let inFlightAt = 0;
@@ -299,11 +300,11 @@ export function mountInspector(model, el) {
     pending = null;
     inFlight = ++seq;
     inFlightAt = now;
-    model.send({ kind: "text", text, seq: inFlight });
+    model.send({ kind: "text", text, seq: inFlight, view: viewId });
   }
 
-  function answered(s) {
-    if (s !== null && s !== undefined && s === inFlight) {
+  function answered(s, view) {
+    if (view === viewId && s === inFlight) {
       inFlight = null;
       if (pending !== null) sendText(pending);
     }
@@ -330,9 +331,10 @@ export function mountInspector(model, el) {
         showError(String(/** @type {Error} */ (e).message || e));
         return;
       } finally {
-        answered(msg.seq);
+        answered(msg.seq, msg.view);
       }
-      if (msg.origin === "python" && textarea.value !== msg.text) textarea.value = msg.text;
+      // another view's typing or Python's text: show it; this view's own answer never overwrites the box
+      if ((msg.origin === "python" || msg.view !== viewId) && textarea.value !== msg.text) textarea.value = msg.text;
       if (hoverStep !== null && hoverStep >= values.T) hoverStep = null;
       changedFrom = msg.start;
       textFrom = Math.min(textFrom, msg.start);
@@ -345,7 +347,8 @@ export function mountInspector(model, el) {
       root.dataset.rev = String(++rev);
       root.dataset.t = String(values.T);
     } else if (msg.kind === "error") {
-      answered(msg.seq);
+      if (msg.view !== viewId) return; // another view's refusal
+      answered(msg.seq, msg.view);
       showError(msg.message);
     }
   };

@@ -204,20 +204,32 @@ describe("the page (jsdom)", () => {
     expect(root?.getAttribute("data-rev")).toBe("1");
     box.value = `${text}a`;
     box.dispatchEvent(new Event("input"));
-    expect(model.sent[1]).toEqual({ kind: "text", text: `${text}a`, seq: 1 });
+    expect(model.sent[1]).toMatchObject({ kind: "text", text: `${text}a`, seq: 1 });
+    const view = model.sent[1].view;
     // a second keystroke while the first is in flight waits, then only the newest text goes
     box.value = `${text}ab`;
     box.dispatchEvent(new Event("input"));
     box.value = `${text}aba`;
     box.dispatchEvent(new Event("input"));
     expect(model.sent.length).toBe(2);
-    model.emit("msg:custom", { kind: "values", start: 5, T: 6, text: `${text}a`, origin: "page", seq: 1 }, block(2, 5, 6, 3));
-    expect(model.sent[2]).toEqual({ kind: "text", text: `${text}aba`, seq: 2 });
+    model.emit("msg:custom", { kind: "values", start: 5, T: 6, text: `${text}a`, origin: "page", seq: 1, view }, block(2, 5, 6, 3));
+    expect(model.sent[2]).toEqual({ kind: "text", text: `${text}aba`, seq: 2, view });
     expect(box.value).toBe(`${text}aba`); // the page's own text is not overwritten by an older answer
     // the kernel's refusal is shown and the views stay
-    model.emit("msg:custom", { kind: "error", message: "nope", seq: 2 });
+    model.emit("msg:custom", { kind: "error", message: "other view's", seq: 2, view: "another" });
+    expect(el.querySelector(".rnnw-insp-status")?.textContent).not.toBe("other view's");
+    model.emit("msg:custom", { kind: "error", message: "nope", seq: 2, view });
     expect(el.querySelector(".rnnw-insp-status")?.textContent).toBe("nope");
     expect(root?.getAttribute("data-t")).toBe("6");
+
+    // another view of the same widget typed: its text shows here too
+    model.emit(
+      "msg:custom",
+      { kind: "values", start: 6, T: 7, text: `${text}ab`, origin: "page", seq: 9, view: "another" },
+      block(2, 6, 7, 3),
+    );
+    expect(box.value).toBe(`${text}ab`);
+    expect(root?.getAttribute("data-t")).toBe("7");
 
     cleanup();
     expect(model.count()).toBe(0);

@@ -131,13 +131,13 @@ class TextInspector(anywidget.AnyWidget):
         return [(self._model.vocab[b], float(p[i, b])) for i, b in enumerate(best)]
 
     # -- the page ---------------------------------------------------------------------------------
-    def _advance(self, text: str, origin: str, seq: int | None = None):
+    def _advance(self, text: str, origin: str, seq: int | None = None, view: str | None = None):
         with one_blas_thread():  # as the main widget: BLAS threads cost more than they give here
             run, start = self._model.run(text, self._run)
         self._run = run
-        self._send_values(start, origin, seq)
+        self._send_values(start, origin, seq, view)
 
-    def _send_values(self, start: int, origin: str, seq: int | None = None):
+    def _send_values(self, start: int, origin: str, seq: int | None = None, view: str | None = None):
         run, model = self._run, self._model
         T, H = len(run.text), model.hidden
         block = np.empty((len(model.quantities), T - start, H), dtype=np.float32)
@@ -153,7 +153,15 @@ class TextInspector(anywidget.AnyWidget):
             preds[:, 1] = p[np.arange(T - start), best]
         else:
             preds[:] = -1
-        content = {"kind": "values", "start": start, "T": T, "text": run.text, "origin": origin, "seq": seq}
+        content = {
+            "kind": "values",
+            "start": start,
+            "T": T,
+            "text": run.text,
+            "origin": origin,
+            "seq": seq,
+            "view": view,
+        }
         self.send(content, buffers=[block.tobytes(), preds.tobytes()])
 
     def _on_page_message(self, _widget, content, _buffers):
@@ -163,13 +171,13 @@ class TextInspector(anywidget.AnyWidget):
         if kind == "hello":
             self._send_values(0, "python")
         elif kind == "text":
-            seq = content.get("seq")
+            seq, view = content.get("seq"), content.get("view")
             try:
                 text = self._model.check_text(content.get("text"))
             except (TypeError, ValueError) as e:
                 self.error = _message(e)
-                self.send({"kind": "error", "message": self.error, "seq": seq})
+                self.send({"kind": "error", "message": self.error, "seq": seq, "view": view})
                 return
-            self._advance(text, origin="page", seq=seq)  # before the trait: its observer sees no change
+            self._advance(text, origin="page", seq=seq, view=view)  # before the trait: its observer sees no change
             self.text = text
             self.error = ""
