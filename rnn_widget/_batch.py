@@ -1,7 +1,7 @@
 """Mini-batches in the widget (seed 003's X_t, H_t, O_t): the widget's own sequence (`inputs`,
 `targets`) is sample 1, `batch_inputs`/`batch_targets` hold samples 2..n. With a batch the loss
 and every gradient are those of the batch loss (core/batch.py: the mean of the samples' losses);
-the `trace` trait shows the sample the page follows (`sample`), `batch_trace` every sample's rows.
+the `trace` trait shows the sample the page follows (`batch_sample`), `batch_trace` every sample's rows.
 No widget imports here: _state.py's Draft and State call these."""
 
 from __future__ import annotations

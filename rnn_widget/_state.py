@@ -9,6 +9,7 @@ import numpy as np
 from . import _batch
 from ._batch import Batch
 from .core import LIMITS, Network, Spec
+from .core.activations import softmax
 from .core.validate import NUMBER_LIMIT, _is_number, as_sequence, backward_options, short
 
 #: Exceptions a bad value can raise while a candidate state is checked: all become a TraitError
@@ -165,6 +166,8 @@ def trace_json(state: State) -> dict:
     """The `trace` trait: the core's JSON plus what the gradient view needs."""
     net, trace, grads = state.net, state.trace, state.grads
     out = trace.to_json(grads)
+    if out.get("p") is None and net.spec.loss == "cross_entropy" and trace.y_pre is not None:
+        out["p"] = softmax(trace.y_pre).tolist()  # the softmax over the vocabulary, also without targets
     if grads is not None:
         g = out["grads"]
         shapes = net.param_shapes

@@ -30,6 +30,7 @@ class Preset:
     display_names: dict = field(default_factory=dict)
     convention: str = "row"
     labels: list | None = None
+    weights_form: str = "separate"  # "concatenated": one matrix W_g = [W_hg | W_xg] per gate (seed 004)
     #: keyword arguments for `rnn_widget.core.train` that retell the source's training, if any
     training: dict | None = None
     notes: str = ""
@@ -217,6 +218,7 @@ def lstm_by_hand() -> Preset:
         "seed 004: the LSTM gate equations, with one unit and round weights",
         net,
         np.array([[1.0], [0.0], [-1.0]]),
+        weights_form="concatenated",
     )
 
 
@@ -252,6 +254,7 @@ def _forget_gate(bias: float, name: str, title: str) -> Preset:
         X,
         targets=np.array([[0.9]]),
         labels=["pulse"] + [""] * 7,
+        weights_form="concatenated",
         notes="Compare the cell state c_t of forget_open and forget_closed: f near 1 keeps "
         "the pulse in memory to the end, f near 0 forgets it at once.",
     )

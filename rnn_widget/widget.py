@@ -36,13 +36,14 @@ from ._training import TrainingMixin, check_train_options, thin_curve
 from .core import LIMITS, MAX_BATCH, Network, Spec
 from .core.convention import column_form
 from .core.validate import as_array
+from .text import TextMixin
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 #: The mini-batch's model traits (samples 2..n), checked and applied like the _EDITABLE ones, after them.
 _BATCH = ("batch_inputs", "batch_targets")
 
 
-class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
+class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
     """Edit an RNN/LSTM/GRU by hand and watch every hidden state, output and formula update.
 
     >>> w = RNNWidget.from_preset("tom_yeh")      # doctest: +SKIP
@@ -50,7 +51,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     >>> w.hidden_states()                         # numpy (T, hidden)
     """
 
-    read_only_traits = (*PageMixin.read_only_traits, "batch_trace")
+    read_only_traits = (*TextMixin.read_only_traits, "batch_trace")
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
@@ -78,7 +79,18 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         "row",
         help="The convention the display names describe (A = W_hh^T is a column-form name); in the other one the page marks them transposed.",
     ).tag(sync=True)
+    weights_form = t.Enum(
+        ("separate", "concatenated"),
+        "separate",
+        help="'concatenated' shows each gate's weights as one matrix W_g = [W_hg | W_xg] (seed 004's W [h, x]).",
+    ).tag(sync=True)
     labels = t.List(t.Unicode(), help="One token label per time step (shown as text).").tag(sync=True)
+    vocab = t.List(
+        t.Unicode(), help="Text mode: the token of each input and output unit, in order ([] for numbers; read-only)."
+    ).tag(sync=True)
+    sampled = t.Dict(
+        help="Text mode: the sampling run the widget shows ({} when none): start, tokens, temperature, seed (read-only)."
+    ).tag(sync=True)
     title = t.Unicode("", help="A heading shown above the widget (shown as text).").tag(sync=True)
     reveal = t.Int(-1, help="Step-through slide shown: -1 shows everything, n shows slides 0..n.").tag(sync=True)
     focus_step = t.Int(0, help="The 0-based time step the formula panel explains.").tag(sync=True)
@@ -114,9 +126,9 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
     batch_targets = t.Any(
         None, allow_none=True, help="The targets of samples 2..n, one entry per sample like targets, or None."
     ).tag(sync=True, to_json=pack_arrays)
-    sample = t.Int(0, help="The sample (0-based; 0 is the widget's own inputs) the diagram and formulas follow.").tag(
-        sync=True
-    )
+    batch_sample = t.Int(
+        0, help="The sample (0-based; 0 is the widget's own inputs) the diagram and formulas follow."
+    ).tag(sync=True)
     batch_trace = t.Dict(help="Every sample's X, H, O rows and the batch loss ({} without a batch; read-only).").tag(
         sync=True, to_json=pack_arrays
     )
@@ -172,6 +184,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
             "convention": p.convention,
             "names_convention": p.convention,
             "title": p.title,
+            "weights_form": p.weights_form,
         }
         if p.labels:
             options["labels"] = list(p.labels)
@@ -374,7 +387,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         except (TypeError, ValueError) as e:
             raise t.TraitError(str(e)) from None
 
-    @t.validate("sample")
+    @t.validate("batch_sample")
     def _validate_sample(self, proposal):
         n = self._state.n
         if not 0 <= proposal["value"] < n:
@@ -383,7 +396,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
             )
         return proposal["value"]
 
-    @t.observe("sample")
+    @t.observe("batch_sample")
     def _on_sample(self, change):
         if not self._committing and self._state.batch is not None:
             self.trace = self._state.json_for(change["new"])
@@ -459,7 +472,7 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
         `state.json` was computed when the state was checked (or is computed here first, for a
         training step), so nothing below can fail half-way."""
         net, trace = state.net, state.trace
-        sample = min(self.sample, state.n - 1)
+        sample = min(self.batch_sample, state.n - 1)
         # a batch follows one sample (an exercise, which redacts its trace, never has a batch)
         trace_json = self._page_trace(state) if state.batch is None else state.json_for(sample)
         batch_json = state.batch_json
@@ -482,12 +495,13 @@ class RNNWidget(PageMixin, TrainingMixin, anywidget.AnyWidget):
                     self.set_trait(name, value)
                 if self.labels and len(self.labels) != trace.T:
                     self.labels = (list(self.labels) + [""] * trace.T)[: trace.T]
+                self._text_labels()  # text mode: labels follow the one-hot inputs (text.py)
                 self.focus_step = min(self.focus_step, trace.T - 1)
                 self.reveal = min(self.reveal, slide_count(trace) - 1)
                 self.bptt_step = min(self.bptt_step, trace.T - 1)
                 self.error = ""
                 self.error_field = ""
-                self.sample = sample
+                self.batch_sample = sample
                 self.batch_trace = batch_json
                 self.trace = trace_json
         finally:

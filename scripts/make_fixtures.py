@@ -169,9 +169,19 @@ def _for_the_views() -> dict[str, RNNWidget]:
     # a mini-batch of seed 003's sequences (README "Mini-batches"), following sample 2
     batched = RNNWidget.from_preset("next_number", focus_step=4)
     batched.set_batch([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10], [0, 5, 10, 15, 20]], [[[11]], [[12]], [[25]]])
-    batched.sample = 1
+    batched.batch_sample = 1
     made["next_number_batch"] = batched
     return made
+
+
+def _text() -> dict[str, RNNWidget]:
+    """Text mode (issue 10): the "hello" character RNN, and a sampling run it shows."""
+    hello = RNNWidget.from_text("hello", vocab="helo", hidden=3)
+    sampled = RNNWidget.from_text("hello", vocab="helo", hidden=3)
+    sampled.sample("h", 6, temperature=1.0, seed=3)
+    words = RNNWidget.from_text("the cat sat on the mat", words=True, hidden=4, seed=2)
+    long = RNNWidget.from_text("the quick brown fox jumps over the lazy dog " * 3, hidden=8, seed=1)
+    return {"text_hello": hello, "text_hello_sampled": sampled, "text_words": words, "text_long": long}
 
 
 def _exercises() -> dict[str, tuple[RNNWidget, int]]:
@@ -280,6 +290,7 @@ def main() -> int:
     widgets = {name: RNNWidget.from_preset(name) for name in presets.PRESETS}
     widgets.update(_with_targets())
     widgets.update(_for_the_views())
+    widgets.update(_text())
     replies = {"next_number_trained": _training_replies()}
     for name, w in widgets.items():
         text = json.dumps(fixture(name, w, replies.get(name)), allow_nan=False, separators=(",", ":"))

@@ -61,8 +61,8 @@ def test_a_batch_is_sample_1_plus_the_batch_traits_and_its_loss_is_the_mean():
 def test_the_trace_follows_the_picked_sample(k):
     w = widget()
     traces, grads = by_hand(w)
-    page_update(w, {"sample": k})
-    assert w.sample == k
+    page_update(w, {"batch_sample": k})
+    assert w.batch_sample == k
     assert w.trace["x"] == [[float(v)] for v in SEQS[k]]
     np.testing.assert_allclose(w.trace["layers"][0]["values"]["h"], traces[k].h, rtol=1e-13)
     # every backward number is of the batch loss: the sample's own / n, the totals the batch's
@@ -76,10 +76,10 @@ def test_the_trace_follows_the_picked_sample(k):
 def test_sample_out_of_range_is_refused():
     w = widget()
     with pytest.raises(traitlets.TraitError, match="sample = 3 is out of range; expected 0 to 2"):
-        w.sample = 3
+        w.batch_sample = 3
     sent = catch_sent(w)
-    page_update(w, {"sample": 5})
-    assert w.sample == 0 and "out of range" in w.error
+    page_update(w, {"batch_sample": 5})
+    assert w.batch_sample == 0 and "out of range" in w.error
     assert sent  # the page was put back
 
 
@@ -145,9 +145,9 @@ def test_adding_and_removing_samples_and_resizing_the_steps():
     w = widget()
     w.edit([{"field": "batch_inputs", "samples": 3}])  # 4 samples: a zero sequence with zero targets
     assert w.batch_trace["n"] == 4 and w.batch_inputs[2] == [[0.0]] * 5 and w.batch_targets[2] == [[0.0]] * 5
-    w.sample = 3
+    w.batch_sample = 3
     w.edit([{"field": "batch_inputs", "samples": 1}])
-    assert w.batch_trace["n"] == 2 and w.sample == 1  # the followed sample went: the last one is followed
+    assert w.batch_trace["n"] == 2 and w.batch_sample == 1  # the followed sample went: the last one is followed
     w.edit([{"field": "inputs", "steps": 3}])  # every sample follows; many-to-one keeps its target last
     assert w.batch_inputs == [[[2.0], [4.0], [6.0]]] and w.batch_targets == [[[0.0], [0.0], [12.0]]]
     w.targets = None
@@ -155,7 +155,7 @@ def test_adding_and_removing_samples_and_resizing_the_steps():
     w.edit([{"field": "targets", "on": True}])
     assert w.batch_targets == [[[0.0]] * 3]
     w.edit([{"field": "batch_inputs", "samples": 0}])
-    assert w.batch_trace == {} and w.batch_inputs == [] and w.sample == 0
+    assert w.batch_trace == {} and w.batch_inputs == [] and w.batch_sample == 0
 
 
 def test_set_batch_refusals():

@@ -101,6 +101,7 @@
  * @property {"row" | "column"} convention
  * @property {Record<string, string>} display_names
  * @property {"row" | "column"} names_convention
+ * @property {"separate" | "concatenated"} weights_form each gate's weights as separate matrices or one W_g = [W_hg | W_xg]
  * @property {string[]} labels
  * @property {string} title
  * @property {number} reveal
@@ -118,8 +119,10 @@
  * @property {Homework | undefined} homework an exercise's blanks and score (absent on a plain widget)
  * @property {Matrix[]} batch_inputs samples 2..n of a mini-batch, each (T, input size)
  * @property {Matrix[] | null} batch_targets their targets, or null
- * @property {number} sample the sample (0-based) the diagram and formulas follow
+ * @property {number} batch_sample the sample (0-based) the diagram and formulas follow
  * @property {import("./batch.js").BatchTrace | Record<string, never>} batch_trace every sample's rows ({} without a batch)
+ * @property {string[]} vocab text mode: the token of each input and output unit ([] for numbers)
+ * @property {import("./tokens.js").Sampled} sampled text mode: the sampling run shown ({} when none)
  */
 
 /**

@@ -28,7 +28,8 @@ const join = (parts, sep = "+") => parts.flatMap((p, i) => (i === 0 ? p : [op(se
 /**
  * @param {object} trace
  * @param {{t: number, convention?: string, displayNames?: Record<string, string>, params?: Record<string, any>, spec?: Partial<import("./protocol.js").Spec>,
- *          vis?: {h: Function, y: Function}, gateForm?: "both" | "separate" | "concat" | string}} opts  t is the 0-based step
+ *          vis?: {h: Function, y: Function}, gateForm?: "both" | "separate" | "concat" | string, vocab?: string[]}} opts  t is the 0-based step;
+ *          vocab (text mode) adds the one-hot blocks of oneHotBlocks
  */
 export function stepFormula(trace, opts) {
   const { t, convention = "row", displayNames = {}, params = {}, spec = {}, vis, gateForm = "both" } = opts;
@@ -260,7 +261,40 @@ export function stepFormula(trace, opts) {
     rows.push([vec(trace.y[t], ref.y(t), !shown, { path: ["y"], row: t })]);
     blocks.push({ key: "y", lhs: [stateSym("y", 0, t + 1, ref.y(t))], rows });
   }
+  if (opts.vocab?.length) blocks.unshift(...oneHotBlocks(trace, opts));
   return { step: t, blocks };
+}
+
+/**
+ * Text mode (docs/protocol.md, "Text"): x_t is the one-hot row of its token, so x_t W_xh is the
+ * row of W_xh that token selects (in the column view, B x_t is that column of B). Blocks put
+ * before the step's own; none when x_t is not a one-hot row. Pure layout: the row is copied from
+ * the parameter, no arithmetic.
+ * @param {any} trace
+ * @param {{t: number, vocab?: string[], convention?: string, displayNames?: Record<string, string>, params?: Record<string, any>}} opts
+ */
+export function oneHotBlocks(trace, { t, vocab = [], convention = "row", displayNames = {}, params = {} }) {
+  const row = trace?.x?.[t];
+  if (!Array.isArray(row) || row.length !== vocab.length) return [];
+  const i = row.indexOf(1);
+  if (i < 0 || row.some((v, j) => v !== (j === i ? 1 : 0))) return [];
+  const col = convention === "column";
+  const token = vocab[i].replace(/ /g, "\u2423").replace(/\n/g, "\u21b5");
+  const xSym = { t: "sym", base: stateBase("x", 0, displayNames || {}), sub: String(t + 1), sup: "", ref: ref.x(t) };
+  const blocks = [{ key: "onehot", lhs: [xSym], rows: [[fn(`one-hot(\u201c${token}\u201d)`)], [vec(row, ref.x(t))]] }];
+  const gates = { rnn: ["h"], lstm: ["i", "f", "c", "o"], gru: ["r", "z", "n"] }[/** @type {"rnn" | "lstm" | "gru"} */ (trace.cell)] ?? [];
+  for (const g of gates) {
+    const name = `W_x${g}`;
+    const W = params?.[name];
+    if (!Array.isArray(W?.[i])) continue;
+    const wSym = { t: "sym", ...paramSymbol(name, convention, displayNames || {}), ref: ref.p(name) };
+    blocks.push({
+      key: `onehot:${g}`,
+      lhs: col ? [wSym, xSym] : [xSym, wSym],
+      rows: [[fn(`${col ? "column" : "row"} ${i + 1} of`), wSym], [vec(W[i], ref.p(name))]],
+    });
+  }
+  return blocks;
 }
 
 /** Plain text of a token list (for tests, aria labels and copying). */

@@ -86,8 +86,10 @@ export function createMatrixEditor({ dataRef, onEdit }) {
    * @param {{values: number[][], symbol: object, hint?: object, shape?: string,
    *          ariaLabel: (r: number, c: number) => string, cellRef?: (r: number, c: number) => string,
    *          cellKey?: (r: number, c: number) => {name: string, r: number, c: number | null},
-   *          error?: string, className?: string, inactive?: (r: number, c: number) => boolean, inactiveTitle?: string}} state
+   *          error?: string, className?: string, inactive?: (r: number, c: number) => boolean, inactiveTitle?: string,
+   *          split?: {axis: "row" | "column", at: number} | null}} state
    *   inactive: cells that take no value here (a step with no input): empty, disabled, marked
+   *   split: a rule before column (or row) `at`, between the parts of a concatenated gate matrix
    */
   function update(state) {
     const rows = state.values.length;
@@ -115,6 +117,9 @@ export function createMatrixEditor({ dataRef, onEdit }) {
         const cell = cells[r][c];
         cell.input.setAttribute("aria-label", state.ariaLabel(r, c));
         if (state.cellRef) cell.input.setAttribute("data-ref", state.cellRef(r, c));
+        const split = state.split;
+        cell.input.classList.toggle("is-split-col", split?.axis === "column" && c === split.at);
+        cell.input.classList.toggle("is-split-row", split?.axis === "row" && r === split.at);
         const key = state.cellKey?.(r, c);
         if (key) {
           // e2e hooks: the stored name and the row-convention index of what this cell edits

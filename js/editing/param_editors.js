@@ -1,5 +1,7 @@
-// The parameter editors: one matrix editor per parameter with its dL/dW beside it. Editors are kept
-// by name so focus survives redraws; an edit sends the changed entry (edit_channel.js).
+// The parameter editors: one matrix editor per parameter with its dL/dW beside it, or, with
+// weights_form "concatenated", one matrix per gate W_g = [W_hg | W_xg] with its bias beside it
+// (gate_block_editor.js). Editors are kept by name so focus survives redraws; an edit sends the
+// changed entry (edit_channel.js).
 import { h, setChildren } from "../view/dom.js";
 import { paramSymbol, isBias } from "../data/names.js";
 import { ref } from "../data/refs.js";
@@ -8,6 +10,8 @@ import { isExercise, slotAt } from "../data/homework.js";
 import { createGradMatrix } from "../view/gradmatrix.js";
 import { createAutoEditor } from "./auto_editor.js";
 import { paramKey, ariaFor } from "./editor_labels.js";
+import { groupGates } from "../data/gate_blocks.js";
+import { createGateBlockEditor } from "./gate_block_editor.js";
 
 /**
  * @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void,
@@ -24,6 +28,25 @@ export function createParamEditors({ current, edit, slotInput = null }) {
   let state = { convention: "row" };
   let orderKey = "";
   let shownNames = [];
+  /** @type {Map<string, ReturnType<typeof createGateBlockEditor>>} */
+  const blocks = new Map(); // "W_f", "W_f@2" -> the gate's matrix editor
+  /** @type {Map<string, HTMLElement>} */
+  const blockGroups = new Map();
+  /** @type {import("../data/gate_blocks.js").GateBlock[]} */
+  let shownBlocks = [];
+
+  const blockFor = (block) => {
+    if (!blocks.has(block.key)) {
+      const ed = createGateBlockEditor(block, { current, edit, convention: () => state.convention, slotInput });
+      blocks.set(block.key, ed);
+      blockGroups.set(block.key, h("div", { class: "rnnw-pgroup" }, [ed.el, ed.grad.el, ...block.bias.map((b) => groupFor(b).el)]));
+    }
+    return /** @type {ReturnType<typeof createGateBlockEditor>} */ (blocks.get(block.key));
+  };
+  const blockGroupFor = (block) => {
+    blockFor(block);
+    return /** @type {HTMLElement} */ (blockGroups.get(block.key));
+  };
 
   const editorFor = (name) => {
     if (!editors.has(name)) {
@@ -52,12 +75,39 @@ export function createParamEditors({ current, edit, slotInput = null }) {
   /** grads: trace.grads when the gradient view is open, else null; step: the step per_step shows. */
   /**
    * @param {{params: Record<string, any>, order: string[], convention: string, names: Record<string, string>,
-   *          error: string, errorField: string, grads?: any, step?: number | null, homework?: any}} state
+   *          error: string, errorField: string, grads?: any, step?: number | null, homework?: any,
+   *          cell?: string, weightsForm?: string}} state
    */
-  function update({ params, order, convention, names, error, errorField, grads = null, step = null, homework = null }) {
+  function update({
+    params,
+    order,
+    convention,
+    names,
+    error,
+    errorField,
+    grads = null,
+    step = null,
+    homework = null,
+    cell = "rnn",
+    weightsForm = "separate",
+  }) {
     state = { convention, names, homework };
-    const shown = order.filter((n) => params[n] !== undefined);
+    const present = order.filter((n) => params[n] !== undefined);
+    const items = weightsForm === "concatenated" ? groupGates(cell, present) : present;
+    shownBlocks = items.filter((i) => typeof i !== "string");
+    // the separate editors: parameters outside a block, and the biases shown beside a block
+    const shown = items.flatMap((i) => (typeof i === "string" ? [i] : i.bias));
     shownNames = shown;
+    const blockKey = (b) => `${b.key}:${b.wh}:${b.wx}:${b.bias.join(",")}`;
+    const wanted = new Set(shownBlocks.map(blockKey));
+    for (const [key, ed] of blocks) {
+      const b = shownBlocks.find((x) => x.key === key);
+      if (!b || !wanted.has(blockKey(b))) {
+        ed.destroy();
+        blocks.delete(key);
+        blockGroups.delete(key);
+      }
+    }
     for (const [name, ed] of editors) {
       if (!shown.includes(name)) {
         ed.destroy();
@@ -85,13 +135,14 @@ export function createParamEditors({ current, edit, slotInput = null }) {
         error: err,
       });
     });
+    shownBlocks.forEach((b) => blockFor(b).update({ params, convention, names, error, errorField }));
     updateGrads({ grads, step });
-    const key = shown.join("|");
+    const key = items.map((i) => (typeof i === "string" ? i : `[${i.key}]`)).join("|");
     if (key !== orderKey) {
       orderKey = key;
       setChildren(
         el,
-        shown.map((n) => groupFor(n).el),
+        items.map((i) => (typeof i === "string" ? groupFor(i).el : blockGroupFor(i))),
       );
     }
   }
@@ -121,14 +172,21 @@ export function createParamEditors({ current, edit, slotInput = null }) {
         name: sym.text,
       });
     });
+    shownBlocks.forEach((b) => blocks.get(b.key)?.updateGrads({ grads, step, convention, names, homework }));
   }
 
   function destroy() {
     editors.forEach((ed) => ed.destroy());
     editors.clear();
     groups.clear();
+    blocks.forEach((ed) => ed.destroy());
+    blocks.clear();
+    blockGroups.clear();
   }
   /** Forget what the editors show, so the next update redraws them all (an edit that was not sent). */
-  const invalidate = () => drawn.clear();
+  const invalidate = () => {
+    drawn.clear();
+    blocks.forEach((ed) => ed.invalidate());
+  };
   return { el, update, updateGrads, destroy, invalidate };
 }

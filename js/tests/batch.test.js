@@ -94,7 +94,7 @@ describe("the batch part", () => {
   it("picks a sample (the sample trait) and the diagram then follows it", async () => {
     const { model, el } = setup();
     el.querySelector('button.rnnw-batch-pick[data-sample="2"]').click();
-    expect(model.set).toHaveBeenCalledWith("sample", 2);
+    expect(model.set).toHaveBeenCalledWith("batch_sample", 2);
     await tick();
     expect(el.querySelector('button.rnnw-batch-pick[data-sample="2"]').getAttribute("aria-pressed")).toBe("true");
   });

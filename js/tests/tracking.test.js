@@ -21,7 +21,7 @@ function base() {
 
 // The mini-batch's traits show on a widget with a batch: seed 003's three sequences, following sample 2.
 const batchBase = () => fixtureState("next_number_batch", { show_grads: true });
-const BASES = { batch_inputs: batchBase, sample: batchBase, batch_trace: batchBase };
+const BASES = { batch_inputs: batchBase, batch_sample: batchBase, batch_trace: batchBase };
 
 // One change per trait, each to a value that shows differently somewhere.
 const CHANGES = {
@@ -34,6 +34,7 @@ const CHANGES = {
   convention: () => "column",
   display_names: () => ({ h: "q", W_hh: "A" }),
   names_convention: () => "column",
+  weights_form: () => "concatenated",
   labels: () => ["a", "b", "c", "d", "e"],
   title: () => "Another title",
   reveal: () => 3,
@@ -70,8 +71,15 @@ const CHANGES = {
     revealed: false,
   }),
   batch_inputs: (s) => s.batch_inputs.map((seq, k) => (k === 1 ? seq.map((r, t) => (t === 4 ? [21] : r)) : seq)),
-  sample: () => 0,
+  batch_sample: () => 0,
   batch_trace: (s) => ({ ...s.batch_trace, h: s.batch_trace.h.map((layer) => layer.map((seq) => seq.map((r) => r.map((v) => v / 2)))) }),
+};
+
+// Text mode's traits (issue 10) show only on a widget with a vocabulary: their own base state.
+const textBase = () => fixtureState("text_hello");
+const TEXT_CHANGES = {
+  vocab: (s) => ["H", ...s.vocab.slice(1)],
+  sampled: (s) => ({ start: 1, tokens: ["h", ...s.trace.x.map(() => "e")], temperature: null, seed: null }),
 };
 
 const render = (model) => {
@@ -106,17 +114,18 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe("every part that reads a trait is redrawn when it changes", () => {
   it("has a change for every synced trait the view reads", () => {
-    expect(Object.keys(CHANGES).sort()).toEqual([...TRAITS].sort());
+    expect([...Object.keys(CHANGES), ...Object.keys(TEXT_CHANGES)].sort()).toEqual([...TRAITS].sort());
   });
 
-  for (const name of Object.keys(CHANGES)) {
+  for (const name of [...Object.keys(CHANGES), ...Object.keys(TEXT_CHANGES)]) {
     it(`${name}: a live view shows what a fresh view shows`, async () => {
-      const state = (BASES[name] ?? base)();
+      const text = name in TEXT_CHANGES;
+      const state = text ? textBase() : (BASES[name] ?? base)();
       const model = new FakeModel(state);
       const live = render(model);
       await settle();
       const before = snapshot(live);
-      model.publish(name, CHANGES[name](state));
+      model.publish(name, (text ? TEXT_CHANGES : CHANGES)[name](state));
       await settle();
       const fresh = render(model);
       await settle();

@@ -30,6 +30,7 @@ import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
 import * as batch from "./parts/batch.js";
+import * as tokens from "./parts/tokens.js";
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -124,6 +125,7 @@ export function mount(model, el) {
     training: training.create(ctx),
     homework: homework.create(ctx),
     batch: batch.create(ctx),
+    tokens: tokens.create(ctx),
   };
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
@@ -135,6 +137,7 @@ export function mount(model, el) {
     h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
     p.batch.el,
     h("div", { class: "rnnw-views" }, [p.diagram.el, p.formula.el]),
+    p.tokens.el,
     p.loss.el,
     p.probs.el,
     h("div", { class: "rnnw-bottom" }, [p.charts.el, p.training.el]),

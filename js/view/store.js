@@ -23,6 +23,7 @@ export const TRAITS = [
   "limits",
   "trace",
   "names_convention",
+  "weights_form",
   "show_grads",
   "bptt",
   "bptt_step",
@@ -31,8 +32,10 @@ export const TRAITS = [
   "loss_curve",
   "homework",
   "batch_inputs",
-  "sample",
+  "batch_sample",
   "batch_trace",
+  "vocab",
+  "sampled",
 ];
 
 /**

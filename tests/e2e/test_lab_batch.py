@@ -58,7 +58,7 @@ def test_pick_a_sample_and_read_its_hidden_states_against_pytorch(lab_notebook, 
 
     # pick sample 3: Python follows it, and the diagram shows its hidden states
     root.locator('button.rnnw-batch-pick[data-sample="2"]').click()
-    wait_until(lambda: py_value(page, "bw.sample") == 2, timeout=30, what="sample = 2 in Python")
+    wait_until(lambda: py_value(page, "bw.batch_sample") == 2, timeout=30, what="sample = 2 in Python")
     wait_until(lambda: hidden_and_outputs(root)[0][0] != [], timeout=30, what="the diagram")
 
     def diagram_is_sample(k):

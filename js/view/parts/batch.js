@@ -1,6 +1,6 @@
 // The mini-batch (seed 003): X_t, H_t, O_t of the focused step as n-row matrices, one row per
 // sample, the inputs editable per sample (entry edits), a sample picker whose choice the diagram
-// and the formulas follow (the `sample` trait), the batch loss written out, and + / − sample.
+// and the formulas follow (the `batch_sample` trait), the batch loss written out, and + / − sample.
 import { h, setChildren, symbolEl } from "../dom.js";
 import { formatNumber, formatForEditing } from "../../data/format.js";
 import { hasBatch, inputEdit, MAX_BATCH, MAX_COLUMNS, lossText, resizeEdit, sampleName, shownColumns, stepRows } from "../../data/batch.js";
@@ -9,7 +9,7 @@ import { attachNumberField } from "../../editing/number_field.js";
 import { scrubStep } from "../../editing/drag.js";
 
 const fmt = (/** @type {number} */ v) => formatNumber(v, { digits: 3 });
-const FIELDS = ["batch_inputs", "batch_targets", "sample"];
+const FIELDS = ["batch_inputs", "batch_targets", "batch_sample"];
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
 export function create({ get, current, send, edit }) {
@@ -125,7 +125,7 @@ export function create({ get, current, send, edit }) {
       n = bt.n;
       remove.hidden = false;
       add.disabled = n >= MAX_BATCH;
-      const followed = Math.min(get("sample") ?? 0, n - 1);
+      const followed = Math.min(get("batch_sample") ?? 0, n - 1);
       const rows = stepRows(bt, get("focus_step") ?? 0, { inputs: get("inputs"), batchInputs: get("batch_inputs") });
       const t = rows.step;
       caption.textContent = `n = ${n} samples \u00b7 step ${t + 1} of ${bt.T} \u00b7 the diagram follows ${sampleName(followed)}`;
@@ -179,7 +179,7 @@ export function create({ get, current, send, edit }) {
           [sampleName(k)],
         );
         pick.addEventListener("click", () => {
-          if (current("sample") !== k) send({ sample: k });
+          if (current("batch_sample") !== k) send({ batch_sample: k });
         });
         const target = rows.targets?.[k];
         return h("div", { class: ["rnnw-batch-tr", k === followed && "is-followed"], role: "row", "data-sample": k }, [

@@ -47,7 +47,7 @@ export function create({ get, slides, gradsShown, answers }) {
       }
       const grads = Boolean(gradsShown());
       // a mini-batch followed at sample k > 1: the labels and the targets trait are sample 1's
-      const other = (get("sample") ?? 0) > 0;
+      const other = (get("batch_sample") ?? 0) > 0;
       const labels = other ? [] : get("labels") || [];
       const names = get("display_names") || {};
       const next = diagramShapeKey(trace, { grads, labels, names });

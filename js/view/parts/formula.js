@@ -42,6 +42,7 @@ export function create({ get, slides, gradsShown, gradStep, answers }) {
         spec: get("spec") || {},
         vis: visibility(slides(), get("reveal")),
         gateForm: gateForm.value,
+        vocab: get("vocab") || [],
       });
       const gated = trace.cell === "lstm" || trace.cell === "gru";
       const hw = get("homework");

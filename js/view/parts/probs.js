@@ -13,7 +13,8 @@ export function create({ get, slides }) {
     render() {
       const trace = get("trace");
       const t = probsStep(trace, get("spec"), get("focus_step") ?? -1);
-      if (t === null || !trace || !trace.y) {
+      // text mode shows its tokens' probabilities in the token strip (parts/tokens.js) instead
+      if (t === null || !trace || !trace.y || (get("vocab") || []).length) {
         el.hidden = true;
         setChildren(el, []);
         return;
