@@ -507,6 +507,55 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
         finally:
             self._committing = False
 
+    # -- saving and sharing (rnn_widget/export, rnn_widget/picture.py) -----------------------
+    def _repr_mimebundle_(self, **kwargs):
+        """The live view, plus a static picture of the diagram (SVG, and an <img> of it as HTML)
+        for wherever the view cannot be drawn: GitHub, nbviewer, an HTML export, an untrusted
+        notebook. Jupyter front ends prefer the live view."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if not bundle:
+            return bundle
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        from . import picture
+
+        svg = self.picture()
+        data = {
+            **data,
+            "image/svg+xml": svg,
+            "text/html": picture.html(svg, picture.alt_text(self.trace, self.display_names)),
+        }
+        return data, metadata
+
+    def picture(self) -> str:
+        """The unrolled diagram with its numbers as an SVG document (str), for slides and reports;
+        an exercise's open blanks are empty boxes. ``Path("rnn.svg").write_text(w.picture())``."""
+        from . import picture
+
+        return picture.svg(self.trace, self.display_names, self.title, list(self.labels))
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The model and how it is shown (spec, params, inputs, h0, c0, targets, bptt, convention,
+        names, labels, title, train options) as JSON text; `RNNWidget.from_json` opens it again."""
+        import json
+
+        from .export import to_dict
+
+        return json.dumps(to_dict(self), indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str) -> RNNWidget:
+        """A widget from the text of `to_json` (or its parsed dict); a TraitError says what is wrong."""
+        from .export import from_dict, parse
+
+        return from_dict(cls, parse(text))
+
+    def save_html(self, path, title: str | None = None):
+        """Write this widget as one standalone HTML file that needs no kernel and no network: the
+        page is read-only and keeps the step-through, hover linking and the formula form."""
+        from .export import save_html
+
+        return save_html(self, path, title)
+
     def _page_trace(self, state: State) -> dict:
         """The `trace` trait for `state`: everything, here; an exercise leaves its blanks out."""
         return state.json

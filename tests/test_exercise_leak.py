@@ -38,6 +38,16 @@ def _without_bundle(state: dict) -> dict:
     return {k: v for k, v in state.items() if k not in ("_esm", "_css")}
 
 
+def picture_numbers(w) -> list[str]:
+    """What the picture in `w`'s mime bundle shows as text, with the typographic minus as '-'."""
+    data, _metadata = w._repr_mimebundle_()
+    svgs = [data["image/svg+xml"]]
+    svgs += [base64.b64decode(b).decode() for b in re.findall(r"base64,([A-Za-z0-9+/=]+)", data["text/html"])]
+    texts = [t for svg in svgs for t in re.findall(r">([^<>]*)</text>", svg)]
+    texts += re.findall(r'alt="([^"]*)"', data["text/html"])
+    return [t.replace("\u2212", "-") for t in texts]
+
+
 class Wire:
     """Text and binary buffers of everything a widget sends or would be saved with."""
 
@@ -60,6 +70,12 @@ class Wire:
             for b in model.get("buffers", []):
                 self.buffers.append(base64.b64decode(b["data"]))
         self.texts.append(json.dumps(saved))
+        self.add_picture(w)
+
+    def add_picture(self, w):
+        """The static picture in the widget's mime bundle: the numbers it draws (the SVG's text,
+        the <img>'s alt text and the SVG inside its data URI), not its coordinates."""
+        self.texts += picture_numbers(w)
 
     def finds(self, value: float) -> list[str]:
         """Where `value` shows: number text equal to it (integers), or equal to it rounded to the

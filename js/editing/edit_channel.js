@@ -3,7 +3,8 @@
 // changes merged while it waits and sent when its ack comes; the entries not acknowledged yet are
 // laid over the traits so a scrub never jumps back. It also watches the kernel: an edit or ping
 // without an answer turns the status to "waiting", then "silent" (a busy or lost kernel: the view
-// says so and stops editing); a comm known closed (kernel restart, shutdown) is "dead".
+// says so and stops editing); a comm known closed (kernel restart, shutdown) is "dead". A page that
+// never had a kernel (a standalone export: its model answers STATIC_KEY with true) is "static".
 import { applyEdits, EDIT_FIELDS, fieldsOf, mergeEdit } from "../data/edits.js";
 
 /** No answer for this long: "Waiting for the kernel". */
@@ -15,8 +16,12 @@ export const DEAD_MS = 10000;
 /**
  * ok: answers come; waiting: no answer for 2 s; silent: none for 10 s (a running cell, or a kernel
  * gone without telling); dead: the comm is known closed. Silent and dead edit nothing.
- * @typedef {"ok" | "waiting" | "silent" | "dead"} LinkStatus
+ * static: there is no kernel at all (an exported page); nothing is ever sent.
+ * @typedef {"ok" | "waiting" | "silent" | "dead" | "static"} LinkStatus
  */
+
+/** The model of a standalone page (js/standalone.js) answers this key with true. */
+export const STATIC_KEY = "_rnnw_static";
 
 let views = 0;
 const newViewId = () => `v${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}${++views}`;
@@ -63,7 +68,7 @@ export function createEditChannel(model, opts = {}) {
   let cache = null;
 
   const setStatus = (/** @type {LinkStatus} */ next) => {
-    if (next === status || disposed) return;
+    if (next === status || status === "static" || disposed) return;
     status = next;
     onStatus(status);
   };
@@ -93,6 +98,7 @@ export function createEditChannel(model, opts = {}) {
 
   /** @param {{type: string, id: string, edits?: Edit[], blank?: string, value?: number}} msg */
   const request = (msg) => {
+    if (status === "static") return;
     outstanding.set(msg.id, count);
     arm();
     try {
@@ -210,6 +216,7 @@ export function createEditChannel(model, opts = {}) {
     },
     /** Start watching: ping now (a saved notebook reopened with another kernel has a dead comm). */
     start() {
+      if (model.get(STATIC_KEY) === true) return setStatus("static");
       if (isDisconnected()) setStatus("dead");
       ping();
     },
@@ -218,7 +225,7 @@ export function createEditChannel(model, opts = {}) {
     },
     /** Whether edits go now (not silent, not dead). */
     get live() {
-      return status !== "silent" && status !== "dead";
+      return status === "ok" || status === "waiting";
     },
     /** Edits not acknowledged yet, in the order Python applies them. */
     unacknowledged() {
@@ -240,7 +247,7 @@ export function createEditChannel(model, opts = {}) {
     /** The view goes: what was not sent yet still goes (a drag in progress lands), timers stop. */
     dispose() {
       if (disposed) return;
-      if (pending.size && status !== "dead" && status !== "silent") {
+      if (pending.size && this.live) {
         try {
           model.send({ type: "edit", id: nextId(), edits: [...pending.values()] });
         } catch {

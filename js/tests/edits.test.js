@@ -281,7 +281,7 @@ describe("a view that gets no answer says so", () => {
     expect(el.querySelector(".rnnw").classList.contains("is-readonly")).toBe(true);
     expect(cell(el, "A row 1 column 1").readOnly).toBe(true);
     expect(el.querySelector("[data-action=add-step]").disabled).toBe(true);
-    expect(el.querySelector("[data-action=next]").disabled).toBe(true);
+    expect(el.querySelector("[data-action=next]").disabled).toBe(false); // issue 8: stepping through needs no kernel
     // an edit now sends nothing
     const input = cell(el, "A row 1 column 1");
     pointer(input, "pointerdown", 100);

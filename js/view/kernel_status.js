@@ -1,7 +1,9 @@
 // Whether the kernel answers (edit_channel.js): a banner inside the widget when an edit or ping has
 // no answer yet ("waiting"); with none for 10 s ("silent": a running cell, or a kernel gone
 // without telling) or a comm known closed ("dead") the view turns read-only: number cells
-// readonly, buttons and menus disabled, until an answer arrives.
+// readonly, buttons and menus disabled, until an answer arrives. What works without Python stays:
+// stepping through the slides and the backward pass (buttons and keys), hover linking, the formula
+// form. A page with no kernel at all (a static export, rnn_widget/export) is "static".
 
 /** @type {Record<string, string>} */
 export const KERNEL_TEXT = {
@@ -9,7 +11,46 @@ export const KERNEL_TEXT = {
   silent:
     "No answer from the kernel for 10 s: it may be busy (a running cell) or gone. Edits are paused; if it restarted, run the cell again.",
   dead: "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
+  static: "A saved copy without a kernel: read-only. Step through it with Prev / Next or the arrow keys; to edit, run it in a notebook.",
 };
+
+/** View traits a page changes on its own: the step-through. Without a kernel they stay local. */
+export const VIEW_ONLY = ["reveal", "focus_step", "show_grads", "bptt_step"];
+
+/** Buttons that only move through what the trace already holds: never locked. */
+const NAVIGATION = ["prev", "next", "all", "grads", "bptt-next", "bptt-prev", "bptt-all"];
+
+/**
+ * Changes from the page while editing is off: view-only traits are set on the model (every view of
+ * it follows), and sent too if the comm may still be there; anything else is dropped.
+ * @param {import("@anywidget/types").AnyModel} model
+ * @param {Record<string, any>} changes
+ * @param {string} status the edit channel's status
+ * @returns {boolean} whether anything was applied
+ */
+export function applyOffline(model, changes, status) {
+  const keys = Object.keys(changes).filter((k) => VIEW_ONLY.includes(k));
+  if (!keys.length || keys.length !== Object.keys(changes).length) return false;
+  for (const k of keys) model.set(k, changes[k]);
+  if (status === "silent") {
+    try {
+      model.save_changes();
+    } catch {
+      // no comm: the change stays in this page
+    }
+  }
+  return true;
+}
+
+/**
+ * Stays usable without a kernel: navigation buttons and the gate-form menu.
+ * @param {Element} n
+ */
+function keepsWorking(n) {
+  if (n.getAttribute("data-control") === "gate-form") return true;
+  const action = n.getAttribute("data-action");
+  return action !== null && NAVIGATION.includes(action);
+}
 
 /**
  * A text field becomes readonly (it stays focusable and readable), a button or menu disabled.
@@ -31,7 +72,7 @@ export function createKernelStatus(root, banner, { onLive }) {
   // Number cells readonly, buttons and menus disabled; the gate-form menu is this view's own.
   function lock() {
     root.querySelectorAll("input, button, select, textarea").forEach((n) => {
-      if (n.getAttribute("data-control") === "gate-form" || n.hasAttribute("data-locked")) return;
+      if (keepsWorking(n) || n.hasAttribute("data-locked")) return;
       n.setAttribute("data-locked", "");
       setLocked(n, true);
     });
@@ -49,7 +90,7 @@ export function createKernelStatus(root, banner, { onLive }) {
     /** @param {import("../editing/edit_channel.js").LinkStatus} next */
     show(next) {
       status = next;
-      const locked = next === "dead" || next === "silent";
+      const locked = next === "dead" || next === "silent" || next === "static";
       banner.hidden = next === "ok";
       banner.textContent = next === "ok" ? "" : KERNEL_TEXT[next];
       banner.dataset.status = next;
@@ -59,7 +100,7 @@ export function createKernelStatus(root, banner, { onLive }) {
     },
     /** After a redraw: new cells and buttons are locked too while silent or dead. */
     refresh() {
-      if (status === "dead" || status === "silent") lock();
+      if (status === "dead" || status === "silent" || status === "static") lock();
     },
   };
 }

@@ -6,7 +6,7 @@ import { h } from "./dom.js";
 import { createStore, TRAITS } from "./store.js";
 import { attachLinking } from "./linking.js";
 import { attachStepKeys } from "./keys.js";
-import { createKernelStatus } from "./kernel_status.js";
+import { applyOffline, createKernelStatus } from "./kernel_status.js";
 import { createEditChannel } from "../editing/edit_channel.js";
 import { createAnswerSlots } from "../editing/answer_slots.js";
 import { applyExerciseLock } from "./exercise_lock.js";
@@ -77,7 +77,11 @@ export function mount(model, el) {
 
   /** @type {import("./parts/context.js").PartContext["send"]} */
   const send = (changes) => {
-    if (!channel.live) return store.redrawAll();
+    if (!channel.live) {
+      // without a kernel the step-through still moves (kernel_status.js); edits are put back
+      if (!applyOffline(model, changes, channel.status)) store.redrawAll();
+      return;
+    }
     for (const [k, v] of Object.entries(changes)) model.set(k, v);
     model.save_changes();
   };
