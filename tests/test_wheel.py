@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 STATIC = (
     "rnn_widget/static/widget.js",
     "rnn_widget/static/widget.css",
+    "rnn_widget/static/standalone.js",
     "rnn_widget/static/inspector.js",
     "rnn_widget/static/inspector.css",
 )
