@@ -17,7 +17,13 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-STATIC = ("rnn_widget/static/widget.js", "rnn_widget/static/widget.css")
+STATIC = (
+    "rnn_widget/static/widget.js",
+    "rnn_widget/static/widget.css",
+    "rnn_widget/static/standalone.js",
+    "rnn_widget/static/inspector.js",
+    "rnn_widget/static/inspector.css",
+)
 
 
 def run(cmd, *, timeout=900, **kwargs):
