@@ -402,7 +402,12 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
     @t.observe("batch_sample")
     def _on_sample(self, change):
         if not self._committing and self._state.batch is not None:
-            self.trace = self._state.json_for(change["new"])
+            if self.training.get("running"):
+                # training is ahead of the published weights: publish them with the followed
+                # sample's trace (a trace of newer weights beside older `params` is a lie)
+                self._commit(self._state)
+            else:
+                self.trace = self._state.json_for(change["new"])
 
     @t.validate("focus_step")
     def _validate_focus(self, proposal):

@@ -435,3 +435,35 @@ def test_an_entry_edit_rebuilds_and_repacks_only_its_parameter():
     assert all(w.params[k] is before[k] for k in before if k != "W_hf")
     assert all(w._packed_params[k][1] is packed[k] for k in packed if k != "W_hf")
     np.testing.assert_array_equal(np.asarray(w.params["W_xi"]), w.network.params["W_xi"])
+
+
+def test_following_another_sample_during_training_shows_the_published_weights():
+    """Found by the fuzz test (FUZZ_SEED=5, edits 96, 671, 2751): choosing another sample of a
+    mini-batch while training ran published that sample's trace of the weights training had
+    reached, beside the older published `params`: the trace was not the trace of the traits."""
+    w = RNNWidget.from_preset("next_number")
+    w.set_batch([w.inputs, [[2.0], [4.0], [6.0], [8.0], [10.0]]], [w.targets, w.targets])
+
+    def assert_trace_follows_published_weights():
+        net = Network(Spec.from_dict(w.spec), w.params)  # the published weights
+        x = np.asarray(w.inputs if w.batch_sample == 0 else w.batch_inputs[0], float)
+        h = net.forward(x, [np.asarray(v, float) for v in w.h0]).layers[-1].h
+        np.testing.assert_allclose(np.asarray(w.trace["layers"][-1]["values"]["h"]), h, rtol=1e-12)
+
+    async def scenario():
+        w.train(5000, lr=0.001)
+        checked = 0
+        for _ in range(6):
+            await asyncio.sleep(0.02)
+            if not w.training["running"]:
+                break
+            w.batch_sample = 1 - w.batch_sample
+            assert_trace_follows_published_weights()
+            checked += 1
+        w.stop()
+        while w.training["running"]:
+            await asyncio.sleep(0.005)
+        return checked
+
+    assert in_thread(lambda: asyncio.run(scenario())) >= 3
+    assert_trace_follows_published_weights()
