@@ -346,6 +346,13 @@ class TextMixin:
             )
         return list(v.tokens)
 
+    def _on_vocab(self, change):
+        """Another vocabulary from Python (the same size, e.g. the tokens in another order): the
+        labels are the inputs decoded with it, and a sample run told in the old tokens is gone.
+        (Observed on the widget: a traitlets observer in this plain mixin is not bound.)"""
+        if not self._committing and change["new"]:
+            self._text_labels()
+
     # -- the page's Sample button ------------------------------------------------------------
     def _on_page_msg(self, widget, content, buffers):
         """``{"type": "sample", "start": token, "length": n, "temperature": t or null, "seed": s or null}``

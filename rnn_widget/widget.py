@@ -372,6 +372,10 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
     def _on_loss_history(self, change):
         self.loss_curve = thin_curve(change["new"])
 
+    @t.observe("vocab")
+    def _vocab_changed(self, change):
+        self._on_vocab(change)  # text.py: the labels follow
+
     @t.observe("convention")
     def _on_convention(self, change):
         self.param_order = param_order(self._net.param_shapes, change["new"])

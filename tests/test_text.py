@@ -294,3 +294,16 @@ def test_the_page_sample_button():
         assert _snapshot(w) == before
     page_custom(w, {"type": "sample", "start": "h", "length": 4, "temperature": None, "seed": None})
     assert w.error == "" and len(w.sampled["tokens"]) == 5
+
+
+def test_labels_follow_a_vocabulary_assigned_from_python():
+    """Found by the fuzz test: `w.vocab = ...` (the same tokens in another order fits the network)
+    left the labels decoded with the old vocabulary, and a sample run told in the old tokens."""
+    w = RNNWidget.from_text("hello", hidden=2)
+    w.sample("h", 3)
+    assert w.sampled
+    w.vocab = ["o", "l", "e", "h"]
+    # the inputs are unchanged one-hot rows; unit 0 is now "o", unit 1 "l", ...
+    ids = [row.index(1.0) for row in w.inputs]
+    assert w.labels == [["o", "l", "e", "h"][i] for i in ids]
+    assert w.sampled == {}
