@@ -7,6 +7,11 @@ one widget after another, mixing
 - Python assignments (``w.params = ...``, ``w.set(...)``, ``w.inputs = ...``, ``w.targets = None``,
   ``w.spec = ...``, view traits, display names) and ``w.edit``/``w.set_entry`` where present;
 - moves of linked sliders (``w.slider(...)``);
+- the newer paths (tests/fuzz/mode_actions.py): mini-batch entry edits (``batch_inputs``/
+  ``batch_targets`` entries, ``samples``), whole ``batch_inputs``/``batch_targets``, ``set_batch``,
+  ``batch_sample``; text widgets (``from_text``) with ``w.sample``, the page's ``sample`` message,
+  ``set_text`` and ``vocab``/``sampled`` writes; encoder-decoder specs (``decoder_steps``); the view
+  traits ``weights_form`` and ``projector``; ``to_json`` -> ``from_json`` round trips;
 - valid and hostile values (NaN, infinities, text that looks like a number, bools, None, 10**400,
   wrong shapes, huge lists, unknown names, out-of-range indices, sizes beyond the limits), cell and
   size switches, and edits while a background training runs in an event loop.
@@ -16,7 +21,11 @@ message; a refused edit changes none of the model traits nor the trace; an accep
 exactly the effect it should (an entry edit changes only its entries, on top of the weights
 training has reached); ``trace`` equals a fresh computation from the traits; ``error`` is set on a
 refusal from the page and cleared by the next accepted edit; and a mirror of the page, fed only
-by the messages the widget sends (tests/fuzz/mirror.py), equals Python's traits.
+by the messages the widget sends (tests/fuzz/mirror.py), equals Python's traits. With a batch,
+``trace`` is the followed sample's (its hidden states also from a forward pass of that sample
+alone) and ``batch_trace`` equals a fresh computation; an edit of one sample leaves the others
+alone; a refusal leaves the batch, ``vocab`` and ``sampled`` too; in text mode the labels are the
+decoded one-hot inputs ("" for a row that is not one-hot), and ``sampled`` is what the widget shows.
 
 Replay: ``FUZZ_SEED=<seed> .venv/bin/python -m pytest tests/test_fuzz.py`` (``FUZZ_EDITS`` sets the
 number of edits, ``FUZZ_SEED=random`` picks a new seed). Training runs on the clock, so a replay
@@ -86,6 +95,9 @@ def test_fuzz_ten_thousand_edits():
     print(text)
     assert fz.tally.edits >= min(N_EDITS, 10_000)
     assert not fz.violations, text
+    if N_EDITS >= 10_000:  # the newer paths keep their share
+        newer = ("page_batch", "page_batch_traits", "py_batch", "text", "view_new", "roundtrip")
+        assert all(fz.tally.by_kind.get(k, 0) >= 50 for k in newer), fz.tally.by_kind
 
 
 def test_edit_messages_are_handled():

@@ -153,19 +153,23 @@ class Checks:
         w, mirror = self.w, self.mirror
         # the trace is the trace of the traits (not recomputed when the very same values were checked
         # last time: a refused edit leaves them alone)
-        current = tuple(getattr(w, k) for k in SNAP)
+        current = tuple(getattr(w, k) for k in SNAP) + (w.batch_sample,)
         if self.verified is None or any(a is not b for a, b in zip(current, self.verified)):
             try:
-                fresh = recompute_trace(w)
+                fresh, fresh_batch = recompute_trace(w)
             except Exception as e:
                 self.violate("traits invalid", what, f"{type(e).__name__}: {e}")
             else:
                 d = "" if w.trace == fresh else close(w.trace, fresh)  # bit for bit, nearly always
                 if d:
                     self.violate("stale trace", what, d)
+                d = "" if w.batch_trace == fresh_batch else close(w.batch_trace, fresh_batch)
+                if d:
+                    self.violate("stale batch_trace", what, d)
             self.verified = current
         if not np.array_equal(np.asarray(w.hidden_states()), np.asarray(w._state.trace.layers[-1].h)):
             self.violate("hidden_states", what, "hidden_states() differs from the current state")
+        self.check_mode_invariants(what)
         # the page equals Python
         if mirror.problems:
             self.violate("page could not receive", what, mirror.problems[:3])

@@ -16,6 +16,7 @@ from rnn_widget.core import Network, Spec
 
 from .checks import Checks
 from .mirror import PageMirror
+from .mode_actions import ModeActions
 from .oracle import (
     Capture,
     Tally,
@@ -27,6 +28,7 @@ from .page_actions import PageActions
 from .python_actions import PythonActions
 from .values import (
     PRESETS,
+    SNAP,
     Missing,
     rand_matrix,
     random_spec,
@@ -41,7 +43,7 @@ TRACE = tuple(int(x) for x in os.environ.get("FUZZ_TRACE", "0:0").split(":"))
 PER_WIDGET = 400
 
 
-class Fuzzer(PageActions, PythonActions, Checks):
+class Fuzzer(ModeActions, PageActions, PythonActions, Checks):
     def __init__(self, seed, n_edits, edit_messages=True):
         self.seed = seed
         self.n = n_edits
@@ -67,8 +69,10 @@ class Fuzzer(PageActions, PythonActions, Checks):
     def new_widget(self):
         rng = self.rng
         r = rng.random()
-        if r < 0.4:
+        if r < 0.3:
             w = RNNWidget.from_preset(rng.choice(PRESETS))
+        elif r < 0.45:
+            w = self.new_mode_widget(rng.random() * 0.5)
         else:
             big = r > 0.97
             spec = None
@@ -76,6 +80,8 @@ class Fuzzer(PageActions, PythonActions, Checks):
                 spec = random_spec(rng, big=big)
                 if spec["mode"] == "one-to-one":
                     T = 1
+                elif spec["mode"] == "encoder-decoder":  # T must exceed decoder_steps
+                    T = rng.randint(spec["decoder_steps"] + 1, 40 if big else 8)
                 else:
                     T = rng.randint(1, 40 if big else 8)
                 try:
@@ -95,6 +101,12 @@ class Fuzzer(PageActions, PythonActions, Checks):
                 w = RNNWidget(net, X, targets=targets)
             except traitlets.TraitError:
                 w = RNNWidget(net, X)
+        if rng.random() < 0.25:
+            self.add_batch(w)
+        if rng.random() < 0.2:
+            w.weights_form = "concatenated"
+        if rng.random() < 0.1:
+            w.projector = True
         if rng.random() < 0.15:
             w.display_names = rng.choice(
                 [
@@ -115,6 +127,7 @@ class Fuzzer(PageActions, PythonActions, Checks):
         w._send = mirror.receive
         self.w, self.mirror, self.capture = w, mirror, cap
         self.sliders = {}
+        self.labels_given = False  # labels written as a view trait since the last commit
         self.train_start_params = None
         self.verified = None
         self.tally.widgets += 1
@@ -161,6 +174,13 @@ class Fuzzer(PageActions, PythonActions, Checks):
             "py_training": 5,
             "slider": 7,
             "py_same": 3,
+            # the newer paths (mini-batches, text mode, view traits, to_json/from_json)
+            "page_batch": 7,
+            "page_batch_traits": 2,
+            "py_batch": 5,
+            "text": 6 if self.w.vocab else 1,
+            "view_new": 2,
+            "roundtrip": 1,
         }
         names = list(kinds)
         return rng.choices(names, weights=[kinds[k] for k in names])[0]
@@ -197,6 +217,23 @@ class Fuzzer(PageActions, PythonActions, Checks):
             shapes = {k: np.shape(v) for k, v in w._net.params.items()}
             if shapes != {k: v.shape for k, v in self.train_start_params.items()}:
                 self.train_start_params = None  # a new network: nothing to reset to
+
+    def w_attr(self, k):
+        return getattr(self.w, k)
+
+    def check_batch_kept(self, kind, exp, before):
+        """An edit of sample 1's weights or entries leaves samples 2..n alone."""
+        if kind not in ("page_edit", "py_entry", "py_set", "py_params", "slider"):
+            return
+        msg = exp.message
+        edits = msg.get("edits") if isinstance(msg, dict) and kind == "page_edit" else msg
+        if kind in ("page_edit", "py_entry"):
+            if not isinstance(edits, list) or any(isinstance(e, dict) and ("steps" in e or "on" in e) for e in edits):
+                return
+        w = self.w
+        for k in ("batch_inputs", "batch_targets"):
+            if getattr(w, k) != before[k]:
+                self.violate("edit changed another sample", f"{exp.what} {str(msg)[:200]}", f"{k} changed")
 
     # -- the run ------------------------------------------------------------------------------
     async def run(self):
@@ -236,7 +273,12 @@ class Fuzzer(PageActions, PythonActions, Checks):
                     f"edit {i} {kind}: {exp.what} {str(exp.message)[:200]} raised={raised!r} "
                     f"running={w.training.get('running')} error={w.error[:80]!r}"
                 )
+            if kind == "page_view" and "labels" in str(exp.what):
+                self.labels_given = True  # labels as written (a view trait) until the next commit
             self.check_edit(exp, raised, before, before_error, mark, n_log)
+            self.check_batch_kept(kind, exp, before)
+            if any(self.w_attr(k) is not before[k] and self.w_attr(k) != before[k] for k in SNAP):
+                self.labels_given = False  # a commit: text mode's labels follow the inputs again
             self.started()
             # (a reset to weights that overflow with today's inputs is refused, with a message)
             if (

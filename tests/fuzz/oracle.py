@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnn_widget import _state
+from rnn_widget import _batch, _state
 from rnn_widget.core import LIMITS, Network, Spec
 
 from .mirror import describe_difference
@@ -113,6 +113,15 @@ def matches(w, exp):
                 g = np.asarray(got[name], float)
                 if g.shape != arr.shape or not np.array_equal(g, arr):
                     return f"params[{name}] = {str(got[name])[:120]} vs expected {str(arr.tolist())[:120]}"
+        elif k in ("batch_inputs", "batch_targets"):
+            if v is None or got is None:
+                if (v is None) != (got is None) and not (v is None and got == []):
+                    return f"{k} = {str(got)[:120]}; expected {None if v is None else len(v)}"
+            elif len(got) != len(v) or any(
+                np.asarray(a, float).shape != b.shape or not np.array_equal(np.asarray(a, float), b)
+                for a, b in zip(got, v)
+            ):
+                return f"{k} = {str(got)[:120]} vs expected {str([x.tolist() for x in v])[:120]}"
         elif k in ("h0", "c0"):
             if len(got) != len(v) or any(not np.array_equal(np.asarray(a, float), b) for a, b in zip(got, v)):
                 return f"{k} = {str(got)[:120]} vs expected {str([x.tolist() for x in v])[:120]}"
@@ -142,6 +151,9 @@ def retime(Y, new_T, spec):
         out[:, 0] = 1.0
     if spec.mode == "many-to-one":
         out[-1] = Y[-1]
+    elif spec.mode == "encoder-decoder":  # the scored (decoder) steps are the last ones
+        k = min(spec.decoder_steps, len(Y), new_T)
+        out[new_T - k :] = Y[len(Y) - k :]
     else:
         n = min(len(Y), new_T)
         out[:n] = Y[:n]
@@ -174,7 +186,8 @@ def oracle_edits(w, edits):
             X[: min(n, len(old))] = old[: min(n, len(old))]
             if Y is not None:
                 Y = retime(Y, n, spec)
-                loose_targets = True
+                # the scored steps' targets of many-to-one and encoder-decoder are checked exactly
+                loose_targets = loose_targets or spec.mode not in ("many-to-one", "encoder-decoder")
             continue
         if "on" in e:
             on = e["on"]
@@ -231,10 +244,23 @@ def oracle_edits(w, edits):
 
 
 def recompute_trace(w):
-    """The trace of the widget's traits, computed afresh through a new Network."""
+    """The trace of the widget's traits, computed afresh through a new Network (with a batch:
+    the trace of the sample the page follows, and the batch_trace), or raises."""
     net = Network(Spec.from_dict(w.spec), w.params)
     st = _state.check(net, w.inputs, w.h0, w.c0 or None, w.targets, w.bptt)
-    return st.json if hasattr(st, "json") else _state.trace_json(st)
+    if not w.batch_inputs:
+        return st.json, {}
+    st = _batch.with_batch(st, list(w.batch_inputs), w.batch_targets)
+    k = w.batch_sample
+    # the followed sample's forward pass, computed on its own (not through the batch)
+    X = w.inputs if k == 0 else w.batch_inputs[k - 1]
+    alone = net.forward(
+        np.asarray(X, float), [np.asarray(h, float) for h in w.h0], [np.asarray(c, float) for c in w.c0] or None
+    )
+    for layer, lt in enumerate(alone.layers):
+        if not np.allclose(np.asarray(st.batch.trace.traces[k].layers[layer].h), lt.h, rtol=1e-12, atol=1e-12):
+            raise ValueError(f"sample {k}'s hidden states differ from a forward pass of that sample alone")
+    return st.json_for(k), st.batch_json
 
 
 def slides(w):

@@ -10,7 +10,7 @@ import numpy as np
 from rnn_widget.core import LIMITS
 
 MODEL = ("spec", "params", "inputs", "h0", "c0", "targets", "bptt")
-SNAP = MODEL + ("trace",)
+SNAP = MODEL + ("trace", "batch_inputs", "batch_targets", "batch_trace", "vocab", "sampled")
 PRESETS = (
     "tom_yeh",
     "lecture_tanh",
@@ -123,7 +123,10 @@ def random_spec(rng, big=False):
         "input_size": rng.randint(1, 6 if big else 3),
         "hidden_sizes": [rng.randint(1, hmax) for _ in range(layers)],
         "output_size": rng.choice([None, 1, 1, 2, 3]),
-        "mode": rng.choice(["many-to-many", "many-to-many", "many-to-one", "one-to-many", "one-to-one"]),
+        "mode": rng.choice(
+            ["many-to-many", "many-to-many", "many-to-one", "one-to-many", "one-to-one", "encoder-decoder"]
+        ),
+        "decoder_steps": rng.choice([1, 1, 2, 3]),
         "loss": rng.choice(["squared", "squared", "mse", "cross_entropy"]),
         "bias": rng.choice([True, True, False]),
         "output_bias": rng.choice([True, False]),
@@ -164,6 +167,12 @@ def hostile_spec(rng, spec):
             {"loss": "nope"},
             {"activation": "softmax"},
             {"unknown": 1},
+            {"mode": "encoder-decoder", "decoder_steps": 0},
+            {"mode": "encoder-decoder", "decoder_steps": True},
+            {"mode": "encoder-decoder", "decoder_steps": "2"},
+            {"mode": "encoder-decoder", "decoder_steps": 2.5},
+            {"mode": "encoder-decoder", "decoder_steps": 10**400},
+            {"mode": "encoder-decoder", "decoder_steps": LIMITS["max_steps"]},
             {"bias": "yes"},
             {"output_bias": 1},
             {"gru_variant": "keras"},
