@@ -11,6 +11,7 @@ import numpy as np
 from rnn_widget import RNNWidget, _batch, _state
 from rnn_widget.core import MAX_BATCH
 
+from .mirror import close, describe_difference
 from .oracle import Expect, internal
 from .values import SNAP, good_number, hostile_number, json_number_ok, rand_matrix
 
@@ -628,13 +629,20 @@ class ModeActions:
         except Exception as e:
             self.violate("round trip raised", "to_json -> from_json", f"{type(e).__name__}: {e}")
             return exp, None
-        diffs = [k for k in self.ROUND if getattr(w2, k) != getattr(w, k)]
+        # the traces within 1e-9 (a matrix product of a transposed view may round its last bit
+        # differently from one of the same numbers read back from JSON), everything else exactly
+        diffs = [
+            k
+            for k in self.ROUND
+            if getattr(w2, k) != getattr(w, k)
+            and (k not in ("trace", "batch_trace") or close(getattr(w2, k), getattr(w, k)))
+        ]
         if diffs:
             k = diffs[0]
             self.violate(
                 "round trip differs",
                 "to_json -> from_json",
-                f"{diffs}: {k} = {str(getattr(w2, k))[:200]} vs {str(getattr(w, k))[:200]}",
+                f"{diffs}: {k}: " + describe_difference(getattr(w2, k), getattr(w, k)).replace("page", "reopened"),
             )
         return exp, None
 

@@ -134,6 +134,7 @@ class PageActions:
             ack=mid,
             message=content,
             error_field=single_field(content, set(self.w._net.params)),
+            overflow_ok=bool(self.w.batch_inputs),  # n samples x steps may pass the trace limit
         )
         self.page_custom(content)
         return exp, None
