@@ -90,3 +90,18 @@ describe("the diagram of a sampling run", () => {
     expect(el.querySelectorAll(".rnnw-feed")).toHaveLength(5);
   });
 });
+
+describe("the compact (canvas) diagram of a sampling run", () => {
+  it("draws the feedback arrows on its overlay, the token in the tooltip", async () => {
+    const st = fixtureState("text_long");
+    // a run whose tokens are the inputs Python holds (as w.sample leaves them): x_t = tokens[t]
+    const tokens = st.trace.x.map((row) => hot(st.vocab, row));
+    const { el } = setup({ ...st, sampled: { start: 1, tokens, temperature: null, seed: null } });
+    await tick();
+    expect(el.querySelector(".rnnw-cdiagram")).not.toBeNull();
+    const feeds = [...el.querySelectorAll(".rnnw-cdiagram .rnnw-feed")];
+    expect(feeds).toHaveLength(st.trace.T - 1);
+    expect(el.querySelectorAll(".rnnw-cdiagram .rnnw-feed-pill")).toHaveLength(0);
+    expect(feeds[2].querySelector("title").textContent).toBe(`step 3 chose \u201c${tokens[3]}\u201d, fed back as the input of step 4`);
+  });
+});
