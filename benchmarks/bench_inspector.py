@@ -13,7 +13,9 @@ Measured in the page with performance.now() and a MutationObserver:
   text, the top steps: the root's data-rev goes up once all of that is drawn); `--chars` in a row,
   each started as soon as the previous one is drawn;
 * first character changed: the same, but the first character of the 500 changes, so the kernel
-  recomputes all 500 steps and every value travels (the worst case of a single keystroke);
+  recomputes all 500 steps (the worst case of a single keystroke); the exact values of the quantity
+  in view (h) and every quantity's coarse thumbnail preview travel, about 0.6 MB (the other
+  quantities' exact values are fetched when shown: docs/protocol.md);
 * the reference slider round trip, `--chars` edits.
 
 The page also records how long its own drawing took per update (the root's data-draw-ms).
@@ -166,7 +168,7 @@ def table(results, args):
     names = {
         "slider": "ipywidgets FloatSlider -> observe -> Label (reference)",
         "append": "a character typed at the end (1 step recomputed and sent)",
-        "first": f"the first character changed ({args.length} steps recomputed and sent)",
+        "first": f"the first character changed ({args.length} steps recomputed, the shown map sent)",
     }
     for kind in ("slider", "append", "first"):
         for m, res in results.items():
