@@ -141,6 +141,7 @@ def test_page_messages():
     insp._on_page_message(insp, {"kind": "text", "text": "abcd", "seq": 4, "view": "v1"}, [])
     content = dict(sent[-1][0])
     thumbs = content.pop("thumbs")
+    assert content.pop("kernel_ms") >= 0
     assert content == {
         "kind": "values",
         "start": 3,

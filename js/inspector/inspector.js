@@ -414,6 +414,7 @@ export function mountInspector(model, el) {
       const t0 = performance.now();
       drawAll();
       root.dataset.drawMs = (performance.now() - t0).toFixed(1); // the page's own work (benchmarks/)
+      root.dataset.kernelMs = String(msg.kernel_ms ?? ""); // the kernel's
       const pageText = textarea.value;
       if (pending === null && inFlight === null && checkText(pageText, vocab, model.get("max_chars")) === null) clearError();
       root.dataset.rev = String(++rev);

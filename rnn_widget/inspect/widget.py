@@ -14,6 +14,7 @@ gets ``{"kind": "error"}`` and keeps the text typed and the last good views.
 from __future__ import annotations
 
 import pathlib
+import time
 
 import anywidget
 import numpy as np
@@ -64,6 +65,7 @@ class TextInspector(anywidget.AnyWidget):
         self._run: CharRun = run
         self._seq = 0
         self._thumb_ranges: list | None = None  # the thumbnails' colour ranges last sent
+        self._t0 = time.perf_counter()
         spec = model.net.spec
         super().__init__(
             text=text,
@@ -142,6 +144,7 @@ class TextInspector(anywidget.AnyWidget):
     ALL_QUANTITIES_UP_TO = 4
 
     def _advance(self, text: str, origin: str, seq: int | None = None, view: str | None = None):
+        self._t0 = time.perf_counter()
         with one_blas_thread():  # as the main widget: BLAS threads cost more than they give here
             run, start = self._model.run(text, self._run)
         self._run = run
@@ -195,6 +198,8 @@ class TextInspector(anywidget.AnyWidget):
             codes = thumbnails([model.values(run, q)[t0:] for q, _, _ in model.quantities], ranges)
             content["thumbs"] = {"start": t0, "rows": int(codes.shape[2]), "ranges": ranges}
             buffers.append(codes.tobytes())
+        # the kernel's own time for a text (recompute + preparing the message; benchmarks/)
+        content["kernel_ms"] = round(1e3 * (time.perf_counter() - self._t0), 2) if origin != "fetch" else None
         self.send(content, buffers=buffers)
 
     def _on_page_message(self, _widget, content, _buffers):
