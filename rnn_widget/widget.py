@@ -103,6 +103,9 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
         sync=True, to_json=pack_arrays
     )
     show_grads = t.Bool(False, help="The gradient view is open in the page.").tag(sync=True)
+    projector = t.Bool(
+        False, help="Projector mode: larger type, and the diagram fills the width (also a toolbar toggle)."
+    ).tag(sync=True)
     bptt = t.Dict(
         {"clip_norm": None, "truncate": None}, help="Backward options: clip_norm (global norm) and truncate (steps)."
     ).tag(sync=True)

@@ -111,6 +111,7 @@
  * @property {Limits} limits
  * @property {Trace | null} trace
  * @property {boolean} show_grads
+ * @property {boolean} projector
  * @property {BpttOptions} bptt
  * @property {number} bptt_step
  * @property {TrainingStatus} training

@@ -44,6 +44,7 @@ const CHANGES = {
   limits: (s) => ({ ...s.limits, max_steps: 5 }),
   trace: (s) => ({ ...s.trace, loss: 123.5, y: s.trace.y.map((r) => r.map((v) => v + 1)) }),
   show_grads: () => false,
+  projector: () => true,
   bptt: () => ({ clip_norm: 1, truncate: 2 }),
   bptt_step: () => 1,
   training: (s) => ({ ...s.training, running: true, step: 3, total: 10, message: "training" }),

@@ -15,10 +15,10 @@ export const KERNEL_TEXT = {
 };
 
 /** View traits a page changes on its own: the step-through. Without a kernel they stay local. */
-export const VIEW_ONLY = ["reveal", "focus_step", "show_grads", "bptt_step"];
+export const VIEW_ONLY = ["reveal", "focus_step", "show_grads", "bptt_step", "projector"];
 
-/** Buttons that only move through what the trace already holds: never locked. */
-const NAVIGATION = ["prev", "next", "all", "grads", "bptt-next", "bptt-prev", "bptt-all"];
+/** Buttons that only move through what the trace already holds (or save a picture of it): never locked. */
+const NAVIGATION = ["prev", "next", "all", "grads", "bptt-next", "bptt-prev", "bptt-all", "projector", "picture"];
 
 /**
  * Changes from the page while editing is off: view-only traits are set on the model (every view of
@@ -47,9 +47,10 @@ export function applyOffline(model, changes, status) {
  * @param {Element} n
  */
 function keepsWorking(n) {
-  if (n.getAttribute("data-control") === "gate-form") return true;
+  const control = n.getAttribute("data-control");
+  if (control === "gate-form" || control === "picture-theme") return true;
   const action = n.getAttribute("data-action");
-  return action !== null && NAVIGATION.includes(action);
+  return action !== null && (NAVIGATION.includes(action) || action.startsWith("picture-"));
 }
 
 /**

@@ -29,6 +29,7 @@ import * as probs from "./parts/probs.js";
 import * as charts from "./parts/charts.js";
 import * as training from "./parts/training.js";
 import * as homework from "./parts/homework.js";
+import * as toolbar from "./parts/toolbar.js";
 import * as batch from "./parts/batch.js";
 import * as tokens from "./parts/tokens.js";
 
@@ -113,12 +114,13 @@ export function mount(model, el) {
 
   const stepsPart = steps.create(ctx);
   const paramsPart = params.create(ctx);
+  const gradsPart = gradients.create(ctx);
   const p = {
     title: title.create(ctx),
     controls: controls.create(ctx),
     error: error.create(ctx),
     steps: stepsPart,
-    gradients: gradients.create(ctx),
+    gradients: gradsPart,
     params: paramsPart,
     sequence: sequence.create(ctx),
     diagram: diagram.create(ctx),
@@ -128,22 +130,31 @@ export function mount(model, el) {
     charts: charts.create(ctx),
     training: training.create(ctx),
     homework: homework.create(ctx),
+    toolbar: toolbar.create(ctx),
     batch: batch.create(ctx),
     tokens: tokens.create(ctx),
   };
+  // Stepping without scrolling (README "Layout"): one toolbar, then the caption, then the stage
+  // (diagram and formula side by side when wide enough); the editors and the rest below.
   root.append(
     h("div", { class: "rnnw-head" }, [p.title.el, p.controls.el]),
+    p.error.el, // a refused spec (e.g. a mode) shows right under the model controls
     banner,
     p.homework.el,
-    p.error.el,
-    p.steps.el,
+    h("div", { class: "rnnw-toolbar", role: "toolbar", "aria-label": "Step-through and views" }, [
+      p.steps.el,
+      gradsPart.toggle,
+      h("span", { class: "rnnw-spacer" }),
+      p.toolbar.el,
+    ]),
+    stepsPart.caption,
     p.gradients.el,
-    h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
-    p.batch.el,
-    h("div", { class: "rnnw-views" }, [p.diagram.el, p.formula.el]),
-    p.tokens.el,
+    h("div", { class: "rnnw-stage" }, [p.diagram.el, p.formula.el]),
+    p.tokens.el, // the token strip reads with the diagram above it
     p.loss.el,
     p.probs.el,
+    h("div", { class: "rnnw-editors" }, [p.params.el, p.sequence.el]),
+    p.batch.el,
     h("div", { class: "rnnw-bottom" }, [p.charts.el, p.training.el]),
   );
   el.appendChild(root);

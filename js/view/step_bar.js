@@ -1,8 +1,9 @@
-// The step-through bar: Prev, Next, Show all, a counter and the slide caption.
+// The step-through controls: Prev, Next, Show all and a counter (for the toolbar), and the slide
+// caption (its own element, placed by mount.js under the toolbar).
 import { h } from "./dom.js";
 
 /**
- * The step-through bar: Prev, Next, Show all, a counter and the slide caption.
+ * The step-through controls: Prev, Next, Show all, a counter and the slide caption.
  * @param {{onReveal: (n: number) => void, getReveal?: () => number}} handlers
  */
 export function createStepBar({ onReveal, getReveal }) {
@@ -14,13 +15,13 @@ export function createStepBar({ onReveal, getReveal }) {
   const all = h("button", { type: "button", class: "rnnw-btn", "data-action": "all" }, ["Show all"]);
   const counter = h("span", { class: "rnnw-counter" });
   const caption = h("div", { class: "rnnw-caption", "aria-live": "polite" });
-  prev.addEventListener("click", () => go(-1));
-  next.addEventListener("click", () => go(1));
-  all.addEventListener("click", () => onReveal(-1));
-  const el = h("div", { class: "rnnw-stepbar", role: "group", "aria-label": "Step-through" }, [
-    h("div", { class: "rnnw-stepbtns" }, [prev, next, all, counter]),
-    caption,
-  ]);
+  const onPrev = () => go(-1);
+  const onNext = () => go(1);
+  const onAll = () => onReveal(-1);
+  prev.addEventListener("click", onPrev);
+  next.addEventListener("click", onNext);
+  all.addEventListener("click", onAll);
+  const el = h("div", { class: "rnnw-stepbtns", role: "group", "aria-label": "Step-through" }, [prev, next, all, counter]);
 
   /** Move one slide; from "show all", Next starts at slide 0 and Prev goes to the last slide. */
   function go(delta) {
@@ -39,8 +40,13 @@ export function createStepBar({ onReveal, getReveal }) {
     prev.disabled = reveal === 0;
     next.disabled = reveal === count - 1;
     all.disabled = reveal < 0;
-    counter.textContent = reveal < 0 ? `all ${count} slides shown` : `slide ${reveal + 1} of ${count}`;
+    counter.textContent = reveal < 0 ? `all ${count} slides` : `slide ${reveal + 1} of ${count}`;
     caption.textContent = text;
   }
-  return { el, update, go };
+  function destroy() {
+    prev.removeEventListener("click", onPrev);
+    next.removeEventListener("click", onNext);
+    all.removeEventListener("click", onAll);
+  }
+  return { el, caption, update, go, destroy };
 }

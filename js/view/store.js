@@ -25,6 +25,7 @@ export const TRAITS = [
   "names_convention",
   "weights_form",
   "show_grads",
+  "projector",
   "bptt",
   "bptt_step",
   "training",

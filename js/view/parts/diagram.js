@@ -5,6 +5,7 @@ import { diagramLayout } from "../../geometry/diagram_layout.js";
 import { buildDiagram, emptyDiagram } from "../diagram_svg.js";
 import { buildCompactDiagram } from "../diagram_canvas.js";
 import { visibility } from "../../data/slides.js";
+import { fitValuesSoon } from "../fit_values.js";
 
 /**
  * What makes the diagram's structure (its SVG or canvas nodes): a change rebuilds, else values update in place.
@@ -24,6 +25,8 @@ export function diagramShapeKey(trace, { grads, labels, names }) {
   ]);
 }
 
+const isCompact = (/** @type {any} */ view) => Boolean(view.el?.classList?.contains("rnnw-cdiagram"));
+
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
 export function create({ get, slides, gradsShown, answers }) {
   const el = h("div", { class: "rnnw-diagram-box" });
@@ -31,7 +34,9 @@ export function create({ get, slides, gradsShown, answers }) {
   let view = null;
   /** @type {string | null} */
   let key = null;
+  let stopFit = () => {};
   const drop = () => {
+    stopFit();
     view?.destroy();
     view = null;
     key = null;
@@ -67,6 +72,8 @@ export function create({ get, slides, gradsShown, answers }) {
           : buildDiagram(g, { labels, names, slotInput });
         key = next;
         setChildren(el, [view.el]);
+        // the SVG scales down to the stage, not below 65% of its size (then the box scrolls): widget.css
+        el.style.setProperty("--rnnw-diagram-w", `${g.width}px`);
       }
       view.update({
         trace,
@@ -77,6 +84,8 @@ export function create({ get, slides, gradsShown, answers }) {
         targets: other ? trace.targets : get("targets"),
         homework: get("homework") ?? null,
       });
+      stopFit();
+      if (!isCompact(view)) stopFit = fitValuesSoon(view.el); // long numbers squeezed into their cells
     },
     destroy: drop,
   };

@@ -6,7 +6,7 @@ import { h, setChildren } from "../dom.js";
 import { renderFormula } from "../formula_panel.js";
 import { stepFormula } from "../../data/step_formula.js";
 import { backwardFormula } from "../../data/backward_formula.js";
-import { visibility } from "../../data/slides.js";
+import { clampReveal, visibility } from "../../data/slides.js";
 import { isExercise, slotsOf } from "../../data/homework.js";
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
@@ -23,8 +23,22 @@ export function create({ get, slides, gradsShown, gradStep, answers }) {
   menu.addEventListener("change", onMenu);
   const forward = h("div", { class: "rnnw-formula", "aria-live": "polite" });
   const backward = h("div", { class: "rnnw-formula rnnw-backward", "aria-live": "polite", hidden: true });
+  const el = h("div", { class: "rnnw-fcol" }, [forward, backward]);
+  /** While stepping, scroll the panel (it scrolls when taller than the stage) to the slide's equations. */
+  const showSlide = () => {
+    const list = slides();
+    const n = clampReveal(get("reveal"), list);
+    const slide = n >= 0 ? list[n] : null;
+    if (!slide || slide.kind === "init" || el.scrollHeight <= el.clientHeight) return;
+    const block =
+      slide.kind === "y"
+        ? forward.querySelector('[data-block="y"]')
+        : [...forward.querySelectorAll("[data-block]")].find((b) => String(b.getAttribute("data-block")).endsWith(`:${slide.layer}`));
+    if (!block) return;
+    el.scrollTop += block.getBoundingClientRect().top - el.getBoundingClientRect().top - 8;
+  };
   return {
-    el: h("div", { class: "rnnw-fcol" }, [forward, backward]),
+    el,
     render() {
       const trace = get("trace");
       if (!trace) {
@@ -58,6 +72,7 @@ export function create({ get, slides, gradsShown, gradStep, answers }) {
         const b = backwardFormula(trace, { t: tb, convention: get("convention"), displayNames: get("display_names") || {} });
         renderFormula(backward, b, { heading: `Backward, step ${tb + 1}`, slots, where: "backward" });
       } else setChildren(backward, []);
+      showSlide();
     },
     destroy: () => menu.removeEventListener("change", onMenu),
   };

@@ -1,4 +1,5 @@
-// The step-through bar: Prev / Next / Show all and the caption of the slide shown (reveal).
+// The step-through controls: Prev / Next / Show all (el, placed in the toolbar) and the caption of
+// the slide shown (caption, placed under the toolbar) (reveal).
 import { createStepBar } from "../step_bar.js";
 import { clampReveal, slideCaption, slideStep } from "../../data/slides.js";
 
@@ -9,7 +10,7 @@ const BLANKS_OPEN = "Every value is shown except the blanks, which are yours to 
 const blanksOpen = (/** @type {any} */ homework) =>
   Array.isArray(homework?.blanks) && homework.blanks.some((/** @type {any} */ b) => b?.status === "open" || b?.status === "wrong");
 
-/** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part & {go: (d: number) => void}} */
+/** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part & {go: (d: number) => void, caption: HTMLElement}} */
 export function create({ get, current, send, root, slides }) {
   const bar = createStepBar({
     getReveal: () => current("reveal"),
@@ -20,7 +21,9 @@ export function create({ get, current, send, root, slides }) {
   });
   return {
     el: bar.el,
+    caption: bar.caption,
     go: bar.go,
+    destroy: bar.destroy,
     render() {
       const list = slides();
       const reveal = clampReveal(get("reveal"), list);
