@@ -13,10 +13,13 @@ Measured in the page with performance.now() and a MutationObserver:
   text, the top steps: the root's data-rev goes up once all of that is drawn); `--chars` in a row,
   each started as soon as the previous one is drawn;
 * first character changed: the same, but the first character of the 500 changes, so the kernel
-  recomputes all 500 steps and every value travels (the worst case of a single keystroke);
+  recomputes all 500 steps (the worst case of a single keystroke); the exact values of the quantity
+  in view (h) and every quantity's coarse thumbnail preview travel, about 0.6 MB (the other
+  quantities' exact values are fetched when shown: docs/protocol.md);
 * the reference slider round trip, `--chars` edits.
 
-The page also records how long its own drawing took per update (the root's data-draw-ms).
+The page also records how long its own drawing took per update (the root's data-draw-ms) and the
+kernel's own time for the text, recompute and message preparation (data-kernel-ms, from the message).
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ box"""
 TYPE_LOOP_JS = """async ({chars, where}) => {
     const root = document.querySelector('.rnnw-insp');
     const box = root.querySelector('textarea.rnnw-insp-text');
-    const times = [], draws = [];
+    const times = [], draws = [], kernel = [];
     for (const ch of chars) {
         const before = root.dataset.rev;
         const dt = await new Promise((resolve) => {
@@ -72,9 +75,10 @@ TYPE_LOOP_JS = """async ({chars, where}) => {
         });
         times.push(dt);
         draws.push(Number(root.dataset.drawMs));
+        kernel.push(Number(root.dataset.kernelMs));
         await new Promise((r) => setTimeout(r, 0));
     }
-    return {times, draws, T: Number(root.dataset.t)};
+    return {times, draws, kernel, T: Number(root.dataset.t)};
 }"""
 
 SLIDER_LOOP_JS = """async ({values}) => {
@@ -128,7 +132,7 @@ def run_server(mode, args, chromium, tmp, playwright):
                 if kind == "slider":
                     values = [round(1 + 0.25 * (i % 2) + 0.01 * i, 2) for i in range(n)]
                     times = page.evaluate(SLIDER_LOOP_JS, {"values": values})
-                    T, draws = None, []
+                    T, draws, kernel = None, [], []
                 else:
                     chars = [letters[i % len(letters)] for i in range(n)]
                     if kind == "append":  # keep the text at about `length` characters: drop the added ones after
@@ -141,11 +145,13 @@ def run_server(mode, args, chromium, tmp, playwright):
                         page.wait_for_function(f"document.querySelector('.rnnw-insp').dataset.t === '{args.length}'")
                     else:
                         res = page.evaluate(TYPE_LOOP_JS, {"chars": chars, "where": "first"})
-                    times, T, draws = res["times"], res["T"], res["draws"]
+                    times, T, draws, kernel = res["times"], res["T"], res["draws"], res["kernel"]
                 if measured:
                     out[kind] = r = summarize(times)
                     r["T"] = T
                     r["draw_p50"] = pct(draws, 0.5) if draws else None
+                    r["kernel_p50"] = pct(kernel, 0.5) if kernel else None
+                    r["kernel_p95"] = pct(kernel, 0.95) if kernel else None
                     print(f"  [{mode}] {kind}: {r}", file=sys.stderr)
         page.close()
         context.close()
@@ -160,13 +166,14 @@ def table(results, args):
         f"## TextInspector: a character typed -> every view redrawn (LSTM hidden {args.hidden}, "
         f"{args.length} characters, {args.chars} keystrokes)",
         "",
-        "| case | server | p50 ms | p95 ms | ratio to the slider p50 / p95 | the page's drawing, p50 ms |",
-        "|---|---|---|---|---|---|",
+        "| case | server | p50 ms | p95 ms | ratio to the slider p50 / p95 | the page's drawing, p50 ms "
+        "| the kernel's work, p50 / p95 ms |",
+        "|---|---|---|---|---|---|---|",
     ]
     names = {
         "slider": "ipywidgets FloatSlider -> observe -> Label (reference)",
         "append": "a character typed at the end (1 step recomputed and sent)",
-        "first": f"the first character changed ({args.length} steps recomputed and sent)",
+        "first": f"the first character changed ({args.length} steps recomputed, the shown map sent)",
     }
     for kind in ("slider", "append", "first"):
         for m, res in results.items():
@@ -176,6 +183,7 @@ def table(results, args):
                 f"| {names[kind]} | {label.get(m, m)} | {r['p50']:.1f}{lost} | {r['p95']:.1f} | "
                 f"{r['p50'] / ref['p50']:.2f}x / {r['p95'] / ref['p95']:.2f}x | "
                 + (f"{r['draw_p50']:.1f} |" if r.get("draw_p50") is not None else "- |")
+                + (f" {r['kernel_p50']:.1f} / {r['kernel_p95']:.1f} |" if r.get("kernel_p50") is not None else " - |")
             )
     return "\n".join(lines)
 

@@ -4,7 +4,8 @@ in JupyterLab), and `RNNWidget.picture()` for slides.
 
 It draws the `trace` trait, the page's copy of the numbers, so an exercise's open blanks are empty
 boxes here as in the page (never their values): x_t at the bottom, one row of states per layer,
-y_t on top (only the steps the mode scores), with the recurrent and feed-forward arrows.
+y_t on top (only the steps the mode scores), with the recurrent and feed-forward arrows, and in a
+text-mode sampling run (the `sampled` trait) each chosen token fed back from y_t into x_{t+1}.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from html import escape
 INK, MUTED, LINE = "#1f2933", "#616e7c", "#9aa5b1"
 FILL = {"x": "#e3f8ec", "h": "#e6f0fb", "y": "#fdf0e1", "h0": "#f5f7fa"}
 STROKE = {"x": "#3f9c6d", "h": "#3b73b9", "y": "#c77a1c", "h0": "#9aa5b1"}
+FEED = "#bf5700"  # a sampling run's feedback arrows (the page's --rnnw-dst)
 FONT = "font-family=\"'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif\""
 LINE_H, PAD, CHAR_W, GAP_X, GAP_Y, LEFT = 18, 8, 8.4, 46, 40, 62
 
@@ -123,8 +125,23 @@ def _arrow(x1, y1, x2, y2):
     return f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{LINE}" stroke-width="1.6" marker-end="url(#rnnw-arrow)"/>'
 
 
-def svg(trace: dict, display_names: dict | None = None, title: str = "", labels: list | None = None) -> str:
-    """The unrolled diagram of `trace` (the `trace` trait) as a standalone SVG document."""
+def fed_back_steps(sampled: dict | None, T: int) -> list[tuple[int, str]]:
+    """(t, token) for each step of a sampling run whose chosen token (``tokens[t + 1]``) is the
+    input of step t + 1 (js/geometry/diagram_layout.js fedBackSteps)."""
+    tokens = list((sampled or {}).get("tokens") or [])
+    start = max(1, int((sampled or {}).get("start") or 1))
+    return [(t, str(tokens[t + 1])) for t in range(start - 1, min(len(tokens) - 1, T - 1))]
+
+
+def svg(
+    trace: dict,
+    display_names: dict | None = None,
+    title: str = "",
+    labels: list | None = None,
+    sampled: dict | None = None,
+) -> str:
+    """The unrolled diagram of `trace` (the `trace` trait) as a standalone SVG document; with
+    `sampled` (the trait) the chosen tokens' feedback arrows y_t -> x_{t+1}."""
     rows = rows_of(trace, display_names)
     T = trace["T"]
     labels = list(labels or [])
@@ -155,7 +172,9 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
         f'viewBox="0 0 {width:.0f} {height:.0f}" {FONT} role="img">',
         f"<title>{escape(title or 'Unrolled RNN')}</title>",
         '<defs><marker id="rnnw-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker></defs>',
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{LINE}"/></marker>'
+        '<marker id="rnnw-feed" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{FEED}"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]
     if title:
@@ -197,6 +216,26 @@ def svg(trace: dict, display_names: dict | None = None, title: str = "", labels:
                 out.append(
                     _arrow(col_x[t] + box_w / 2, y_pos[i - 1] - 2, col_x[t] + box_w / 2, y_pos[i] + heights[i] + 3)
                 )
+    if rows[-1]["kind"] == "y" and rows[0]["kind"] == "x":
+        top_i = len(rows) - 1
+        for t, token in fed_back_steps(sampled, T):
+            if t not in col_x or t + 1 not in col_x or not rows[top_i]["cells"][t]:
+                continue
+            x0 = col_x[t] + box_w * 0.8
+            y0 = y_pos[top_i] + heights[top_i]
+            turn, gx, end = y0 + 12, col_x[t] + box_w + GAP_X / 2, y_pos[0] + heights[0] / 2
+            out.append(
+                f'<path d="M {x0:.1f} {y0:.1f} V {turn:.1f} H {gx:.1f} V {end:.1f} H {col_x[t + 1] - 3:.1f}" '
+                f'fill="none" stroke="{FEED}" stroke-width="1.6" stroke-dasharray="5 3" marker-end="url(#rnnw-feed)"/>'
+            )
+            shown = token.replace(" ", "\u2423").replace("\n", "\u21b5")
+            shown = shown if len(shown) <= 6 else shown[:5] + "\u2026"
+            w = max(22.0, 9 * len(shown) + 12)
+            out.append(
+                f'<rect x="{gx - w / 2:.1f}" y="{turn + 8:.1f}" width="{w:.1f}" height="20" rx="10" '
+                f'fill="#ffffff" stroke="{FEED}" stroke-width="1.2"/>'
+            )
+            out.append(_text(gx, turn + 18, shown, size=13, fill=FEED, weight="bold"))
     if any(labels):
         for t, lab in enumerate(labels[:T]):
             if t in col_x:

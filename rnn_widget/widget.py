@@ -543,7 +543,7 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
         an exercise's open blanks are empty boxes. ``Path("rnn.svg").write_text(w.picture())``."""
         from . import picture
 
-        return picture.svg(self.trace, self.display_names, self.title, list(self.labels))
+        return picture.svg(self.trace, self.display_names, self.title, list(self.labels), self.sampled)
 
     def to_json(self, indent: int | None = None) -> str:
         """The model and how it is shown (spec, params, inputs, h0, c0, targets, bptt, convention,

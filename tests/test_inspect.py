@@ -119,9 +119,12 @@ def test_typing_recomputes_only_the_changed_steps(cls):
             want, _ = torch_forward(*modules(cls), text)
             for q, v in want.items():
                 np.testing.assert_allclose(insp.values(q), v, atol=1e-12, err_msg=f"{q} after {text!r}")
-    content, (block, preds) = sent[-1]
-    Q, T = len(insp.quantities), len(TEXT)
-    assert len(block) == 4 * Q * (T - content["start"]) * 24 and len(preds) == 4 * 2 * (T - content["start"])
+    content, (block, preds, thumbs) = sent[-1]
+    T, n = len(TEXT), len(TEXT) - content["start"]
+    assert n > TextInspector.ALL_QUANTITIES_UP_TO and content["quantities"] == [insp.quantity]  # only the one in view
+    assert len(block) == 4 * n * 24 and len(preds) == 4 * 2 * n
+    rows = content["thumbs"]["rows"]
+    assert len(thumbs) == len(insp.quantities) * (T - content["thumbs"]["start"]) * rows
 
 
 def test_page_messages():
@@ -136,7 +139,10 @@ def test_page_messages():
     np.testing.assert_allclose(block[0], insp.values("h"), atol=1e-6)
     np.testing.assert_allclose(block[3], insp.values("f"), atol=1e-6)
     insp._on_page_message(insp, {"kind": "text", "text": "abcd", "seq": 4, "view": "v1"}, [])
-    assert sent[-1][0] == {
+    content = dict(sent[-1][0])
+    thumbs = content.pop("thumbs")
+    assert content.pop("kernel_ms") >= 0
+    assert content == {
         "kind": "values",
         "start": 3,
         "T": 4,
@@ -144,7 +150,10 @@ def test_page_messages():
         "origin": "page",
         "seq": 4,
         "view": "v1",
+        "quantities": ["h", "c", "i", "f", "g", "o"],  # one step changed: every quantity, exact
+        "changed": 3,
     }
+    assert thumbs["start"] in (0, 3) and thumbs["rows"] == 24 and thumbs["ranges"][2] == [0.0, 1.0]
     assert insp.text == "abcd" and insp.error == ""
     before = insp.values("c")
     insp._on_page_message(insp, {"kind": "text", "text": "abcdE", "seq": 5, "view": "v1"}, [])
@@ -152,6 +161,61 @@ def test_page_messages():
     assert "'E'" in insp.error and "position 4" in insp.error
     assert insp.text == "abcd"
     np.testing.assert_array_equal(insp.values("c"), before)
+
+
+def test_first_character_sends_the_quantity_in_view_and_previews():
+    """Changing the first character: exact float32 values of the shown quantity only, the others
+    fetched by the page when it shows them; every quantity's coarse preview (units averaged in
+    groups, quantised to 255 levels of its colour range) checked against a plain loop here."""
+    rnn, linear = modules("LSTM", hidden=80)
+    insp = TextInspector.from_torch(rnn, linear, VOCAB, text=TEXT)
+    insp.quantity = "c"
+    sent = []
+    insp.send = lambda content, buffers=None: sent.append((content, buffers))
+    insp._on_page_message(insp, {"kind": "text", "text": "x" + TEXT[1:], "seq": 1, "view": "v"}, [])
+    content, (block, preds, thumbs) = sent[-1]
+    T, H = len(TEXT), 80
+    want, logits = torch_forward(*modules("LSTM", hidden=80), "x" + TEXT[1:])
+    assert content["start"] == 0 and content["quantities"] == ["c"]
+    np.testing.assert_allclose(np.frombuffer(block, np.float32).reshape(T, H), want["c"], atol=1e-6)
+    info = content["thumbs"]
+    assert info["start"] == 0 and info["rows"] == 32
+    codes = np.frombuffer(thumbs, np.uint8).reshape(6, T, 32)
+    for k, q in enumerate(["h", "c", "i", "f", "g", "o"]):
+        lo, hi = info["ranges"][k]
+        if q in "ifo":
+            assert (lo, hi) == (0.0, 1.0)
+        elif q == "c":  # +-the 99th percentile of |c| rounded up to a half (8000 values: no sampling)
+            a = np.sort(np.abs(want["c"].astype(np.float32).ravel()))[int(0.99 * T * H)]
+            assert hi == -lo == max(1.0, np.ceil(2 * a) / 2)
+        else:
+            assert (lo, hi) == (-1.0, 1.0)
+        for t in (0, 17, T - 1):
+            for r in (0, 13, 31):
+                units = range(round(r * H / 32), round((r + 1) * H / 32))
+                mean = sum(want[q][t, u] for u in units) / len(units)
+                expect = round((min(max(mean, lo), hi) - lo) / (hi - lo) * 254)
+                assert abs(int(codes[k, t, r]) - expect) <= 1, (q, t, r)  # rounding at a .5 edge
+    # the page shows another quantity: it asks for it from the first step it does not hold
+    insp._on_page_message(insp, {"kind": "fetch", "quantity": "f", "from": 0, "view": "v"}, [])
+    content, buffers = sent[-1]
+    assert content["origin"] == "fetch" and content["quantities"] == ["f"] and "thumbs" not in content
+    assert content["changed"] == T  # no step of the text changed
+    assert len(buffers) == 2
+    np.testing.assert_allclose(np.frombuffer(buffers[0], np.float32).reshape(T, H), want["f"], atol=1e-6)
+    insp._on_page_message(insp, {"kind": "fetch", "quantity": "f", "from": T - 3, "view": "v"}, [])
+    assert sent[-1][0]["start"] == T - 3 and len(sent[-1][1][0]) == 4 * 3 * H
+    n = len(sent)
+    insp._on_page_message(insp, {"kind": "fetch", "quantity": "nope", "from": 0}, [])
+    insp._on_page_message(insp, {"kind": "fetch", "quantity": "f", "from": "0"}, [])
+    assert len(sent) == n  # a malformed request is ignored
+    # a typed character: one step, every quantity exact; the previews move only where it changed
+    insp._on_page_message(insp, {"kind": "text", "text": "x" + TEXT[1:] + "a", "seq": 2, "view": "v"}, [])
+    content, (block, _, thumbs) = sent[-1]
+    assert content["start"] == T and content["quantities"] == ["h", "c", "i", "f", "g", "o"]
+    assert len(block) == 4 * 6 * H
+    start = content["thumbs"]["start"]
+    assert start in (0, T) and len(thumbs) == 6 * (T + 1 - start) * 32
 
 
 def test_refusals_change_nothing():

@@ -257,7 +257,8 @@ export function stepFormula(trace, opts) {
     const biasVal = bias.length ? [op("+"), ...bias] : [];
     const oa = spec?.output_activation && spec.output_activation !== "identity" ? actName(spec.output_activation) : "";
     const rows = [wrap(oa, [...times(paramSym("W_hy"), hSym), ...biasSym]), wrap(oa, [...times(paramSym("W_hy"), hVal), ...biasVal])];
-    if (oa || bias.length) rows.push(wrap(oa, [vec(trace.y_pre[t], undefined, !shown)]));
+    // φ(pre) before the value; without an output activation the sum is y itself (no repeated line)
+    if (oa) rows.push(wrap(oa, [vec(trace.y_pre[t], undefined, !shown)]));
     rows.push([vec(trace.y[t], ref.y(t), !shown, { path: ["y"], row: t })]);
     blocks.push({ key: "y", lhs: [stateSym("y", 0, t + 1, ref.y(t))], rows });
   }

@@ -64,6 +64,7 @@ export function createEditChannel(model, opts = {}) {
   let deadTimer = 0;
   let version = 0;
   let disposed = false;
+  let everAnswered = false; // the kernel answered this view at least once (kernel_status.js: dead vs saved)
   /** @type {{version: number, raws: unknown[], value: Record<string, any>} | null} */
   let cache = null;
 
@@ -138,6 +139,7 @@ export function createEditChannel(model, opts = {}) {
     if (seq === undefined) return; // another view's answer, or one given up on
     outstanding.delete(msg.id);
     pings.delete(msg.id);
+    everAnswered = true;
     // The kernel answers in order: a request older than this answer that has none never will
     // (its handler failed). Give up on it, so the view does not wait for ever.
     let lost = false;
@@ -222,6 +224,10 @@ export function createEditChannel(model, opts = {}) {
     },
     get status() {
       return status;
+    },
+    /** Whether the kernel ever answered this view (a saved copy's dead comm never did). */
+    get answered() {
+      return everAnswered;
     },
     /** Whether edits go now (not silent, not dead). */
     get live() {

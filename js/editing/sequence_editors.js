@@ -7,14 +7,35 @@ import { displayParam, displaySequence, sequenceIndex } from "../data/convention
 import { createAutoEditor } from "./auto_editor.js";
 import { ariaFor } from "./editor_labels.js";
 import { readsInput, scoredSteps } from "../data/modes.js";
+import { THIN_MAX_SIDE } from "../geometry/heat_layout.js";
+
+/**
+ * A note under the targets when the loss scores only some steps: which ones, and that the other
+ * rows (blank, "\u2014") take no target. "" when every step is scored. Pure.
+ * @param {boolean[]} scored per step
+ */
+export function scoredNote(scored) {
+  const steps = scored.flatMap((on, t) => (on ? [t + 1] : []));
+  if (!scored.length || steps.length === scored.length) return "";
+  if (!steps.length) return "No step is scored.";
+  const which =
+    steps.length === 1
+      ? `step ${steps[0]}`
+      : steps.every((s, i) => i === 0 || s === steps[i - 1] + 1)
+        ? `steps ${steps[0]}\u2013${steps.at(-1)}`
+        : `steps ${steps.join(", ")}`;
+  return `Only ${which} ${steps.length === 1 ? "is" : "are"} scored: the other steps take no target (\u2014).`;
+}
 
 /** @param {{current: import("../view/parts/context.js").PartContext["current"], edit: (edits: import("../data/edits.js").Edit[]) => void}} opts */
 export function createSequenceEditors({ current, edit }) {
   let state = { convention: "row", spec: {}, limits: {} };
   const inputs = createAutoEditor({
+    thin: THIN_MAX_SIDE,
     onEdit: (r, c, v) => edit([{ field: "inputs", index: sequenceIndex(state.convention, r, c), value: v }]),
   });
   const targets = createAutoEditor({
+    thin: THIN_MAX_SIDE,
     onEdit: (r, c, v) => edit([{ field: "targets", index: sequenceIndex(state.convention, r, c), value: v }]),
   });
   const h0s = [];
@@ -36,7 +57,9 @@ export function createSequenceEditors({ current, edit }) {
   removeTargets.addEventListener("click", () => edit([{ field: "targets", on: false }]));
 
   // built once: building it in update() would move the button out of the shown row each time
-  const targetEditor = [targets.el, h("div", { class: "rnnw-btnrow" }, [removeTargets])];
+  // which steps the loss scores, when not every one (many-to-one, encoder-decoder): a plain note
+  const targetNote = h("p", { class: "rnnw-note rnnw-target-note", hidden: true });
+  const targetEditor = [targets.el, targetNote, h("div", { class: "rnnw-btnrow" }, [removeTargets])];
   const h0Box = h("div", { class: "rnnw-mrow" });
   const targetBox = h("div", { class: "rnnw-targets" });
   const el = h("div", { class: "rnnw-mrow" }, [
@@ -121,6 +144,9 @@ export function createSequenceEditors({ current, edit }) {
           cellKey: (r, c) => (convention === "column" ? { name: "targets", r: c, c: r } : { name: "targets", r, c }),
           error: errorField === "targets" ? error : "",
         });
+        const note = scoredNote(emits);
+        targetNote.hidden = !note;
+        targetNote.textContent = note;
         show(targetBox, "editor", targetEditor);
       } else show(targetBox, "add", [addTargets]);
     } else show(targetBox, "none", []);

@@ -134,3 +134,55 @@ export function diagramLayout(shape) {
     edges,
   };
 }
+
+/**
+ * The steps of a sampling run whose chosen token is fed back as the next step's input: step t
+ * chose sampled.tokens[t + 1] (tokens[0 .. start - 1] are the given start) and, when t + 1 < T,
+ * x_{t+1} is that token. Same rule as the token strip (js/data/tokens.js tokenSteps). Pure.
+ * @param {{start?: number, tokens?: string[]} | null | undefined} sampled
+ * @param {number} T
+ * @returns {{t: number, token: string}[]}
+ */
+export function fedBackSteps(sampled, T) {
+  const tokens = sampled?.tokens ?? [];
+  if (!tokens.length) return [];
+  const start = Math.max(1, sampled?.start ?? 1);
+  const out = [];
+  for (let t = start - 1; t + 1 < tokens.length && t + 1 < T; t++) out.push({ t, token: tokens[t + 1] });
+  return out;
+}
+
+/**
+ * Feedback arrows of a sampling run: from under y_t down the gap between the columns into x_{t+1}
+ * (left edge), below the target boxes (which sit right of y_t). `label` is where the chosen token
+ * goes: on the arrow, just under the turn. Pure.
+ * @param {ReturnType<typeof diagramLayout>} g
+ * @param {{t: number, token: string}[]} steps fedBackSteps
+ * @returns {{t: number, token: string, d: string, label: {x: number, y: number}}[]}
+ */
+export function feedbackPaths(g, steps) {
+  const node = (kind, t) => g.nodes.find((n) => n.kind === kind && n.t === t);
+  const out = [];
+  for (const { t, token } of steps) {
+    const y = node("y", t);
+    const x = node("x", t + 1);
+    if (!y || !x) continue;
+    const gx = y.x + y.w + (g.pitch - g.cellW) / 2;
+    const x0 = y.x + y.w * 0.8;
+    const turn = y.y + y.h + (g.compact ? 6 : 12);
+    const end = x.y + x.h / 2;
+    const r = g.compact ? 3 : 6; // rounded corners
+    const d = [
+      `M ${x0} ${y.y + y.h}`,
+      `V ${turn - r}`,
+      `Q ${x0} ${turn} ${x0 + r} ${turn}`,
+      `H ${gx - r}`,
+      `Q ${gx} ${turn} ${gx} ${turn + r}`,
+      `V ${end - r}`,
+      `Q ${gx} ${end} ${gx + r} ${end}`,
+      `H ${x.x - 3}`,
+    ].join(" ");
+    out.push({ t, token, d, label: { x: gx, y: turn + (g.compact ? 10 : 18) } });
+  }
+  return out;
+}

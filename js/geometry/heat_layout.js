@@ -4,8 +4,17 @@
 /** Matrices with more cells than this, or a side longer than SMALL_MAX_SIDE, are heat maps. */
 export const SMALL_MAX_CELLS = 64;
 export const SMALL_MAX_SIDE = 8;
+/** A thin sequence (one or two entries a step) stays number cells up to this many steps: a 10 x 1
+ * input is ten numbers to read, not a one-pixel heat-map column (the sequence editors pass it). */
+export const THIN_MAX_SIDE = 16;
 
-export function isLargeMatrix(rows, cols) {
+/**
+ * @param {number} rows @param {number} cols
+ * @param {{thin?: number}} [opts] thin: a matrix with a side of 1 or 2 is a heat map only when its
+ *   long side exceeds this (0: the plain rule)
+ */
+export function isLargeMatrix(rows, cols, { thin = 0 } = {}) {
+  if (thin && Math.min(rows, cols) <= 2) return Math.max(rows, cols) > thin;
   return rows * cols > SMALL_MAX_CELLS || rows > SMALL_MAX_SIDE || cols > SMALL_MAX_SIDE;
 }
 

@@ -1,7 +1,7 @@
 // Canvas drawing of the inspector: a map as a heat map (units down, characters across), its
 // thumbnail, and one unit's value along the text as a line. jsdom has no canvas: nothing is drawn.
 import { context, rgb, sizeCanvas } from "../view/canvas.js";
-import { mapPixels } from "./values.js";
+import { mapPixels, thumbPixels } from "./values.js";
 
 /**
  * A map as an offscreen image of T x hidden pixels (null without canvas support). `cache` is the
@@ -40,11 +40,46 @@ export function mapImage(values, q, range, lut, cache, from = 0) {
 }
 
 /**
+ * A coarse preview (values.js Thumbs) as an offscreen image of T x rows pixels, as mapImage: only the
+ * columns from `from` on are recomputed when the preview's range and the colour table are the same.
+ * @param {import("./values.js").Thumbs} thumbs
+ * @param {number} q
+ * @param {Uint8ClampedArray} lut
+ * @param {any} cache
+ * @param {number} from
+ */
+export function thumbImage(thumbs, q, lut, cache, from = 0) {
+  const { T, rows } = thumbs;
+  if (!T) return cache;
+  const range = thumbs.ranges[q];
+  let c = cache;
+  if (!c || c.img.width < T || c.img.height !== rows) {
+    const canvas = c?.canvas ?? document.createElement("canvas");
+    const ctx = context(canvas);
+    if (!ctx) return null;
+    const width = Math.max(T, 2 * (c?.img.width ?? 0), 64);
+    canvas.width = width;
+    canvas.height = rows;
+    c = { canvas, img: ctx.createImageData(width, rows), range, lut };
+    from = 0;
+  }
+  const same = c.range.lo === range.lo && c.range.hi === range.hi && c.lut === lut;
+  const t0 = same ? Math.min(from, T) : 0;
+  c.range = range;
+  c.lut = lut;
+  thumbPixels(thumbs.codes[q], T, rows, lut, c.img.data, 128, c.img.width, t0);
+  const ctx = context(c.canvas);
+  if (ctx && T > t0) ctx.putImageData(c.img, 0, 0, t0, 0, T - t0, rows);
+  return c;
+}
+
+/**
  * The large heat map: image scaled to cells of cw x rh CSS pixels, characters under the columns
  * when they fit, the followed unit's row framed, the hovered step's column marked.
  * @param {HTMLCanvasElement} canvas
  * @param {HTMLCanvasElement | null | undefined} image
- * @param {{T: number, hidden: number, cw: number, rh: number, chars: string[], unit: number, step: number | null, colors: any, labels: boolean}} g
+ * @param {{T: number, hidden: number, cw: number, rh: number, chars: string[], unit: number, step: number | null, colors: any, labels: boolean, rows?: number}} g
+ *   rows: the image's rows when it is a coarse preview (fewer than hidden; drawn blurred, never crisp cells)
  */
 export function drawHeat(canvas, image, g) {
   const axis = g.labels ? 18 : 0;
@@ -57,8 +92,8 @@ export function drawHeat(canvas, image, g) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
   if (image) {
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(image, 0, 0, g.T, g.hidden, 0, 0, g.T * g.cw, g.hidden * g.rh);
+    ctx.imageSmoothingEnabled = g.rows !== undefined;
+    ctx.drawImage(image, 0, 0, g.T, g.rows ?? g.hidden, 0, 0, g.T * g.cw, g.hidden * g.rh);
   }
   if (g.labels) {
     ctx.fillStyle = rgb(g.colors.muted);

@@ -5,10 +5,12 @@
 import { formatNumber } from "../data/format.js";
 import { themeColors } from "../view/canvas.js";
 import { clear, h } from "../view/dom.js";
-import { drawHeat, drawLine, drawThumb, mapImage } from "./draw.js";
+import { drawHeat, drawLine, drawThumb, mapImage, thumbImage } from "./draw.js";
 import {
+  bytes,
   checkText,
   colorTable,
+  emptyThumbs,
   emptyValues,
   floats,
   lutIndex,
@@ -17,6 +19,7 @@ import {
   showChar,
   snippet,
   splice,
+  spliceThumbs,
   topSteps,
   unitSeries,
 } from "./values.js";
@@ -34,7 +37,13 @@ export function mountInspector(model, el) {
   const quantities = model.get("quantities");
   const vocab = new Set(model.get("vocab"));
   /** @type {import('./values.js').Values} */
-  let values = emptyValues(quantities.length, hidden);
+  let values = emptyValues(
+    quantities.length,
+    hidden,
+    quantities.map(([q]) => q),
+  );
+  /** @type {import('./values.js').Thumbs} the thumbnails' coarse previews */
+  let thumbs = emptyThumbs(quantities.length);
   let rev = 0;
   /** @type {number | null} */
   let hoverUnit = null;
@@ -47,9 +56,14 @@ export function mountInspector(model, el) {
   let inFlightAt = 0;
   /** @type {string | null} */
   let pending = null;
-  /** @type {any[]} the maps' offscreen images (draw.js mapImage) */
+  /** @type {any[]} the maps' offscreen images (draw.js mapImage), drawn when shown */
   const images = quantities.map(() => null);
-  let changedFrom = 0; // the first step the last message changed
+  const imageFrom = quantities.map(() => 0); // per map: the first column whose image is out of date
+  /** @type {any[]} the thumbnails' offscreen images (draw.js thumbImage) */
+  const thumbImages = quantities.map(() => null);
+  let thumbFrom = 0;
+  let received = 0; // values messages taken
+  let fetched = ""; // the last exact values asked for (quantity, from, message count)
   let lutKey = "";
   let lut = new Uint8ClampedArray(0);
 
@@ -69,7 +83,7 @@ export function mountInspector(model, el) {
     "aria-label": "Text to run through the model",
   });
   const status = h("div", { class: "rnnw-insp-status", role: "status" });
-  const thumbs = quantities.map(([q, label]) =>
+  const thumbButtons = quantities.map(([q, label]) =>
     h("button", { class: "rnnw-insp-thumb", type: "button", "data-quantity": q, title: `${q}: ${label}` }, [
       h("canvas", { class: "rnnw-insp-thumb-canvas" }),
       h("span", { class: "rnnw-insp-thumb-label" }, [h("b", { text: q }), ` ${label}`]),
@@ -94,7 +108,7 @@ export function mountInspector(model, el) {
       h("span", { class: "rnnw-insp-meta", text: meta }),
     ]),
     h("div", { class: "rnnw-insp-input" }, [textarea, status]),
-    h("div", { class: "rnnw-insp-thumbs", role: "group", "aria-label": "Quantities" }, thumbs),
+    h("div", { class: "rnnw-insp-thumbs", role: "group", "aria-label": "Quantities" }, thumbButtons),
     h("div", { class: "rnnw-insp-panel" }, [
       heatTitle,
       h("div", { class: "rnnw-insp-heat-row" }, [unitAxis, h("div", { class: "rnnw-insp-scroll" }, [heat])]),
@@ -130,23 +144,48 @@ export function mountInspector(model, el) {
   };
 
   const shown = (i) => values.maps[i].subarray(0, values.T * hidden);
-  const ranges = () => quantities.map(([q], i) => rangeFor(q, shown(i)));
 
+  const exact = (q) => values.held[q] >= values.T;
+
+  /** The shown map's image (when its exact values are here) and the previews' images. */
   function drawMaps() {
     colors();
-    const rs = ranges();
-    quantities.forEach((_, i) => {
-      images[i] = mapImage(values, i, rs[i], lut, images[i], changedFrom);
-    });
+    const q = qIndex();
+    if (exact(q)) {
+      images[q] = mapImage(values, q, rangeFor(quantities[q][0], shown(q)), lut, images[q], imageFrom[q]);
+      imageFrom[q] = values.T;
+    }
+    if (thumbs.T === values.T) {
+      quantities.forEach((_, i) => {
+        thumbImages[i] = thumbImage(thumbs, i, lut, thumbImages[i], thumbFrom);
+      });
+      thumbFrom = thumbs.T;
+    }
   }
+
+  const groups = () => Math.round(hidden / thumbs.rows);
 
   function drawThumbs() {
     const c = colors();
     const q = qIndex();
-    thumbs.forEach((b, i) => {
+    const how =
+      groups() > 1
+        ? `a coarse preview: units averaged in ${thumbs.rows} groups of ${Number.isInteger(hidden / thumbs.rows) ? "" : "about "}${groups()}`
+        : "a preview: colours rounded to 255 levels";
+    thumbButtons.forEach((b, i) => {
       b.setAttribute("aria-pressed", String(i === q));
-      drawThumb(/** @type {HTMLCanvasElement} */ (b.firstChild), images[i]?.canvas, values.T, hidden, 116, 48, c);
+      b.title = `${quantities[i][0]}: ${quantities[i][1]} (${how}; click for the exact values)`;
+      const ready = thumbs.T === values.T;
+      drawThumb(/** @type {HTMLCanvasElement} */ (b.firstChild), ready ? thumbImages[i]?.canvas : null, thumbs.T, thumbs.rows, 116, 48, c);
     });
+  }
+
+  /** Ask the kernel for the exact values of quantity q from the first step not held (once per state). */
+  function fetchExact(q) {
+    const want = `${q}|${values.held[q]}|${received}`;
+    if (want === fetched) return;
+    fetched = want;
+    model.send({ kind: "fetch", quantity: quantities[q][0], from: values.held[q], view: viewId });
   }
 
   function drawHeatAndLine() {
@@ -155,12 +194,40 @@ export function mountInspector(model, el) {
     const u = unit();
     const g = geometry();
     const [name, label] = quantities[q];
+    heat.dataset.quantity = name;
+    if (!exact(q)) {
+      // the exact values of this quantity are on their way: the coarse preview stands in, said so,
+      // and no number is shown until they are here
+      root.dataset.exact = "false";
+      heatTitle.textContent = `${name}: ${label}, a coarse preview (units averaged in ${thumbs.rows} groups); loading the exact values\u2026`;
+      unitAxis.style.height = `${hidden * g.rh}px`;
+      const ready = thumbs.T === values.T;
+      drawHeat(heat, ready && values.T ? thumbImages[q]?.canvas : null, {
+        T: values.T,
+        hidden,
+        cw: g.cw,
+        rh: g.rh,
+        chars: values.chars,
+        unit: u,
+        step: hoverStep,
+        colors: c,
+        labels: g.labels,
+        rows: thumbs.rows,
+      });
+      readout.dataset.quantity = name;
+      readout.dataset.unit = String(u);
+      readout.dataset.step = "";
+      readout.dataset.value = "";
+      readout.textContent = `Loading the exact values of ${name}\u2026`;
+      fetchExact(q);
+      return;
+    }
+    root.dataset.exact = "true";
     const range = rangeFor(name, shown(q));
     const ends = `${formatNumber(range.lo)} blue \u2026 ${formatNumber((range.lo + range.hi) / 2)} \u2026 ${formatNumber(range.hi)} red`;
     heatTitle.textContent = `${name}: ${label}, every unit (rows) at every character (columns); colours ${ends}`;
     heat.dataset.cellW = String(g.cw);
     heat.dataset.cellH = String(g.rh);
-    heat.dataset.quantity = name;
     unitAxis.style.height = `${hidden * g.rh}px`;
     unitAxis.textContent = "";
     unitAxis.append(h("span", { text: "unit 0" }), h("span", { text: `unit ${hidden - 1}` }));
@@ -326,7 +393,9 @@ export function mountInspector(model, el) {
     if (!msg || typeof msg !== "object") return;
     if (msg.kind === "values") {
       try {
-        values = splice(values, msg, floats(buffers[0]), floats(buffers[1]));
+        const next = splice(values, msg, floats(buffers[0]), floats(buffers[1]));
+        if (msg.thumbs && buffers[2]) thumbs = spliceThumbs(thumbs, msg, bytes(buffers[2]));
+        values = next;
       } catch (e) {
         showError(String(/** @type {Error} */ (e).message || e));
         return;
@@ -336,12 +405,16 @@ export function mountInspector(model, el) {
       // another view's typing or Python's text: show it; this view's own answer never overwrites the box
       if ((msg.origin === "python" || msg.view !== viewId) && textarea.value !== msg.text) textarea.value = msg.text;
       if (hoverStep !== null && hoverStep >= values.T) hoverStep = null;
-      changedFrom = msg.start;
+      received++;
+      imageFrom.forEach((f, q) => {
+        imageFrom[q] = Math.min(f, msg.start);
+      });
+      if (msg.thumbs) thumbFrom = Math.min(thumbFrom, msg.thumbs.start);
       textFrom = Math.min(textFrom, msg.start);
       const t0 = performance.now();
       drawAll();
       root.dataset.drawMs = (performance.now() - t0).toFixed(1); // the page's own work (benchmarks/)
-      changedFrom = values.T;
+      root.dataset.kernelMs = String(msg.kernel_ms ?? ""); // the kernel's
       const pageText = textarea.value;
       if (pending === null && inFlight === null && checkText(pageText, vocab, model.get("max_chars")) === null) clearError();
       root.dataset.rev = String(++rev);
@@ -413,6 +486,7 @@ export function mountInspector(model, el) {
     model.save_changes();
   };
   const onView = () => {
+    drawMaps(); // a quantity shown now: its image from the exact values, when they are here
     drawThumbs();
     drawHeatAndLine();
   };

@@ -4,17 +4,30 @@
 import { diverging } from "../geometry/colors.js";
 
 /**
- * @typedef {{T: number, hidden: number, chars: string[], maps: Float32Array[], pred: Float32Array}} Values
- *   chars: the text's characters (code points, as Python counts them); maps[q][t * hidden + u]: quantity q, step t, unit u; pred[2t] the most likely next character's
+ * @typedef {{T: number, hidden: number, chars: string[], names: string[], maps: Float32Array[], held: number[], pred: Float32Array}} Values
+ *   chars: the text's characters (code points, as Python counts them); maps[q][t * hidden + u]: quantity q, step t, unit u;
+ *   held[q]: the steps 0..held[q]-1 of maps[q] are the exact values for this text (the kernel sends every quantity only when a
+ *   few steps changed, else the one in view: the others are fetched when shown); pred[2t] the most likely next character's
  *   index (-1 without a readout), pred[2t + 1] its probability
  */
 
 /**
- * Empty values for `count` quantities of `hidden` units.
+ * Empty values for `count` quantities of `hidden` units (named `names`, by default q0, q1, ...).
+ * @param {number} count
+ * @param {number} hidden
+ * @param {string[]} [names]
  * @returns {Values}
  */
-export function emptyValues(count, hidden) {
-  return { T: 0, hidden, chars: [], maps: Array.from({ length: count }, () => new Float32Array(0)), pred: new Float32Array(0) };
+export function emptyValues(count, hidden, names) {
+  return {
+    T: 0,
+    hidden,
+    chars: [],
+    names: names ?? Array.from({ length: count }, (_, i) => `q${i}`),
+    maps: Array.from({ length: count }, () => new Float32Array(0)),
+    held: Array.from({ length: count }, () => 0),
+    pred: new Float32Array(0),
+  };
 }
 
 /** A Float32Array over a message buffer (DataView, ArrayBuffer or typed array), copied aligned. */
@@ -24,14 +37,32 @@ export function floats(buf) {
   return new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 }
 
+/** A Uint8Array over a message buffer (no copy needed: bytes have no alignment). */
+export function bytes(buf) {
+  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  const view = /** @type {ArrayBufferView} */ (buf);
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** An array with room for `need` entries, the first `keep` of `a` kept (doubles when it grows). */
+function grow(a, need, keep) {
+  if (a.length >= need) return a;
+  const out = new /** @type {any} */ (a.constructor)(Math.max(need, 2 * a.length));
+  out.set(a.subarray(0, keep));
+  return out;
+}
+
 /**
  * The values after a message: steps before `start` kept from `old`, steps from `start` to T from the
- * buffers. The maps have room for more steps than T (they grow by doubling), so a typed character
- * writes one step in place instead of copying every map; a message that does not fit is refused
- * (throws) before anything is written, so a bad message changes nothing.
+ * buffers, for the quantities named in `msg.quantities` (all when absent); the others are held
+ * exactly only up to the first changed step now. A quantity's values from `start` are exact for the whole text when
+ * it was held up to `start` (else the gap stays and `held` says so). The maps have room for more
+ * steps than T (they grow by doubling), so a typed character writes one step in place; a message
+ * that does not fit is refused (throws) before anything is written, so a bad message changes nothing.
  * @param {Values} old
- * @param {{start: number, T: number, text: string}} msg
- * @param {Float32Array} block quantities x (T - start) x hidden
+ * @param {{start: number, T: number, text: string, quantities?: string[], changed?: number}} msg
+ *   changed: the first step whose text changed (T for a fetch answer; `start` when absent)
+ * @param {Float32Array} block (quantities in the message) x (T - start) x hidden
  * @param {Float32Array} pred (T - start) x 2
  * @returns {Values}
  */
@@ -39,28 +70,95 @@ export function splice(old, msg, block, pred) {
   const { start, T } = msg;
   const chars = [...String(msg.text)];
   const H = old.hidden;
-  const Q = old.maps.length;
   const n = T - start;
   if (!(Number.isInteger(start) && Number.isInteger(T) && start >= 0 && start <= T && start <= old.T)) {
     throw new Error(`values for steps ${start} to ${T} do not follow the ${old.T} steps held`);
   }
-  if (block.length !== Q * n * H || pred.length !== 2 * n || chars.length !== T) {
-    throw new Error(`values message of the wrong size: ${block.length} numbers for ${Q} x ${n} x ${H}`);
+  const sent = (msg.quantities ?? old.names).map((name) => old.names.indexOf(name));
+  if (sent.some((q) => q < 0))
+    throw new Error(`values of unknown quantities ${JSON.stringify(msg.quantities)}; expected some of ${old.names.join(", ")}`);
+  if (block.length !== sent.length * n * H || pred.length !== 2 * n || chars.length !== T) {
+    throw new Error(`values message of the wrong size: ${block.length} numbers for ${sent.length} x ${n} x ${H}`);
   }
-  const grow = (/** @type {Float32Array} */ a, /** @type {number} */ need, /** @type {number} */ keep) => {
-    if (a.length >= need) return a;
-    const out = new Float32Array(Math.max(need, 2 * a.length));
-    out.set(a.subarray(0, keep));
-    return out;
-  };
-  const maps = old.maps.map((m, q) => {
-    const out = grow(m, T * H, start * H);
-    out.set(block.subarray(q * n * H, (q + 1) * n * H), start * H);
-    return out;
+  const maps = [...old.maps];
+  const changed = msg.changed ?? start; // a fetch answer changes no step: the others stay held
+  const held = old.held.map((k) => Math.min(k, changed));
+  sent.forEach((q, i) => {
+    maps[q] = grow(maps[q], T * H, start * H);
+    maps[q].set(block.subarray(i * n * H, (i + 1) * n * H), start * H);
+    if (old.held[q] >= start) held[q] = T;
   });
   const p = grow(old.pred, 2 * T, 2 * start);
   p.set(pred, 2 * start);
-  return { T, hidden: H, chars, maps, pred: p };
+  return { T, hidden: H, chars, names: old.names, maps, held, pred: p };
+}
+
+/**
+ * @typedef {{T: number, rows: number, codes: Uint8Array[], ranges: {lo: number, hi: number}[]}} Thumbs
+ *   the thumbnails' coarse previews (rnn_widget/inspect/preview.py): codes[q][t * rows + r] is the
+ *   average of unit group r of quantity q at step t, 0..254 over ranges[q] (255: not a number)
+ */
+
+/** @returns {Thumbs} */
+export function emptyThumbs(count) {
+  return {
+    T: 0,
+    rows: 1,
+    codes: Array.from({ length: count }, () => new Uint8Array(0)),
+    ranges: Array.from({ length: count }, () => ({ lo: -1, hi: 1 })),
+  };
+}
+
+/**
+ * The previews after a message's `thumbs` part: columns from `thumbs.start` to T replaced (every
+ * quantity; a moved colour range comes with start 0). Throws on a message that does not fit.
+ * @param {Thumbs} old
+ * @param {{T: number, thumbs: {start: number, rows: number, ranges: number[][]}}} msg
+ * @param {Uint8Array} codes quantities x (T - start) x rows
+ * @returns {Thumbs}
+ */
+export function spliceThumbs(old, msg, codes) {
+  const { T } = msg;
+  const { start, rows, ranges } = msg.thumbs;
+  const Q = old.codes.length;
+  const n = T - start;
+  const fits = Number.isInteger(start) && start >= 0 && start <= T && (start === 0 || (start <= old.T && rows === old.rows));
+  if (!fits || codes.length !== Q * n * rows || ranges.length !== Q) {
+    throw new Error(`thumbnail message of the wrong size: ${codes.length} bytes for ${Q} x ${n} x ${rows} from step ${start}`);
+  }
+  return {
+    T,
+    rows,
+    codes: old.codes.map((c, q) => {
+      const out = grow(rows === old.rows ? c : new Uint8Array(0), T * rows, start * rows);
+      out.set(codes.subarray(q * n * rows, (q + 1) * n * rows), start * rows);
+      return out;
+    }),
+    ranges: ranges.map(([lo, hi]) => ({ lo, hi })),
+  };
+}
+
+/**
+ * RGBA pixels of a preview as an image of `width` >= T columns and `rows` rows (as mapPixels): only
+ * columns t0..T-1 are written.
+ * @param {Uint8Array} codes
+ * @param {Uint8ClampedArray} lut a colorTable of 2 * steps + 1 colours
+ * @param {Uint8ClampedArray} [into]
+ */
+export function thumbPixels(codes, T, rows, lut, into, steps = 128, width = T, t0 = 0) {
+  const px = into && into.length === width * rows * 4 ? into : new Uint8ClampedArray(width * rows * 4);
+  for (let t = t0; t < T; t++) {
+    for (let r = 0; r < rows; r++) {
+      const c = codes[t * rows + r];
+      const j = 4 * (c === 255 ? steps : Math.round((c / 254) * 2 * steps));
+      const o = 4 * (r * width + t);
+      px[o] = lut[j];
+      px[o + 1] = lut[j + 1];
+      px[o + 2] = lut[j + 2];
+      px[o + 3] = 255;
+    }
+  }
+  return px;
 }
 
 /** Unit u of map q at every step (a copy). */

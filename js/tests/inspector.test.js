@@ -6,6 +6,7 @@ import { mountInspector } from "../inspector/inspector.js";
 import {
   checkText,
   colorTable,
+  emptyThumbs,
   emptyValues,
   floats,
   lineRange,
@@ -15,6 +16,8 @@ import {
   showChar,
   snippet,
   splice,
+  spliceThumbs,
+  thumbPixels,
   topSteps,
   unitSeries,
 } from "../inspector/values.js";
@@ -64,6 +67,118 @@ describe("splice", () => {
   it("counts characters as Python does (code points)", () => {
     const v = splice(emptyValues(1, 1), { start: 0, T: 2, text: "a\u{1F600}" }, ...block(1, 0, 2, 1));
     expect(v.chars).toEqual(["a", "\u{1F600}"]);
+  });
+});
+
+describe("splice: only some quantities exact", () => {
+  it("holds the quantities sent for the whole text and the others up to the change", () => {
+    let v = emptyValues(2, 3, ["h", "c"]);
+    v = splice(v, { start: 0, T: 4, text: "abcd" }, ...block(2, 0, 4, 3));
+    expect(v.held).toEqual([4, 4]);
+    // the first character changed: only c travels, h is now exact for no step
+    const [b, p] = block(1, 0, 4, 3);
+    v = splice(
+      v,
+      { start: 0, T: 4, text: "xbcd", quantities: ["c"] },
+      b.map((x) => x + 1000),
+      p,
+    );
+    expect(v.held).toEqual([0, 4]);
+    expect(v.maps[1][3 * 3 + 2]).toBe(1032);
+    // a typed character with h only: h still has the gap 0..4, c is exact up to 4 only
+    v = splice(v, { start: 4, T: 5, text: "xbcde", quantities: ["h"] }, ...block(1, 4, 5, 3));
+    expect(v.held).toEqual([0, 4]);
+    // h fetched from 0 (a fetch answer changes no step of the text): exact again, c untouched
+    v = splice(v, { start: 0, T: 5, text: "xbcde", quantities: ["h"], changed: 5 }, ...block(1, 0, 5, 3));
+    expect(v.held).toEqual([5, 4]);
+    expect(() => splice(v, { start: 0, T: 5, text: "xbcde", quantities: ["z"] }, ...block(1, 0, 5, 3))).toThrow(/unknown quantities/);
+  });
+});
+
+describe("thumbnail previews", () => {
+  it("replaces the columns from the message's start and keeps the others", () => {
+    const codes = (Q, n, rows, base) => Uint8Array.from({ length: Q * n * rows }, (_, i) => base + i);
+    let th = emptyThumbs(2);
+    th = spliceThumbs(
+      th,
+      {
+        T: 3,
+        thumbs: {
+          start: 0,
+          rows: 2,
+          ranges: [
+            [-1, 1],
+            [0, 1],
+          ],
+        },
+      },
+      codes(2, 3, 2, 0),
+    );
+    expect(th.T).toBe(3);
+    expect([...th.codes[1].subarray(0, 6)]).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(th.ranges[1]).toEqual({ lo: 0, hi: 1 });
+    th = spliceThumbs(
+      th,
+      {
+        T: 4,
+        thumbs: {
+          start: 2,
+          rows: 2,
+          ranges: [
+            [-1, 1],
+            [0, 1],
+          ],
+        },
+      },
+      codes(2, 2, 2, 100),
+    );
+    expect([...th.codes[0].subarray(0, 8)]).toEqual([0, 1, 2, 3, 100, 101, 102, 103]);
+    expect([...th.codes[1].subarray(0, 8)]).toEqual([6, 7, 8, 9, 104, 105, 106, 107]);
+    expect(() =>
+      spliceThumbs(
+        th,
+        {
+          T: 9,
+          thumbs: {
+            start: 6,
+            rows: 2,
+            ranges: [
+              [-1, 1],
+              [0, 1],
+            ],
+          },
+        },
+        codes(2, 3, 2, 0),
+      ),
+    ).toThrow(/wrong size/);
+    expect(() =>
+      spliceThumbs(
+        th,
+        {
+          T: 4,
+          thumbs: {
+            start: 0,
+            rows: 2,
+            ranges: [
+              [-1, 1],
+              [0, 1],
+            ],
+          },
+        },
+        codes(2, 3, 2, 0),
+      ),
+    ).toThrow(/wrong size/);
+  });
+
+  it("colours a code on the table: 0 the low end, 254 the high end, 255 (not a number) the middle", () => {
+    const lut = colorTable({ pos: [200, 0, 0], neg: [0, 0, 200], bg: [255, 255, 255] }, 4);
+    const px = thumbPixels(Uint8Array.from([0, 127, 254, 255]), 2, 2, lut, undefined, 4);
+    // image: x = step, y = row; step 0 rows (0, 127), step 1 rows (254, 255)
+    const at = (x, y) => [...px.subarray(4 * (y * 2 + x), 4 * (y * 2 + x) + 3)];
+    expect(at(0, 0)).toEqual([...lut.subarray(0, 3)]);
+    expect(at(0, 1)).toEqual([...lut.subarray(16, 19)]);
+    expect(at(1, 0)).toEqual([...lut.subarray(32, 35)]);
+    expect(at(1, 1)).toEqual([...lut.subarray(16, 19)]);
   });
 });
 
@@ -234,5 +349,45 @@ describe("the page (jsdom)", () => {
     cleanup();
     expect(model.count()).toBe(0);
     expect(el.childNodes.length).toBe(0);
+  });
+
+  it("shows no number of a quantity it holds only coarsely, and fetches its exact values", () => {
+    const model = fakeModel(traits());
+    const el = document.createElement("div");
+    const cleanup = mountInspector(model, el);
+    const root = /** @type {HTMLElement} */ (el.querySelector(".rnnw-insp"));
+    const thumbs = {
+      start: 0,
+      rows: 3,
+      ranges: [
+        [-1, 1],
+        [0, 1],
+      ],
+    };
+    const codes = new Uint8Array(2 * 5 * 3);
+    model.emit("msg:custom", { kind: "values", start: 0, T: 5, text: "abab<", origin: "python", seq: null, quantities: ["h"], thumbs }, [
+      ...block(1, 0, 5, 3),
+      codes,
+    ]);
+    expect(root.getAttribute("data-exact")).toBe("true");
+    expect(model.sent.length).toBe(1); // h is in view and exact: nothing to ask for
+    model.set("quantity", "r");
+    model.emit("change:quantity");
+    expect(root.getAttribute("data-exact")).toBe("false");
+    const readout = el.querySelector(".rnnw-insp-readout");
+    expect(readout?.getAttribute("data-value")).toBe("");
+    expect(readout?.textContent).toMatch(/Loading the exact values of r/);
+    expect(el.querySelector(".rnnw-insp-heat-title")?.textContent).toMatch(/coarse preview/);
+    expect(model.sent[1]).toMatchObject({ kind: "fetch", quantity: "r", from: 0 });
+    model.emit("change:quantity"); // drawn again before the answer: not asked twice
+    expect(model.sent.length).toBe(2);
+    const [b, p] = block(2, 0, 5, 3);
+    model.emit("msg:custom", { kind: "values", start: 0, T: 5, text: "abab<", origin: "fetch", seq: null, quantities: ["r"], changed: 5 }, [
+      b.subarray(15),
+      p,
+    ]);
+    expect(root.getAttribute("data-exact")).toBe("true");
+    expect(readout?.getAttribute("data-value")).toBe("141"); // r, unit 1, step 4: 100 + 40 + 1
+    cleanup();
   });
 });

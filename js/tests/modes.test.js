@@ -7,6 +7,7 @@ import { softmax, probsStep, classProbs } from "../data/probs.js";
 import { stepFormula, tokensText } from "../data/step_formula.js";
 import { buildSlides, slideCaption } from "../data/slides.js";
 import { formatNumber } from "../data/format.js";
+import { decoderStepOptions } from "../view/controls.js";
 
 // Python's states (scripts/make_fixtures.py): encoder-decoder (3 steps read, 2 emitted), an LSTM
 // in one-to-many, and seed 001's classifier preset.
@@ -77,6 +78,32 @@ describe("encoder-decoder in the page", () => {
     // the Mode control offers it
     const mode = el.querySelector("select[data-control='mode']");
     expect(mode.value).toBe("encoder-decoder");
+  });
+
+  it("the Emitted steps control: shown in encoder-decoder mode only, 1 to T - 1, sends a new spec", async () => {
+    const st = fixtureState("encoder_decoder"); // T = 5, decoder_steps = 2
+    const { model, el } = setup(st);
+    await tick();
+    const menu = el.querySelector("select[data-control='decoder-steps']");
+    expect(menu.closest("label").hidden).toBe(false);
+    expect(menu.closest("label").textContent).toContain("Emitted steps");
+    expect([...menu.options].map((o) => o.value)).toEqual(["1", "2", "3", "4"]);
+    expect(menu.value).toBe("2");
+    menu.value = "3";
+    menu.dispatchEvent(new Event("change"));
+    await tick();
+    expect(model.set).toHaveBeenCalledWith("spec", { ...st.spec, decoder_steps: 3 });
+    // in another mode the control is not shown
+    const other = setup(fixtureState("tom_yeh")).el;
+    await tick();
+    expect(other.querySelector("select[data-control='decoder-steps']").closest("label").hidden).toBe(true);
+  });
+
+  it("decoderStepOptions: 1 to T - 1, the current value kept when T shrank (pure)", () => {
+    expect(decoderStepOptions(5, 2).map(([v]) => v)).toEqual(["1", "2", "3", "4"]);
+    expect(decoderStepOptions(2, 1).map(([v]) => v)).toEqual(["1"]);
+    expect(decoderStepOptions(1, 1).map(([v]) => v)).toEqual(["1"]);
+    expect(decoderStepOptions(3, 4).map(([v]) => v)).toEqual(["1", "2", "3", "4"]);
   });
 
   it("the formula of a decoder step leaves the input term out and says so", () => {

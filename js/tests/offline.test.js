@@ -41,7 +41,7 @@ function staticPage(state = fixtureState("tom_yeh")) {
 }
 
 describe.each([
-  ["a dead comm", () => deadView().el, KERNEL_TEXT.dead],
+  ["a saved copy (a dead comm that never answered)", () => deadView().el, KERNEL_TEXT.saved],
   ["a page without a kernel", () => staticPage(), KERNEL_TEXT.static],
 ])("%s", (_name, make, text) => {
   it("says it is read-only and locks every editor", async () => {

@@ -1,5 +1,7 @@
-// The model controls: cell type, activation, convention, hidden size, layers, output size, mode.
-// Each change sends a whole new `spec` (or `convention`); Python resizes and recomputes.
+// The model controls: cell type, activation, convention, hidden size, layers, output size, mode,
+// and in encoder-decoder mode the number of emitted steps (decoder_steps, 1 to T - 1).
+// Each change sends a whole new `spec` (or `convention`); Python resizes and recomputes, or
+// refuses with a message shown right under these controls (parts/error.js).
 import { h, setChildren } from "./dom.js";
 
 const CELLS = [
@@ -33,6 +35,15 @@ export function withLayers(spec, n) {
   return { ...spec, hidden_sizes: sizes.slice(0, n) };
 }
 
+/**
+ * The choices of emitted steps (decoder_steps) for T steps: 1 to T - 1 (at least one step reads
+ * the input), keeping the current value listed even when T has shrunk below it. Pure.
+ * @param {number} T @param {number} current
+ */
+export function decoderStepOptions(T, current) {
+  return range(1, Math.max(1, T - 1, current));
+}
+
 /** New spec with every layer at one hidden size. Pure. */
 export function withHidden(spec, size) {
   return { ...spec, hidden_sizes: (spec.hidden_sizes ?? [size]).map(() => size) };
@@ -56,7 +67,9 @@ export function createControls({ onSpec, onConvention }) {
     layers: field("Layers", "layers", (v) => onSpec(withLayers(spec, Number(v)))),
     output: field("Outputs", "output", (v) => onSpec({ ...spec, output_size: v === "none" ? null : Number(v) })),
     mode: field("Mode", "mode", (v) => onSpec({ ...spec, mode: v })),
+    decoder: field("Emitted steps", "decoder-steps", (v) => onSpec({ ...spec, decoder_steps: Number(v) })),
   };
+  f.decoder.wrap.title = "Steps emitted after the input ends (the last ones take no input)";
   const el = h(
     "div",
     { class: "rnnw-controls", role: "group", "aria-label": "Model" },
@@ -75,8 +88,8 @@ export function createControls({ onSpec, onConvention }) {
     select.value = String(value);
   };
 
-  /** @param {{spec: any, convention: string, limits?: import("../data/protocol.js").Limits}} state */
-  function update({ spec: s, convention, limits = {} }) {
+  /** @param {{spec: any, convention: string, limits?: import("../data/protocol.js").Limits, steps?: number}} state steps: T */
+  function update({ spec: s, convention, limits = {}, steps = 0 }) {
     spec = s || {};
     const sizes = spec.hidden_sizes ?? [];
     fill(f.cell.select, CELLS, spec.cell);
@@ -90,6 +103,9 @@ export function createControls({ onSpec, onConvention }) {
     fill(f.layers.select, range(1, limits.max_layers ?? 4), sizes.length);
     fill(f.output.select, [["none", "none"], ...range(1, limits.max_output ?? 16)], spec.output_size ?? "none");
     fill(f.mode.select, MODES, spec.mode);
+    const encdec = spec.mode === "encoder-decoder";
+    f.decoder.wrap.hidden = !encdec;
+    if (encdec) fill(f.decoder.select, decoderStepOptions(steps, spec.decoder_steps ?? 1), spec.decoder_steps ?? 1);
   }
 
   return { el, update };

@@ -10,6 +10,10 @@ import { barGeometry } from "../data/gates.js";
 import { backwardArrows, norm2 } from "../data/bptt.js";
 import { nodeState, nodeLabel, diagramContext, rowLabels, noInput, hasOutput } from "./diagram_svg.js";
 import { context, sizeCanvas, themeColors, cellColor, rgb } from "./canvas.js";
+import { fedBackSteps, feedbackPaths } from "../geometry/diagram_layout.js";
+import { feedbackArrow } from "./diagram_pieces.js";
+
+let feedUid = 0;
 
 /** Which columns of x-extent [x, x + w] a viewport [left, left + width] shows. Pure. */
 export function inView(x, w, left, width, margin = 40) {
@@ -111,6 +115,29 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     tokenEls.set(t, el2);
   });
 
+  // a sampling run's feedback arrows (y_t -> x_{t+1}), on the overlay: a dashed path, the token in
+  // its tooltip (the step labels under x already name it; the gaps are too narrow for a label)
+  const feedId = `rnnw-cfeed-${++feedUid}`;
+  overlay.appendChild(
+    svg("defs", {}, [
+      svg(
+        "marker",
+        {
+          id: feedId,
+          viewBox: "0 0 10 10",
+          refX: 9,
+          refY: 5,
+          markerWidth: 7,
+          markerHeight: 7,
+          markerUnits: "userSpaceOnUse",
+          orient: "auto-start-reverse",
+        },
+        [svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-feed-head" })],
+      ),
+    ]),
+  );
+  const feedLayer = overlay.appendChild(svg("g", { class: "rnnw-feed-layer" }));
+
   let data = null;
   let ctxData = null;
   let view = { left: 0, width: Math.min(g.width, 1600) };
@@ -144,6 +171,9 @@ export function buildCompactDiagram(g, { labels = [], names = {}, scroller = nul
     }
     draw();
     if (shownTip) showTip(shownTip.part, shownTip.y);
+    const fed = feedbackPaths(g, fedBackSteps(next.sampled, trace.T)).filter((f) => vis.y(f.t));
+    while (feedLayer.firstChild) feedLayer.removeChild(feedLayer.firstChild);
+    for (const f of fed) feedLayer.appendChild(feedbackArrow(f, feedId, { pill: false }));
   }
 
   // An exercise's open slots: inputs over the canvas cells, kept while the slot stays open.

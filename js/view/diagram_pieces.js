@@ -6,6 +6,7 @@ import { formatNumber, formatVector } from "../data/format.js";
 import { paint } from "../geometry/colors.js";
 import { barGeometry } from "../data/gates.js";
 import { slotAt } from "../data/homework.js";
+import { shortToken } from "../data/tokens.js";
 
 const setText = (el, text) => {
   if (el.textContent !== text) el.textContent = text;
@@ -282,4 +283,24 @@ export function targetMarker(yNode, target, { compact }) {
     g.appendChild(svg("text", { class: "rnnw-target-cap", x: x + w / 2, y: yNode.y - 4, "text-anchor": "middle" }, ["target"]));
   }
   return g;
+}
+
+/**
+ * A sampling run's feedback arrow (geometry: diagram_layout.js feedbackPaths): the token chosen at
+ * step t, drawn on the arrow from y_t into x_{t+1}. The token is user text: a text node only.
+ * @param {{t: number, token: string, d: string, label: {x: number, y: number}}} f
+ * @param {string} marker the arrowhead marker's id
+ * @param {{pill?: boolean}} [opts] pill: the token on the arrow (false: in the tooltip only)
+ */
+export function feedbackArrow(f, marker, { pill = true } = {}) {
+  const shown = shortToken(f.token, 6);
+  const label = `step ${f.t + 1} chose \u201c${f.token}\u201d, fed back as the input of step ${f.t + 2}`;
+  const w = Math.max(22, 9 * shown.length + 12);
+  const line = [svg("title", {}, [label]), svg("path", { class: "rnnw-feed-line", d: f.d, "marker-end": `url(#${marker})` })];
+  if (!pill) return svg("g", { class: "rnnw-feed", "data-step": f.t, "aria-label": label }, line);
+  return svg("g", { class: "rnnw-feed", "data-step": f.t, "aria-label": label }, [
+    ...line,
+    svg("rect", { class: "rnnw-feed-pill", x: f.label.x - w / 2, y: f.label.y - 10, width: w, height: 20, rx: 10 }),
+    svg("text", { class: "rnnw-feed-token", x: f.label.x, y: f.label.y, "text-anchor": "middle", "dominant-baseline": "central" }, [shown]),
+  ]);
 }

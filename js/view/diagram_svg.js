@@ -6,9 +6,10 @@ import { svg, h } from "./dom.js";
 import { formatVector, formatVectorShort } from "../data/format.js";
 import { maxAbs } from "../geometry/colors.js";
 import { stateBase } from "../data/names.js";
-import { gateBlock, vectorNode, belt, backwardArrowEls, targetMarker } from "./diagram_pieces.js";
+import { gateBlock, vectorNode, belt, backwardArrowEls, targetMarker, feedbackArrow } from "./diagram_pieces.js";
 import { backwardArrows, bpttFocus, dhVisible, norm2 } from "../data/bptt.js";
 import { slotsOf } from "../data/homework.js";
+import { fedBackSteps, feedbackPaths } from "../geometry/diagram_layout.js";
 
 let uid = 0;
 
@@ -130,7 +131,7 @@ export function diagramContext({ trace, vis, names = {}, showGrads = false, bptt
  * @param {{labels?: string[], names?: object, slotInput?: ((slot: any, where: string) => HTMLInputElement) | null}} structure
  *   slotInput: an exercise's answer input for an open slot (answer_slots.js)
  * @returns {{el: SVGSVGElement, update: (data: object) => void, destroy: () => void}}
- *   data: {trace, vis, focusStep, showGrads, bpttStep, targets, homework}
+ *   data: {trace, vis, focusStep, showGrads, bpttStep, targets, homework, sampled}
  */
 export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = {}) {
   const id = `rnnw-arrow-${++uid}`;
@@ -171,6 +172,20 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
           orient: "auto-start-reverse",
         },
         [svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-bwd-head" })],
+      ),
+      svg(
+        "marker",
+        {
+          id: `${id}-feed`,
+          viewBox: "0 0 10 10",
+          refX: 9,
+          refY: 5,
+          markerWidth: 9,
+          markerHeight: 9,
+          markerUnits: "userSpaceOnUse",
+          orient: "auto-start-reverse",
+        },
+        [svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnw-feed-head" })],
       ),
     ]),
   );
@@ -248,6 +263,9 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
   });
   const targetLayer = svg("g", { class: "rnnw-target-layer" });
   root.appendChild(targetLayer);
+  // A sampling run (text mode): each chosen token fed back from y_t into x_{t+1}
+  const feedLayer = svg("g", { class: "rnnw-feed-layer" });
+  root.appendChild(feedLayer);
 
   // Token labels under the inputs: user text, as SVG text nodes only. A step with no input
   // says so instead (its label would name an input the step does not read).
@@ -270,7 +288,7 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
   });
   const showIf = (el, on) => (on ? el.removeAttribute("display") : el.setAttribute("display", "none"));
 
-  function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null, homework = null }) {
+  function update({ trace, vis, focusStep = -1, showGrads = false, bpttStep = -1, targets = null, homework = null, sampled = null }) {
     const ctx = diagramContext({ trace, vis, names, showGrads, bpttStep, homework });
     cols.forEach((col, t) => col.classList.toggle("is-focus", t === focusStep));
     under.forEach(({ none, token }, t) => {
@@ -313,6 +331,12 @@ export function buildDiagram(g, { labels = [], names = {}, slotInput = null } = 
       }
     }
     replaceChildren(targetLayer, marks);
+    // shown once the step-through has reached y_t (the token is chosen from its probabilities)
+    const fed = feedbackPaths(g, fedBackSteps(sampled, trace.T)).filter((f) => vis.y(f.t));
+    replaceChildren(
+      feedLayer,
+      fed.map((f) => feedbackArrow(f, `${id}-feed`)),
+    );
   }
   return { el: root, update, destroy() {} };
 }

@@ -3,13 +3,17 @@
 // without telling) or a comm known closed ("dead") the view turns read-only: number cells
 // readonly, buttons and menus disabled, until an answer arrives. What works without Python stays:
 // stepping through the slides and the backward pass (buttons and keys), hover linking, the formula
-// form. A page with no kernel at all (a static export, rnn_widget/export) is "static".
+// form. A page with no kernel at all (a static export, rnn_widget/export) is "static". A view whose
+// comm is dead from the start (before any answer, wait or silence) is a saved copy (a notebook reopened with its widget
+// state): the normal way to read one, so it gets the calm "saved" notice, not the red "dead" one
+// kept for a kernel that went away under a live view.
 
 /** @type {Record<string, string>} */
 export const KERNEL_TEXT = {
   waiting: "Waiting for the kernel\u2026",
   silent:
     "No answer from the kernel for 10 s: it may be busy (a running cell) or gone. Edits are paused; if it restarted, run the cell again.",
+  saved: "A saved copy: read-only until you run the cell. Step through, hover and switch the formula form still work.",
   dead: "Not connected to a kernel: this widget is read-only. Run the cell again to get a live one.",
   static: "A saved copy without a kernel: read-only. Step through it with Prev / Next or the arrow keys; to edit, run it in a notebook.",
 };
@@ -63,6 +67,9 @@ function setLocked(n, on) {
   else if (n instanceof HTMLButtonElement || n instanceof HTMLSelectElement) n.disabled = on;
 }
 
+/** @param {string} status what the banner shows */
+const isLocked = (status) => status === "dead" || status === "saved" || status === "silent" || status === "static";
+
 /**
  * @param {HTMLElement} root
  * @param {HTMLElement} banner
@@ -70,6 +77,7 @@ function setLocked(n, on) {
  */
 export function createKernelStatus(root, banner, { onLive }) {
   let status = "ok";
+  let fresh = true; // nothing shown yet: a dead comm now is a saved copy's
   // Number cells readonly, buttons and menus disabled; the gate-form menu is this view's own.
   function lock() {
     root.querySelectorAll("input, button, select, textarea").forEach((n) => {
@@ -88,20 +96,27 @@ export function createKernelStatus(root, banner, { onLive }) {
     onLive();
   }
   return {
-    /** @param {import("../editing/edit_channel.js").LinkStatus} next */
-    show(next) {
-      status = next;
-      const locked = next === "dead" || next === "silent" || next === "static";
-      banner.hidden = next === "ok";
-      banner.textContent = next === "ok" ? "" : KERNEL_TEXT[next];
-      banner.dataset.status = next;
+    /**
+     * @param {import("../editing/edit_channel.js").LinkStatus} next
+     * @param {boolean} [wasLive] whether the kernel ever answered this view: a comm dead from the
+     *   start that never did is a saved copy ("saved"); otherwise a kernel gone under a live view
+     *   ("dead", also after a silence: a view shown while its kernel was busy)
+     */
+    show(next, wasLive = true) {
+      const shown = next === "dead" && fresh && !wasLive ? "saved" : next;
+      fresh = false;
+      status = shown;
+      const locked = isLocked(shown);
+      banner.hidden = shown === "ok";
+      banner.textContent = shown === "ok" ? "" : KERNEL_TEXT[shown];
+      banner.dataset.status = shown;
       root.classList.toggle("is-readonly", locked);
       if (locked) lock();
       else unlock();
     },
     /** After a redraw: new cells and buttons are locked too while silent or dead. */
     refresh() {
-      if (status === "dead" || status === "silent" || status === "static") lock();
+      if (isLocked(status)) lock();
     },
   };
 }

@@ -47,7 +47,7 @@ export function mount(model, el) {
   const kernel = createKernelStatus(root, banner, { onLive: () => store.redrawAll() });
   const channel = createEditChannel(model, {
     onOverlay: (fields) => fields.forEach((f) => store.changed(f)),
-    onStatus: (status) => kernel.show(status),
+    onStatus: (status) => kernel.show(status, channel.answered),
     isDisconnected: () => Boolean(el.closest(".jupyter-widgets-disconnected")),
     sizes: () => ({ inputSize: model.get("spec")?.input_size, outputSize: model.get("spec")?.output_size }),
     onAnswer: (blank, ack) => answers.onAck(blank, ack),

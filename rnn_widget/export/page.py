@@ -88,5 +88,5 @@ def save_html(w: RNNWidget, path: str | Path, title: str | None = None) -> Path:
 def _picture_parts(w: RNNWidget) -> tuple[str, str]:
     from .. import picture
 
-    svg = picture.svg(w.trace, w.display_names, w.title, list(w.labels))
+    svg = picture.svg(w.trace, w.display_names, w.title, list(w.labels), w.sampled)
     return svg, picture.alt_text(w.trace, w.display_names)

@@ -1,8 +1,12 @@
 """`TextInspector`: type text, see every hidden unit and gate of a trained character model over it.
 
 Data flow: the page sends the text it has (a custom message ``{"kind": "text"}``) -> `CharModel.run`
-recomputes from the first changed character -> only the changed steps travel back, as float32
-buffers (``{"kind": "values", "start": k, ...}``). A new view asks for everything (``"hello"``).
+recomputes from the first changed character -> only the changed steps travel back
+(``{"kind": "values", "start": k, ...}``): exact float32 values of the quantity in view (of every
+quantity when only a few steps changed), the predictions, and a coarse uint8 preview of every
+quantity for the thumbnails (units averaged in groups, colours quantised; see `thumbnails`). The page
+asks for the exact values of another quantity when it shows it (``{"kind": "fetch"}``). A new view
+asks for everything it shows (``"hello"``).
 A refused text (unknown characters, too long) changes nothing: Python raises a TraitError, the page
 gets ``{"kind": "error"}`` and keeps the text typed and the last good views.
 """
@@ -10,6 +14,7 @@ gets ``{"kind": "error"}`` and keeps the text typed and the last good views.
 from __future__ import annotations
 
 import pathlib
+import time
 
 import anywidget
 import numpy as np
@@ -17,6 +22,7 @@ import traitlets as t
 
 from .._state import one_blas_thread
 from .model import MAX_CHARS, CharModel, CharRun
+from .preview import colour_range, thumbnails
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
@@ -58,6 +64,8 @@ class TextInspector(anywidget.AnyWidget):
         self._model = model
         self._run: CharRun = run
         self._seq = 0
+        self._thumb_ranges: list | None = None  # the thumbnails' colour ranges last sent
+        self._t0 = time.perf_counter()
         spec = model.net.spec
         super().__init__(
             text=text,
@@ -131,17 +139,33 @@ class TextInspector(anywidget.AnyWidget):
         return [(self._model.vocab[b], float(p[i, b])) for i, b in enumerate(best)]
 
     # -- the page ---------------------------------------------------------------------------------
+    #: up to this many changed steps, every quantity's exact values travel (a typed character);
+    #: beyond, only the quantity in view (the others are fetched when the page shows them)
+    ALL_QUANTITIES_UP_TO = 4
+
     def _advance(self, text: str, origin: str, seq: int | None = None, view: str | None = None):
+        self._t0 = time.perf_counter()
         with one_blas_thread():  # as the main widget: BLAS threads cost more than they give here
             run, start = self._model.run(text, self._run)
         self._run = run
         self._send_values(start, origin, seq, view)
 
-    def _send_values(self, start: int, origin: str, seq: int | None = None, view: str | None = None):
+    def _send_values(
+        self,
+        start: int,
+        origin: str,
+        seq: int | None = None,
+        view: str | None = None,
+        names: list[str] | None = None,
+        thumbs: bool = True,
+    ):
         run, model = self._run, self._model
-        T, H = len(run.text), model.hidden
-        block = np.empty((len(model.quantities), T - start, H), dtype=np.float32)
-        for i, (q, _, _) in enumerate(model.quantities):
+        T = len(run.text)
+        if names is None:
+            every = [q for q, _, _ in model.quantities]
+            names = every if T - start <= self.ALL_QUANTITIES_UP_TO else [self.quantity]
+        block = np.empty((len(names), T - start, model.hidden), dtype=np.float32)
+        for i, q in enumerate(names):
             block[i] = model.values(run, q)[start:]
         preds = np.empty((T - start, 2), dtype=np.float32)
         if run.logits is not None and T > start:
@@ -161,15 +185,37 @@ class TextInspector(anywidget.AnyWidget):
             "origin": origin,
             "seq": seq,
             "view": view,
+            "quantities": names,
+            "changed": T if origin == "fetch" else start,  # the first step whose text changed
         }
-        self.send(content, buffers=[block.tobytes(), preds.tobytes()])
+        buffers = [block.tobytes(), preds.tobytes()]
+        if thumbs:
+            # the previews' colour ranges follow the values (a cell state's 99th percentile): when
+            # one moves, every column is redrawn, else only the changed steps travel
+            ranges = [colour_range(q, model.values(run, q)) for q, _, _ in model.quantities]
+            t0 = start if ranges == self._thumb_ranges else 0
+            self._thumb_ranges = ranges
+            codes = thumbnails([model.values(run, q)[t0:] for q, _, _ in model.quantities], ranges)
+            content["thumbs"] = {"start": t0, "rows": int(codes.shape[2]), "ranges": ranges}
+            buffers.append(codes.tobytes())
+        # the kernel's own time for a text (recompute + preparing the message; benchmarks/)
+        content["kernel_ms"] = round(1e3 * (time.perf_counter() - self._t0), 2) if origin != "fetch" else None
+        self.send(content, buffers=buffers)
 
     def _on_page_message(self, _widget, content, _buffers):
         if not isinstance(content, dict):
             return
         kind = content.get("kind")
         if kind == "hello":
+            self._thumb_ranges = None
             self._send_values(0, "python")
+        elif kind == "fetch":  # the page shows a quantity it holds only up to step `from`
+            names = [q for q, _, _ in self._model.quantities]
+            q, frm = content.get("quantity"), content.get("from", 0)
+            if q not in names or not isinstance(frm, int) or isinstance(frm, bool):
+                return
+            T = len(self._run.text)
+            self._send_values(max(0, min(frm, T)), "fetch", content.get("seq"), content.get("view"), [q], thumbs=False)
         elif kind == "text":
             seq, view = content.get("seq"), content.get("view")
             try:

@@ -1,10 +1,12 @@
 """The TextInspector in a real JupyterLab: type into the page, read back what the page shows (the
 hovered unit's readout and the text coloured by that unit, from their data attributes) and compare
-it with PyTorch's own forward pass over the same text. A refused character changes nothing.
-Screenshots in test-artifacts/inspect/ (light theme)."""
+it with PyTorch's own forward pass over the same text, also after the first character changed (every
+step recomputed; only the quantity in view travels exactly, the others are fetched when shown). A
+refused character changes nothing. Screenshots in test-artifacts/inspect/ (light and dark theme)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -28,9 +30,9 @@ with torch.no_grad():
     for p in rnn.parameters():
         p.mul_(3.0)
 """
-CASES = {  # name: (torch class, hidden, seed, start text, typed, quantity looked at, unit)
-    "lstm": ("LSTM", 48, 0, "the cat sat", " on the mat, 'hello!'", "c", 7),
-    "gru": ("GRU", 32, 1, "down the hole", "\nand out", "z", 5),
+CASES = {  # name: (torch class, hidden, seed, start text, typed, quantity looked at, unit, new first character)
+    "lstm": ("LSTM", 48, 0, "the cat sat", " on the mat, 'hello!'", "c", 7, "a"),
+    "gru": ("GRU", 32, 1, "down the hole", "\nand out", "z", 5, "w"),
 }
 
 
@@ -103,6 +105,7 @@ READ_JS = """(root) => {
     const r = root.querySelector('.rnnw-insp-readout');
     return {
         rev: Number(root.dataset.rev), T: Number(root.dataset.t), error: root.dataset.error || null,
+        exact: root.dataset.exact || null, heatTitle: root.querySelector('.rnnw-insp-heat-title').textContent,
         status: root.querySelector('.rnnw-insp-status').textContent,
         text: root.querySelector('.rnnw-insp-text').value,
         readout: {...r.dataset}, readoutText: r.textContent,
@@ -137,9 +140,35 @@ def hover(page, root, unit, step):
     page.mouse.move(box["x"] + (step + 0.5) * cw, box["y"] + (unit + 0.5) * rh, steps=3)
 
 
+def type_and_change_first(page, root, case):
+    """Type the case's text at the end, then replace its first character (every step recomputed):
+    the text the page and the kernel hold after both."""
+    start, typed, first = CASES[case][3], CASES[case][4], CASES[case][7]
+    root.locator("textarea.rnnw-insp-text").click()
+    page.keyboard.press("End")
+    page.keyboard.type(typed, delay=40)
+    text = start + typed
+    state = wait_until(
+        lambda: (s := root.evaluate(READ_JS))["T"] == len(text) and not s["error"] and s,
+        timeout=30,
+        what=f"the typed text's values on the page ({root.evaluate(READ_JS)})",
+    )
+    assert state["text"] == text
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.type(first)
+    text = first + text[1:]
+    wait_until(
+        lambda: (s := root.evaluate(READ_JS))["text"] == text and s["chars"][0][0] == first and s["exact"] == "true",
+        timeout=30,
+        what=f"the values after the first character changed ({root.evaluate(READ_JS)})",
+    )
+    return text
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_typed_text_matches_torch(browser, lab, case):
-    cls, hidden, seed, start, typed, quantity, unit = CASES[case]
+    cls, hidden, seed, start, typed, quantity, unit, _ = CASES[case]
     page = browser.new_page()
     try:
         open_notebook(page, lab, f"inspect_{case}.ipynb")
@@ -147,17 +176,15 @@ def test_typed_text_matches_torch(browser, lab, case):
         root = page.locator(".rnnw-insp").first
         wait_until(lambda: root.evaluate(READ_JS)["T"] == len(start), timeout=30, what="the first values")
 
-        # type into the page, character by character
-        root.locator("textarea.rnnw-insp-text").click()
-        page.keyboard.press("End")
-        page.keyboard.type(typed, delay=40)
-        text = start + typed
-        state = wait_until(
-            lambda: (s := root.evaluate(READ_JS))["T"] == len(text) and not s["error"] and s,
-            timeout=30,
-            what=f"the typed text's values on the page ({root.evaluate(READ_JS)})",
+        # type into the page, character by character, then change the first character: the
+        # quantity in view (h) is exact at once; the others are fetched when shown (below)
+        text = type_and_change_first(page, root, case)
+        h_now = root.evaluate(READ_JS)
+        assert h_now["readout"]["quantity"] == "h"
+        followed = int(h_now["readout"]["unit"])
+        np.testing.assert_allclose(
+            [v for _, v in h_now["chars"]], torch_values(case, text)["h"][:, followed], atol=2e-6
         )
-        assert state["text"] == text
 
         # choose the quantity, hover a unit at the last step: the readout and the coloured text
         root.locator(f'.rnnw-insp-thumb[data-quantity="{quantity}"]').click()
@@ -168,6 +195,7 @@ def test_typed_text_matches_torch(browser, lab, case):
             lambda: (
                 (s := root.evaluate(READ_JS))["readout"].get("unit") == str(unit)
                 and s["readout"].get("quantity") == quantity
+                and s["exact"] == "true"
                 and s
             ),
             timeout=10,
@@ -193,6 +221,7 @@ def test_typed_text_matches_torch(browser, lab, case):
                 lambda q=q, u=u: (
                     (s := root.evaluate(READ_JS))["readout"].get("quantity") == q
                     and s["readout"].get("unit") == str(u)
+                    and s["exact"] == "true"
                     and s
                 ),
                 timeout=10,
@@ -211,6 +240,8 @@ def test_typed_text_matches_torch(browser, lab, case):
             content="#jp-top-panel, #jp-menu-panel, .jp-NotebookPanel-toolbar, #jp-main-statusbar "
             "{ display: none !important; }"
         )
+        root.evaluate("r => r.scrollIntoView({block: 'start'})")
+        hover(page, root, unit, last)
         page.wait_for_timeout(300)
         root.screenshot(path=str(ARTIFACTS / f"inspector-{case}.png"))
 
@@ -227,5 +258,102 @@ def test_typed_text_matches_torch(browser, lab, case):
         root.screenshot(path=str(ARTIFACTS / f"inspector-{case}-refused.png"))
         page.keyboard.press("Backspace")
         wait_until(lambda: not root.evaluate(READ_JS)["error"], timeout=10, what="the refusal to clear")
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def dark_lab(chromium, e2e_tmp):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    root = e2e_tmp / "inspect-dark-notebooks"
+    root.mkdir()
+    write_notebook(root / "inspect_lstm.ipynb", *kernel_cells("lstm"))
+    state = e2e_tmp / "inspect-dark-state"
+    themes = state / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    themes.mkdir(parents=True, exist_ok=True)
+    (themes / "themes.jupyterlab-settings").write_text(json.dumps({"theme": "JupyterLab Dark"}))
+    server = Server("lab", root, state, log_path=ARTIFACTS / "lab-dark-server.log")
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+BG_JS = """(root) => {
+    let el = root, bg = 'rgba(0, 0, 0, 0)';
+    while (el && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(el).backgroundColor; el = el.parentElement; }
+    return {bg, fg: getComputedStyle(root).color};
+}"""
+
+
+# Hold back the page's messages that ask for exact values (the websocket's send, patched in this page
+# only) until window.__releaseFetch() sends them.
+HOLD_FETCH_JS = """() => {
+    const send = WebSocket.prototype.send, held = [];
+    const text = (d) => typeof d === 'string' ? d : new TextDecoder().decode(d instanceof ArrayBuffer ? new Uint8Array(d) : d);
+    WebSocket.prototype.send = function (d) {
+        try { if (text(d).includes('"fetch"')) { held.push([this, d]); return; } } catch (e) {}
+        return send.call(this, d);
+    };
+    window.__releaseFetch = () => { WebSocket.prototype.send = send; for (const [ws, d] of held) send.call(ws, d); };
+}"""
+
+
+def test_dark_theme(browser, dark_lab):
+    """JupyterLab's dark theme: a dark widget with light text, the same exact numbers, screenshots."""
+    page = browser.new_page()
+    try:
+        open_notebook(page, dark_lab, "inspect_lstm.ipynb")
+        wait_until(
+            lambda: page.evaluate("document.body.dataset.jpThemeLight") == "false", timeout=30, what="the dark theme"
+        )
+        run_all(page, ".rnnw-insp")
+        root = page.locator(".rnnw-insp").first
+        wait_until(lambda: root.evaluate(READ_JS)["T"] == len(CASES["lstm"][3]), timeout=30, what="the first values")
+        text = type_and_change_first(page, root, "lstm")
+        want = torch_values("lstm", text)
+
+        # the page's fetch held back on its way to the kernel: a quantity clicked now has only its
+        # coarse preview on the page, said so, with no number of it shown, until the exact values arrive
+        page.evaluate(HOLD_FETCH_JS)
+        root.evaluate("r => r.scrollIntoView({block: 'start'})")
+        root.locator('.rnnw-insp-thumb[data-quantity="g"]').click()
+        loading = wait_until(
+            lambda: (s := root.evaluate(READ_JS))["exact"] == "false" and s, timeout=5, what="the preview"
+        )
+        assert loading["readout"]["quantity"] == "g" and loading["readout"]["value"] == ""
+        assert "Loading the exact values of g" in loading["readoutText"]
+        assert "coarse preview" in loading["heatTitle"]
+        root.screenshot(path=str(ARTIFACTS / "inspector-lstm-dark-loading.png"), animations="disabled")
+        assert root.evaluate(READ_JS)["exact"] == "false"
+        page.evaluate("window.__releaseFetch()")
+        hover(page, root, 4, 3)
+        s = wait_until(
+            lambda: (s := root.evaluate(READ_JS))["exact"] == "true" and s["readout"]["unit"] == "4" and s,
+            timeout=30,
+            what="g's exact values after the kernel is free",
+        )
+        np.testing.assert_allclose([v for _, v in s["chars"]], want["g"][:, 4], atol=2e-6)
+
+        root.locator('.rnnw-insp-thumb[data-quantity="f"]').click()
+        hover(page, root, 11, 5)
+        s = wait_until(
+            lambda: (s := root.evaluate(READ_JS))["readout"].get("quantity") == "f" and s["exact"] == "true" and s,
+            timeout=10,
+            what="f, exact",
+        )
+        np.testing.assert_allclose([v for _, v in s["chars"]], want["f"][:, 11], atol=2e-6)
+        style = root.evaluate(BG_JS)
+        nums = lambda css: [int(float(v)) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]  # noqa: E731
+        assert max(nums(style["bg"])) < 60 and min(nums(style["fg"])) > 160, style  # dark page, light text
+        page.add_style_tag(
+            content="#jp-top-panel, #jp-menu-panel, .jp-NotebookPanel-toolbar, #jp-main-statusbar "
+            "{ display: none !important; }"
+        )
+        root.evaluate("r => r.scrollIntoView({block: 'start'})")
+        hover(page, root, 11, 5)
+        page.wait_for_timeout(300)
+        root.screenshot(path=str(ARTIFACTS / "inspector-lstm-dark.png"))
     finally:
         page.close()

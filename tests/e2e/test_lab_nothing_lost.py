@@ -166,6 +166,7 @@ def test_after_a_kernel_restart_the_widget_is_read_only(fresh_page, shot):
         timeout=30,
         what="the 'not connected' banner after the restart",
     )
+    # a kernel gone under a live view keeps the red "dead" notice (a saved copy's is "saved")
     assert banner.get_attribute("data-status") == "dead"
     cells = root.locator("input.rnnw-cell")
     assert cells.count() > 0

@@ -304,3 +304,100 @@ def test_voila_dashboard_slider_readouts_are_whole(browser, chromium, all_preset
     finally:
         page.close()
         server.stop()
+
+
+# ---- views that are not presets: text mode, a word model, a mini-batch, the classifier, an LSTM in
+# weights_form "concatenated", encoder-decoder. Screenshots in test-artifacts/polish/ (1,024 and
+# 1,440, two of them in the dark theme too).
+VIEWS = {
+    "text-sampled": 'w = RNNWidget.from_text("hello", vocab="helo", hidden=3)\nw.sample("h", 4)\nw',
+    "text-words": 'RNNWidget.from_text("recurrent networks remember information across timesteps '
+    'remember networks", words=True, hidden=4, seed=2)',
+    "mini-batch": 'b = RNNWidget.from_preset("next_number")\n'
+    "b.set_batch([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10], [0, 5, 10, 15, 20]], [[[11]], [[12]], [[25]]])\nb",
+    "classifier": 'RNNWidget.from_preset("lecture_classifier")',
+    "lstm-concatenated": 'l = RNNWidget.from_preset("lstm_by_hand")\nl.weights_form = "concatenated"\nl',
+    "encoder-decoder": "net = Network(Spec(cell='gru', input_size=1, hidden_sizes=(2,), output_size=1, "
+    "mode='encoder-decoder', decoder_steps=2), seed=4)\nRNNWidget(net, np.array([[0.5], [-1.0], [2.0], [0.0], [0.0]]))",
+}
+VIEW_SHOTS = REPO / "test-artifacts" / "polish"
+
+
+@pytest.fixture(scope="module")
+def views_page(browser, layout_lab, all_presets):
+    write_notebook(
+        all_presets / "views.ipynb",
+        "import numpy as np\nfrom rnn_widget import RNNWidget\nfrom rnn_widget.core import Network, Spec",
+        *VIEWS.values(),
+    )
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    open_notebook(page, layout_lab, "views.ipynb")
+    run_all(page, count=len(VIEWS), timeout=180)
+    wait_until(lambda: page.locator(".rnnw .rnnw-diagram").count() >= len(VIEWS), timeout=60, what="every diagram")
+    yield page
+    page.close()
+
+
+def _shoot_views(page, widths, suffix=""):
+    problems = {}
+    VIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in widths:
+        # tall enough for the tallest view (a word model at 1,024 px is ~3,600 px): no clipped shots
+        page.set_viewport_size({"width": width, "height": 4400})
+        time.sleep(0.6)
+        for i, name in enumerate(VIEWS):
+            root = page.locator(".rnnw").nth(i)
+            root.scroll_into_view_if_needed()
+            time.sleep(0.1)
+            bad = root.evaluate(OVERFLOW_JS)
+            if bad:
+                problems[f"{name} @ {width}{suffix}"] = bad
+            if width in (1024, 1440):
+                root.screenshot(path=str(VIEW_SHOTS / f"lab-{name}-{width}{suffix}.png"))
+    return problems
+
+
+def test_lab_other_views_fit_at_800_1024_1440(views_page):
+    page = views_page
+    # the sampling run's feedback arrows are in the diagram
+    assert page.locator(".rnnw").nth(0).locator(".rnnw-diagram .rnnw-feed").count() == 3
+    problems = _shoot_views(page, WIDTHS)
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_lab_other_views_dark_theme(views_page):
+    """JupyterLab's dark theme (its own command): the text view and the LSTM, looked at in the PNGs."""
+    page = views_page
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    _lab_theme(page, "JupyterLab Dark")
+    try:
+        wait_until(
+            lambda: page.evaluate("() => document.body.dataset.jpThemeLight") == "false",
+            timeout=30,
+            what="the dark theme",
+        )
+        time.sleep(1.0)
+        root = page.locator(".rnnw").first
+        bg = root.evaluate("r => getComputedStyle(r).backgroundColor")
+        assert bg not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), bg
+        VIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+        for i, name in enumerate(VIEWS):
+            if name not in ("text-sampled", "lstm-concatenated"):
+                continue
+            page.set_viewport_size({"width": 1440, "height": 2600})
+            r = page.locator(".rnnw").nth(i)
+            r.scroll_into_view_if_needed()
+            time.sleep(0.2)
+            assert r.evaluate(OVERFLOW_JS) == []
+            r.screenshot(path=str(VIEW_SHOTS / f"lab-{name}-1440-dark.png"))
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 1000})
+        _lab_theme(page, "JupyterLab Light")
+
+
+def _lab_theme(page, theme: str):
+    """Settings > Theme > <theme>, through JupyterLab's menu bar."""
+    page.get_by_role("menuitem", name="Settings", exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Theme$")).first.hover()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{theme}$")).first.click()

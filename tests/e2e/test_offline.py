@@ -29,6 +29,18 @@ pytestmark = pytest.mark.browser
 A22 = [[1, -1], [1, 2]]  # the saved state is the last one, not the slide's
 CODE = f"from rnn_widget import RNNWidget\nw = RNNWidget.from_preset('tom_yeh')\nw.set('A', {A22})\nw"
 READ_ONLY = "read-only"
+# A reopened notebook is a normal saved copy: the calm notice (js/view/kernel_status.js "saved"),
+# not the red "Not connected" one kept for a kernel that went away under a live view.
+SAVED_TEXT = "A saved copy: read-only until you run the cell."
+STATIC_TEXT = "A saved copy without a kernel: read-only."
+
+
+def check_saved_notice(root, status: str):
+    banner = root.locator(".rnnw-link")
+    assert banner.get_attribute("data-status") == status, banner.get_attribute("data-status")
+    text = banner.inner_text()
+    assert text.startswith(SAVED_TEXT if status == "saved" else STATIC_TEXT), text
+    assert "Not connected" not in text
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +145,7 @@ def test_nbconvert_offline_html(browser, saved, artifacts, shot):
         assert page.locator(".rnnw").count() == 1
         shot("offline-nbconvert", page)
         check_read_only_and_stepping(page, root)
+        check_saved_notice(root, "static")
         assert blocked == [], blocked
         assert not [line for line in log.lines if "pageerror" in line], log.lines
     finally:
@@ -153,6 +166,7 @@ def test_save_html_offline(browser, e2e_tmp, artifacts, shot):
         root.wait_for(timeout=30_000)
         shot("offline-save-html", root)
         check_read_only_and_stepping(page, root)
+        check_saved_notice(root, "static")
         # hover linking works without Python: h2 lights up its sources
         root.locator(".rnnw-diagram g.rnnw-node[data-ref='h:0:1']").hover()
         wait_until(lambda: root.locator(".is-src").count() > 0, what="hover linking lights up the sources of h2")
@@ -212,6 +226,7 @@ def test_reopened_notebook_shows_the_last_state(browser, reopened, artifacts, sh
         wait_until(
             lambda: READ_ONLY in root.locator(".rnnw-link").inner_text(), timeout=30, what="the read-only notice"
         )
+        check_saved_notice(root, "saved")
         # Notebook 7 keeps arrow keys from widgets (BROWSER_TESTING.md, "Pitfalls"): buttons there
         check_read_only_and_stepping(page, root, keys=reopened.kind == "lab")
         shot(f"reopen-{reopened.kind}-trusted", page)
@@ -282,6 +297,7 @@ def test_lab_session_saved_with_widget_state_reopens(browser, e2e_tmp, artifacts
         h, y = wait_until(lambda: hidden_and_outputs(root_el), timeout=30, what="the saved numbers")
         assert tom_yeh.close(h, h_exp) and tom_yeh.close(y, y_exp), (h, y)
         wait_until(lambda: READ_ONLY in root_el.locator(".rnnw-link").inner_text(), timeout=30, what="read-only")
+        check_saved_notice(root_el, "saved")
         shot("live-save-reopened", page)
     finally:
         page.close()

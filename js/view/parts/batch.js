@@ -15,7 +15,16 @@ const FIELDS = ["batch_inputs", "batch_targets", "batch_sample"];
 export function create({ get, current, send, edit }) {
   const caption = h("span", { class: "rnnw-batch-caption" });
   const remove = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "remove-sample" }, ["\u2212 sample"]);
-  const add = h("button", { type: "button", class: "rnnw-btn rnnw-btn-small", "data-action": "add-sample" }, ["+ sample"]);
+  const add = h(
+    "button",
+    {
+      type: "button",
+      class: "rnnw-btn rnnw-btn-small",
+      "data-action": "add-sample",
+      title: "Run several sequences at once with the same weights: X\u209c becomes an n \u00d7 d matrix, one row per sample (seed 003)",
+    },
+    ["+ sample"],
+  );
   const table = h("div", { class: "rnnw-batch-table", role: "table", "aria-label": "The batch at the focused step" });
   const note = h("div", { class: "rnnw-batch-note" });
   const loss = h("div", { class: "rnnw-batch-loss", "data-ref": "batch-loss" });
@@ -111,14 +120,14 @@ export function create({ get, current, send, edit }) {
       el.classList.toggle("has-error", Boolean(localError || external));
       if (!hasBatch(bt)) {
         n = 1;
+        // one line without a batch: the explanation is the button's tooltip, not a paragraph
         caption.textContent = "one sequence";
         remove.hidden = true;
         add.disabled = false;
         detachCells();
         grid = { key: "", cells: [] };
         setChildren(table, []);
-        note.textContent =
-          "Add samples to run several sequences at once with the same weights: X\u209c becomes an n \u00d7 d matrix, one row per sample (seed 003).";
+        note.textContent = "";
         setChildren(loss, []);
         return;
       }

@@ -1,4 +1,5 @@
-// The model controls (cell, activation, convention, sizes, layers, mode): a change sends a new spec.
+// The model controls (cell, activation, convention, sizes, layers, mode, emitted steps): a change
+// sends a new spec.
 import { createControls } from "../controls.js";
 
 /** @param {import("./context.js").PartContext} ctx @returns {import("./context.js").Part} */
@@ -10,7 +11,8 @@ export function create({ get, send }) {
   return {
     el: controls.el,
     render() {
-      controls.update({ spec: get("spec"), convention: get("convention"), limits: get("limits") || {} });
+      const steps = (get("inputs") || []).length;
+      controls.update({ spec: get("spec"), convention: get("convention"), limits: get("limits") || {}, steps });
     },
   };
 }

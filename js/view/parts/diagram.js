@@ -83,6 +83,7 @@ export function create({ get, slides, gradsShown, answers }) {
         bpttStep: get("bptt_step") ?? -1,
         targets: other ? trace.targets : get("targets"),
         homework: get("homework") ?? null,
+        sampled: other ? null : get("sampled"), // a sampling run: its feedback arrows
       });
       stopFit();
       if (!isCompact(view)) stopFit = fitValuesSoon(view.el); // long numbers squeezed into their cells

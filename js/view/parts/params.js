@@ -14,7 +14,7 @@ export function create({ get, current, edit, send, gradsShown, gradStep, answers
   const menu = /** @type {HTMLSelectElement} */ (
     h(
       "select",
-      { "aria-label": "How the weights are shown" },
+      { class: "rnnw-select rnnw-select-small", "aria-label": "How the weights are shown" },
       FORMS.map(([value, text]) => h("option", { value }, [text])),
     )
   );
