@@ -2,7 +2,7 @@
 changes re-run which cells (rnn_widget/_marimo.py, with marimo's runtime replaced by a recorder);
 training blocks in a notebook run as a script; notebooks/marimo_rnn.py runs as a script.
 
-The real thing, a marimo server and Chromium, is tests/e2e/test_marimo.py.
+The real thing, a marimo server and Chromium, is tests/e2e/test_marimo_browser.py.
 """
 
 from __future__ import annotations
