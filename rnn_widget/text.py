@@ -276,6 +276,14 @@ class TextMixin:
         chosen token as the next step's input. Refusals raise a TraitError; nothing changes."""
         v = self._vocab("sample")
         try:
+            mode = self._net.spec.mode
+            if mode != "many-to-many":
+                # each step's output chooses the next step's input: that needs an output at every
+                # step and an input at every step
+                raise ValueError(
+                    f"sampling feeds each step's chosen token back as the next input, so it needs mode "
+                    f"'many-to-many' (an output and an input at every step); this widget is {mode!r}"
+                )
             prefix = v.split(start, "start")
             if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length < LIMITS["max_steps"]:
                 raise ValueError(

@@ -238,6 +238,15 @@ def test_refusals_say_what_is_wrong_and_change_nothing(call, match):
     assert _snapshot(w) == before
 
 
+def test_sampling_outside_many_to_many_says_why():
+    w = RNNWidget.from_text("hello", vocab="helo", hidden=2)
+    w.spec = dict(w.spec, mode="many-to-one")
+    before = _snapshot(w)
+    with pytest.raises(traitlets.TraitError, match="needs mode 'many-to-many'.*'many-to-one'"):
+        w.sample("h", 3)
+    assert _snapshot(w) == before
+
+
 def test_construction_refusals():
     with pytest.raises(traitlets.TraitError, match="text is empty"):
         RNNWidget.from_text("", vocab="helo")
