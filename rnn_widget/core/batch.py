@@ -31,7 +31,7 @@ import numpy as np
 
 from .network import Network
 from .trace import Gradients, Trace
-from .train import SGD
+from .train import SGD, sgd_loop
 from .validate import backward_options, short
 
 #: The most samples one batch holds (the page shows one row per sample).
@@ -207,17 +207,13 @@ def train(
 ) -> list[float]:
     """`core.train` on a batch: `steps` SGD steps on the batch loss (full-batch gradient descent
     over the n sequences) in place; returns the batch loss before each step."""
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
-    opt = SGD(lr, momentum)
-    history: list[float] = []
-    for i in range(steps):
-        bt, grads = run(net, X, targets, h0, c0, clip_norm=clip_norm, truncate=truncate)
-        history.append(float(bt.loss))  # type: ignore[arg-type]  # targets given: a loss
-        opt.step(net, grads)
-        if callback is not None and callback(i, bt, grads) is False:
-            break
-    return history
+    return sgd_loop(
+        net,
+        lambda: run(net, X, targets, h0, c0, clip_norm=clip_norm, truncate=truncate),
+        steps,
+        SGD(lr, momentum),
+        callback,
+    )
 
 
 def sequences(rows: Sequence[Sequence[float]]) -> list:

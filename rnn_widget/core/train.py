@@ -76,13 +76,25 @@ def train(
 
     ``callback(step, trace, grads)`` is called after every step; returning False stops early.
     """
+    return sgd_loop(
+        net,
+        lambda: net.run(X, targets, h0, c0, clip_norm=clip_norm, truncate=truncate),
+        steps,
+        SGD(lr, momentum),
+        callback,
+    )
+
+
+def sgd_loop(net: Network, run: Callable[[], tuple], steps: int, opt: SGD, callback: Callable | None) -> list:
+    """`steps` SGD steps of `opt`, each on what ``run()`` returns, (trace, gradients) at the current
+    weights: the loss before each step. ``callback(step, trace, grads)`` returning False stops.
+    Shared by `train` (one sequence) and `batch.train` (the batch loss)."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
-    opt = SGD(lr, momentum)
-    history = []
+    history: list = []
     for i in range(steps):
-        trace, grads = net.run(X, targets, h0, c0, clip_norm=clip_norm, truncate=truncate)
-        history.append(trace.loss)
+        trace, grads = run()
+        history.append(float(trace.loss))
         opt.step(net, grads)
         if callback is not None and callback(i, trace, grads) is False:
             break
