@@ -4,6 +4,7 @@ student's variant."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -41,8 +42,22 @@ def file_numbers(nb: dict) -> set[float]:
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             data = {k: v for k, v in (out.get("data") or {}).items() if "widget-view" not in k}
+            # the static picture (rnn_widget/picture.py): what it draws as text, not its geometry
+            svgs = [_joined(data.pop("image/svg+xml", ""))]
+            html = _joined(data.pop("text/html", ""))
+            svgs += [base64.b64decode(b).decode() for b in DATA_URI.findall(html)]
+            texts += [t for svg in svgs for t in SVG_TEXT.findall(svg)]
+            texts.append(DATA_URI.sub("", html))  # the html around it (the alt text)
             texts.append(json.dumps([data, out.get("text"), out.get("traceback")]))
     return numbers(" ".join(texts))
+
+
+DATA_URI = re.compile(r"base64,([A-Za-z0-9+/=]+)")
+SVG_TEXT = re.compile(r">([^<>]*)</t(?:ext|span)>")
+
+
+def _joined(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
 
 
 def saved_exercise(nb: dict) -> dict:
