@@ -219,6 +219,16 @@ describe("scored steps and training", () => {
     expect(el.querySelector(".rnnw-losscurve").getAttribute("aria-label")).toMatch(/^Loss curve over 205 steps/);
     expect(el.querySelector(".rnnw-progress").textContent).toContain("step 200 / 200");
   });
+
+  it("the progress line gives the loss at the weights shown, not the curve's last point (the loss before the last step)", () => {
+    const state = nextNumber(); // 5 steps trained: the curve holds the losses before steps 1..5
+    const { el } = setup(state);
+    const text = el.querySelector(".rnnw-progress").textContent;
+    const curve = state.loss_curve.loss;
+    expect(state.trace.loss).not.toBe(curve[curve.length - 1]);
+    expect(text).toContain(`loss ${formatNumber(state.trace.loss)}`);
+    expect(text).not.toContain(`loss ${formatNumber(curve[curve.length - 1])}`);
+  });
 });
 
 describe("cleanup", () => {

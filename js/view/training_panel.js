@@ -78,8 +78,8 @@ export function createTraining({ send, onOptions, getOptions }) {
     chartBox,
   ]);
 
-  /** @param {{options: object, training: object, curve: {step: number[], loss: number[]}, canTrain: boolean}} s */
-  function update({ options = {}, training = {}, curve = { step: [], loss: [] }, canTrain }) {
+  /** @param {{options: object, training: object, curve: {step: number[], loss: number[]}, canTrain: boolean, now?: number | null}} s */
+  function update({ options = {}, training = {}, curve = { step: [], loss: [] }, canTrain, now = null }) {
     const history = curve.loss;
     const running = Boolean(training.running);
     for (const key of ["lr", "momentum", "steps"]) {
@@ -96,7 +96,9 @@ export function createTraining({ send, onOptions, getOptions }) {
     const step = training.step || 0;
     bar.hidden = !running && !total;
     fill.style.setProperty("width", `${total ? Math.min(100, (100 * step) / total) : 0}%`);
-    const last = history.length ? history[history.length - 1] : null;
+    // the loss at the weights shown (history holds the loss before each step: its last point is
+    // one step behind)
+    const last = now ?? (history.length ? history[history.length - 1] : null);
     const parts = [];
     if (!canTrain) parts.push("Set targets to train.");
     if (total) parts.push(`step ${step} / ${total}${running ? " \u00b7 running" : ""}`);

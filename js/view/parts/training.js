@@ -19,7 +19,9 @@ export function create({ get, current, send, request }) {
       const hasLoss = trace?.loss !== null && trace?.loss !== undefined;
       // an exercise does not train (its numbers are fixed)
       panel.el.hidden = (!hasLoss && !curve.loss.length) || isExercise(get("homework"));
-      panel.update({ options: get("train_options") || {}, training: get("training") || {}, curve, canTrain: hasLoss });
+      // the loss now (at the weights shown), not the curve's last point (the loss before the last step)
+      const now = hasLoss ? /** @type {number} */ (trace.loss) : null;
+      panel.update({ options: get("train_options") || {}, training: get("training") || {}, curve, canTrain: hasLoss, now });
     },
     destroy: panel.destroy,
   };
