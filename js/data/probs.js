@@ -1,20 +1,5 @@
-// The class probabilities of a classifier (cross-entropy): softmax of the readout at a scored
-// step, and which step the page shows them for. Pure.
-
-/**
- * softmax(z), computed as PyTorch does (shifted by the maximum). Null when an entry is unknown.
- * @param {(number | null)[]} z
- * @returns {number[] | null}
- */
-export function softmax(z) {
-  if (!Array.isArray(z) || !z.length) return null;
-  const nums = /** @type {number[]} */ (z.filter((v) => typeof v === "number" && Number.isFinite(v)));
-  if (nums.length !== z.length) return null;
-  const m = Math.max(...nums);
-  const e = nums.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+// The class probabilities of a classifier (cross-entropy), as Python computed them (trace.p), and
+// which step the page shows them for. Pure: the page does no softmax of its own.
 
 /**
  * The step whose class probabilities the page shows: the focused step when it is scored, else
@@ -33,15 +18,12 @@ export function probsStep(trace, spec, focus = -1) {
 }
 
 /**
- * The probabilities at step t: the trace's own (Python's softmax, with targets) or the softmax
- * of the readout; null while the readout is not known (a blank) or not revealed.
+ * The probabilities at step t: Python's softmax (trace.p, sent for every cross-entropy trace);
+ * null while they are not known (an exercise's blank) or not sent.
  * @param {any} trace @param {number} t
  * @returns {number[] | null}
  */
 export function classProbs(trace, t) {
-  const y = trace?.y_pre?.[t] ?? trace?.y?.[t];
-  if (!Array.isArray(y) || y.some((v) => v === null || v === undefined)) return null;
-  const p = trace.p?.[t];
-  if (Array.isArray(p) && p.every((v) => typeof v === "number")) return p;
-  return softmax(y);
+  const p = trace?.p?.[t];
+  return Array.isArray(p) && p.length && p.every((v) => typeof v === "number") ? p : null;
 }

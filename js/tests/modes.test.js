@@ -3,7 +3,7 @@ import widget from "../widget.js";
 import { FakeModel } from "../dev/fake_model.js";
 import { fixtureState } from "./fixture.js";
 import { readsInput, emitsOutput, scoredSteps } from "../data/modes.js";
-import { softmax, probsStep, classProbs } from "../data/probs.js";
+import { probsStep, classProbs } from "../data/probs.js";
 import { stepFormula, tokensText } from "../data/step_formula.js";
 import { buildSlides, slideCaption } from "../data/slides.js";
 import { formatNumber } from "../data/format.js";
@@ -39,15 +39,15 @@ describe("which steps read an input and which emit (pure)", () => {
     expect(scoredSteps({ mode: "encoder-decoder", decoder_steps: 1 }, 3)).toEqual([false, false, true]);
   });
 
-  it("softmax and the step whose class probabilities are shown", () => {
-    const p = softmax([0.9905, -0.9701, -0.1093]);
+  it("the class probabilities are Python's, and the step whose class probabilities are shown", () => {
+    const p = classProbs(fixtureState("lecture_classifier").trace, 1);
     expect(p.map((v) => Number(v.toFixed(4)))).toEqual([0.6786, 0.0955, 0.2259]);
-    expect(softmax([1, null])).toBeNull();
+    expect(classProbs({ p: [[1, null]] }, 0)).toBeNull();
     const trace = { T: 3, y: [[0], [0], [0]], scored: [false, false, true] };
     expect(probsStep(trace, { loss: "cross_entropy" }, 0)).toBe(2);
     expect(probsStep({ ...trace, scored: [true, true, true] }, { loss: "cross_entropy" }, 1)).toBe(1);
     expect(probsStep(trace, { loss: "squared" }, 2)).toBeNull();
-    expect(classProbs({ y: [[1, null]] }, 0)).toBeNull();
+    expect(classProbs({ y: [[1, 2]] }, 0)).toBeNull(); // no p sent: nothing of its own
   });
 });
 
