@@ -29,7 +29,7 @@ import statistics
 import sys
 import time
 
-from common import HERE, browser_session, each_server, lab_server, load_average_line, pct
+from common import HERE, SLIDER_LOOP_JS, browser_session, each_server, lab_server, load_average_line, pct
 from jupyter_harness import (
     cell_input,
     heat_cell_center,
@@ -70,29 +70,6 @@ EDIT_LOOP_JS = """async ({rootIndex, label, values, watch, heat}) => {
             input.value = String(v);
             t0 = performance.now();
             input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true, cancelable: true}));
-        });
-        times.push(dt);
-    }
-    return times;
-}"""
-
-# The reference: type into the FloatSlider's readout, Enter; time until the Label shows 2 * value.
-SLIDER_LOOP_JS = """async ({values}) => {
-    const box = document.querySelector('.bench-reference');
-    const readout = box.querySelector('.widget-readout');
-    const label = box.querySelector(':scope > .widget-label');   // not the slider's description
-    const times = [];
-    for (const v of values) {
-        const want = (2 * v).toFixed(3);
-        const dt = await new Promise((resolve) => {
-            let t0 = 0;
-            const done = (result) => { obs.disconnect(); clearTimeout(timer); resolve(result); };
-            const obs = new MutationObserver(() => { if (label.textContent.trim() === want) done(performance.now() - t0); });
-            const timer = setTimeout(() => done(null), 10000);
-            obs.observe(label, {subtree: true, childList: true, characterData: true});
-            readout.textContent = String(v);
-            t0 = performance.now();
-            readout.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, which: 13, bubbles: true, cancelable: true}));
         });
         times.push(dt);
     }

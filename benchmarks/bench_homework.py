@@ -52,8 +52,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_browser import SLIDER_LOOP_JS
 from common import (
+    SLIDER_LOOP_JS,
     browser_session,
     each_server,
     lab_server,

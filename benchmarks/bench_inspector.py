@@ -28,7 +28,7 @@ import argparse
 import json
 import sys
 
-from common import browser_session, each_server, lab_server, load_average_line, notebook, pct
+from common import SLIDER_LOOP_JS, browser_session, each_server, lab_server, load_average_line, notebook, pct
 from jupyter_harness import launch_browser, open_notebook, run_all
 
 SETUP = """import string
@@ -79,28 +79,6 @@ TYPE_LOOP_JS = """async ({chars, where}) => {
         await new Promise((r) => setTimeout(r, 0));
     }
     return {times, draws, kernel, T: Number(root.dataset.t)};
-}"""
-
-SLIDER_LOOP_JS = """async ({values}) => {
-    const box = document.querySelector('.bench-reference');
-    const readout = box.querySelector('.widget-readout');
-    const label = box.querySelector(':scope > .widget-label');
-    const times = [];
-    for (const v of values) {
-        const want = (2 * v).toFixed(3);
-        const dt = await new Promise((resolve) => {
-            let t0 = 0;
-            const done = (result) => { obs.disconnect(); clearTimeout(timer); resolve(result); };
-            const obs = new MutationObserver(() => { if (label.textContent.trim() === want) done(performance.now() - t0); });
-            const timer = setTimeout(() => done(null), 10000);
-            obs.observe(label, {subtree: true, childList: true, characterData: true});
-            readout.textContent = String(v);
-            t0 = performance.now();
-            readout.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, which: 13, bubbles: true, cancelable: true}));
-        });
-        times.push(dt);
-    }
-    return times;
 }"""
 
 

@@ -18,8 +18,8 @@ import ast
 import shutil
 import time
 
-from bench_browser import EDIT_LOOP_JS, SLIDER_LOOP_JS
-from common import HERE, browser_session, lab_server, load_average_line, pct
+from bench_browser import EDIT_LOOP_JS
+from common import HERE, SLIDER_LOOP_JS, browser_session, lab_server, load_average_line, pct
 from jupyter_harness import (
     launch_browser,
     open_notebook,
