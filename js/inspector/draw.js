@@ -18,25 +18,9 @@ import { mapPixels, thumbPixels } from "./values.js";
 export function mapImage(values, q, range, lut, cache, from = 0) {
   const { T, hidden } = values;
   if (!T) return cache;
-  let c = cache;
-  if (!c || c.img.width < T) {
-    const canvas = c?.canvas ?? document.createElement("canvas");
-    const ctx = context(canvas);
-    if (!ctx) return null;
-    const width = Math.max(T, 2 * (c?.img.width ?? 0), 64);
-    canvas.width = width;
-    canvas.height = hidden;
-    c = { canvas, img: ctx.createImageData(width, hidden), range, lut };
-    from = 0;
-  }
-  const same = c.range.lo === range.lo && c.range.hi === range.hi && c.lut === lut;
-  const t0 = same ? Math.min(from, T) : 0;
-  c.range = range;
-  c.lut = lut;
-  mapPixels(values.maps[q], T, hidden, range, lut, c.img.data, 128, c.img.width, t0);
-  const ctx = context(c.canvas);
-  if (ctx && T > t0) ctx.putImageData(c.img, 0, 0, t0, 0, T - t0, hidden);
-  return c;
+  return updateImage(cache, T, hidden, range, lut, from, (data, width, t0) =>
+    mapPixels(values.maps[q], T, hidden, range, lut, data, 128, width, t0),
+  );
 }
 
 /**
@@ -51,7 +35,25 @@ export function mapImage(values, q, range, lut, cache, from = 0) {
 export function thumbImage(thumbs, q, lut, cache, from = 0) {
   const { T, rows } = thumbs;
   if (!T) return cache;
-  const range = thumbs.ranges[q];
+  return updateImage(cache, T, rows, thumbs.ranges[q], lut, from, (data, width, t0) =>
+    thumbPixels(thumbs.codes[q], T, rows, lut, data, 128, width, t0),
+  );
+}
+
+/**
+ * mapImage's and thumbImage's shared work: the offscreen image `cache` (or a new one, twice as wide,
+ * when it cannot hold T columns of `rows` rows), its pixels from the first out-of-date column on
+ * refilled by `fill` (all of them when the range or the colour table changed), and put on its canvas.
+ * Null without canvas support.
+ * @param {any} cache
+ * @param {number} T
+ * @param {number} rows
+ * @param {{lo: number, hi: number}} range
+ * @param {Uint8ClampedArray} lut
+ * @param {number} from
+ * @param {(data: Uint8ClampedArray, width: number, t0: number) => void} fill
+ */
+function updateImage(cache, T, rows, range, lut, from, fill) {
   let c = cache;
   if (!c || c.img.width < T || c.img.height !== rows) {
     const canvas = c?.canvas ?? document.createElement("canvas");
@@ -67,7 +69,7 @@ export function thumbImage(thumbs, q, lut, cache, from = 0) {
   const t0 = same ? Math.min(from, T) : 0;
   c.range = range;
   c.lut = lut;
-  thumbPixels(thumbs.codes[q], T, rows, lut, c.img.data, 128, c.img.width, t0);
+  fill(c.img.data, c.img.width, t0);
   const ctx = context(c.canvas);
   if (ctx && T > t0) ctx.putImageData(c.img, 0, 0, t0, 0, T - t0, rows);
   return c;
