@@ -124,8 +124,8 @@ describe("the pictures of a mounted widget (jsdom)", () => {
   });
 });
 
-describe("VS Code's theme (widget.css)", () => {
-  const css = readFileSync(resolve(process.cwd(), "js/widget.css"), "utf8");
+describe("VS Code's theme (js/css/vscode.css, imported by widget.css)", () => {
+  const css = readFileSync(resolve(process.cwd(), "js/css/vscode.css"), "utf8");
   const rule = (selector) => {
     const i = css.indexOf(selector);
     return i < 0 ? "" : css.slice(i, css.indexOf("}", i));
