@@ -7,9 +7,9 @@ one widget after another, mixing
 - Python assignments (``w.params = ...``, ``w.set(...)``, ``w.inputs = ...``, ``w.targets = None``,
   ``w.spec = ...``, view traits, display names) and ``w.edit``/``w.set_entry`` where present;
 - moves of linked sliders (``w.slider(...)``);
-- the newer paths (tests/fuzz/mode_actions.py): mini-batch entry edits (``batch_inputs``/
-  ``batch_targets`` entries, ``samples``), whole ``batch_inputs``/``batch_targets``, ``set_batch``,
-  ``batch_sample``; text widgets (``from_text``) with ``w.sample``, the page's ``sample`` message,
+- the newer paths (tests/fuzz/batch_actions.py, text_actions.py, view_actions.py): mini-batch
+  entry edits (``batch_inputs``/``batch_targets`` entries, ``samples``), whole ``batch_inputs``/
+  ``batch_targets``, ``set_batch``, ``batch_sample``; text widgets (``from_text``) with ``w.sample``, the page's ``sample`` message,
   ``set_text`` and ``vocab``/``sampled`` writes; encoder-decoder specs (``decoder_steps``); the view
   traits ``weights_form`` and ``projector``; ``to_json`` -> ``from_json`` round trips;
 - valid and hostile values (NaN, infinities, text that looks like a number, bools, None, 10**400,

@@ -169,7 +169,8 @@ class Checks:
             self.verified = current
         if not np.array_equal(np.asarray(w.hidden_states()), np.asarray(w._state.trace.layers[-1].h)):
             self.violate("hidden_states", what, "hidden_states() differs from the current state")
-        self.check_mode_invariants(what)
+        self.check_text_invariants(what)
+        self.check_batch_invariants(what)
         # the page equals Python
         if mirror.problems:
             self.violate("page could not receive", what, mirror.problems[:3])

@@ -14,9 +14,9 @@ import traitlets
 from rnn_widget import RNNWidget
 from rnn_widget.core import Network, Spec
 
+from .batch_actions import BatchActions
 from .checks import Checks
 from .mirror import PageMirror
-from .mode_actions import ModeActions
 from .oracle import (
     Capture,
     Tally,
@@ -26,13 +26,16 @@ from .oracle import (
 )
 from .page_actions import PageActions
 from .python_actions import PythonActions
+from .text_actions import TextActions
 from .values import (
     PRESETS,
     SNAP,
     Missing,
     rand_matrix,
     random_spec,
+    random_targets,
 )
+from .view_actions import ViewActions
 
 _seed_env = os.environ.get("FUZZ_SEED", "11")
 SEED = random.randrange(10**9) if _seed_env == "random" else int(_seed_env)
@@ -43,7 +46,7 @@ TRACE = tuple(int(x) for x in os.environ.get("FUZZ_TRACE", "0:0").split(":"))
 PER_WIDGET = 400
 
 
-class Fuzzer(ModeActions, PageActions, PythonActions, Checks):
+class Fuzzer(BatchActions, TextActions, ViewActions, PageActions, PythonActions, Checks):
     def __init__(self, seed, n_edits, edit_messages=True):
         self.seed = seed
         self.n = n_edits
@@ -72,7 +75,7 @@ class Fuzzer(ModeActions, PageActions, PythonActions, Checks):
         if r < 0.3:
             w = RNNWidget.from_preset(rng.choice(PRESETS))
         elif r < 0.45:
-            w = self.new_mode_widget(rng.random() * 0.5)
+            w = self.new_text_widget(rng.random() * 0.5)
         else:
             big = r > 0.97
             spec = None
@@ -93,10 +96,7 @@ class Fuzzer(ModeActions, PageActions, PythonActions, Checks):
             X = rand_matrix(rng, (T, net.spec.input_size))
             targets = None
             if net.spec.output_size is not None and rng.random() < 0.7:
-                if net.spec.loss == "cross_entropy":
-                    targets = np.eye(net.spec.output_size)[[rng.randrange(net.spec.output_size) for _ in range(T)]]
-                else:
-                    targets = rand_matrix(rng, (T, net.spec.output_size))
+                targets = random_targets(rng, T, net.spec.output_size, net.spec.loss)
             try:
                 w = RNNWidget(net, X, targets=targets)
             except traitlets.TraitError:

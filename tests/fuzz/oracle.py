@@ -243,6 +243,19 @@ def oracle_edits(w, edits):
     return verdict, [exp]
 
 
+def try_check(cur, X, Y, extra, extra_targets):
+    """The candidate state checked the way the widget checks it; None when it is refused."""
+    spec = cur["spec"]
+    try:
+        net = Network(spec, cur["params"])
+        st = _state.check(net, X, cur["h0"], cur["c0"], Y, cur["bptt"])
+        if extra:
+            st = _batch.with_batch(st, list(extra), extra_targets)
+    except _state.REFUSALS:
+        return None
+    return st
+
+
 def recompute_trace(w):
     """The trace of the widget's traits, computed afresh through a new Network (with a batch:
     the trace of the sample the page follows, and the batch_trace), or raises."""

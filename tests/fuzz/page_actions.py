@@ -17,12 +17,17 @@ from .oracle import (
     spec_effect,
 )
 from .values import (
+    bump_entry,
     good_number,
+    hostile_inputs,
     hostile_number,
     hostile_spec,
+    hostile_states,
     poison,
     rand_matrix,
     random_spec,
+    random_steps,
+    random_targets,
     wrong_shape,
 )
 
@@ -152,9 +157,7 @@ class PageActions:
         name = rng.choice(list(P))
         r = rng.random()
         if r < 0.5:
-            arr = np.array(P[name])
-            arr[tuple(rng.randrange(s) for s in arr.shape)] = good_number(rng)
-            P[name] = arr.tolist()
+            P[name] = bump_entry(rng, P[name])
             return self.page_model({"params": P}, valid=True)
         if r < 0.75:
             P[name] = poison(rng, P[name])
@@ -172,16 +175,11 @@ class PageActions:
         rng, w = self.rng, self.w
         d = w._net.spec.input_size
         if rng.random() < 0.55:
-            T = len(w._state.inputs) if rng.random() < 0.5 else rng.randint(1, 10)
+            T = random_steps(rng, len(w._state.inputs))
             return self.page_model({"inputs": rand_matrix(rng, (T, d)).tolist()}, valid=True)
         bad = rng.choice(
-            [
-                [],
-                [[float("nan")] * d],
-                [["x"] * d],
-                [[1.0] * (d + 1)],
-                [[0.0] * d] * (LIMITS["max_steps"] + 1),
-                poison(rng, w.inputs),
+            hostile_inputs(rng, w.inputs, d)
+            + [
                 "1 2 3",
                 None,
                 [[True] * d],
@@ -204,9 +202,8 @@ class PageActions:
         if rng.random() < 0.5:
             return self.page_model({f: [rand_matrix(rng, (n,)).tolist() for n in sizes]}, valid=True)
         bad = rng.choice(
-            [
-                poison(rng, [rand_matrix(rng, (n,)).tolist() for n in sizes]),
-                [[0.0] * (n + 1) for n in sizes],
+            hostile_states(rng, sizes)
+            + [
                 "0",
                 [[None]],
                 [[0.0] * n for n in sizes] * 2,
@@ -221,10 +218,7 @@ class PageActions:
         if spec.output_size is not None and rng.random() < 0.5:
             if rng.random() < 0.2:
                 return self.page_model({"targets": None}, valid=True)
-            if spec.loss == "cross_entropy":
-                Y = np.eye(spec.output_size)[[rng.randrange(spec.output_size) for _ in range(T)]]
-            else:
-                Y = rand_matrix(rng, (T, spec.output_size))
+            Y = random_targets(rng, T, spec.output_size, spec.loss)
             return self.page_model({"targets": Y.tolist()}, valid=True)
         out = spec.output_size or spec.hidden_sizes[-1]  # without a readout the targets score h
         good = rand_matrix(rng, (T, out)).tolist()

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import traitlets
 
-from rnn_widget.core import LIMITS, Spec
+from rnn_widget.core import Spec
 
 from .oracle import (
     Expect,
@@ -17,12 +17,17 @@ from .oracle import (
     spec_effect,
 )
 from .values import (
+    bump_entry,
     good_number,
+    hostile_inputs,
     hostile_number,
     hostile_spec,
+    hostile_states,
     poison,
     rand_matrix,
     random_spec,
+    random_steps,
+    random_targets,
     wrong_shape,
 )
 
@@ -47,9 +52,7 @@ class PythonActions:
         P = {k: v.tolist() for k, v in cur["params"].items()}
         name = rng.choice(list(P))
         if rng.random() < 0.5:
-            arr = np.array(P[name])
-            arr[tuple(rng.randrange(s) for s in arr.shape)] = good_number(rng)
-            P[name] = arr.tolist()
+            P[name] = bump_entry(rng, P[name])
             exp = self.whole_expectation({"params": P})
             return self.python(
                 "w.params = valid", lambda: setattr(w, "params", P), exp is not None, exp, message={"params": name}
@@ -118,20 +121,15 @@ class PythonActions:
         rng, w = self.rng, self.w
         d = w._net.spec.input_size
         if rng.random() < 0.55:
-            T = len(w._state.inputs) if rng.random() < 0.5 else rng.randint(1, 10)
+            T = random_steps(rng, len(w._state.inputs))
             X = rand_matrix(rng, (T, d))
             exp = self.whole_expectation({"inputs": X.tolist()})
             return self.python(
                 "w.inputs = valid", lambda: setattr(w, "inputs", X.tolist()), exp is not None, exp, message=X.tolist()
             )
         bad = rng.choice(
-            [
-                [],
-                [[float("nan")] * d],
-                [["x"] * d],
-                [[1.0] * (d + 1)],
-                [[0.0] * d] * (LIMITS["max_steps"] + 1),
-                poison(rng, w.inputs),
+            hostile_inputs(rng, w.inputs, d)
+            + [
                 [[True] * d],
                 [[" 3 "] * d],
                 [["\uff11\uff12"] * d],
@@ -151,9 +149,8 @@ class PythonActions:
             exp = self.whole_expectation({f: S})
             return self.python(f"w.{f} = valid", lambda: setattr(w, f, S), exp is not None, exp, message=S)
         bad = rng.choice(
-            [
-                poison(rng, [rand_matrix(rng, (n,)).tolist() for n in sizes]),
-                [[0.0] * (n + 1) for n in sizes],
+            hostile_states(rng, sizes)
+            + [
                 [[None]],
                 "0",
             ]
@@ -168,10 +165,7 @@ class PythonActions:
         if r < 0.3:
             return self._targets_none()
         if spec.output_size is not None and r < 0.7:
-            if spec.loss == "cross_entropy":
-                Y = np.eye(spec.output_size)[[rng.randrange(spec.output_size) for _ in range(T)]]
-            else:
-                Y = rand_matrix(rng, (T, spec.output_size))
+            Y = random_targets(rng, T, spec.output_size, spec.loss)
             exp = self.whole_expectation({"targets": Y.tolist()})
             return self.python(
                 "w.targets = valid", lambda: setattr(w, "targets", Y.tolist()), exp is not None, exp, message=Y.tolist()

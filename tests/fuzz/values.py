@@ -113,6 +113,46 @@ def wrong_shape(rng, value):
     return "1, 2, 3"
 
 
+# -- values the page's and Python's edits both draw (page_actions, python_actions) ---------------
+def random_steps(rng, T):
+    """A number of steps for new inputs: today's T half the time, else 1..10."""
+    return T if rng.random() < 0.5 else rng.randint(1, 10)
+
+
+def bump_entry(rng, value):
+    """A copy of nested list `value` with one random entry set to a good number."""
+    arr = np.array(value)
+    arr[tuple(rng.randrange(s) for s in arr.shape)] = good_number(rng)
+    return arr.tolist()
+
+
+def random_targets(rng, T, width, loss):
+    """T target rows of `width`: one-hot rows under cross-entropy, random numbers otherwise."""
+    if loss == "cross_entropy":
+        return np.eye(width)[[rng.randrange(width) for _ in range(T)]]
+    return rand_matrix(rng, (T, width))
+
+
+def hostile_inputs(rng, inputs, d):
+    """The hostile whole inputs both sides try (d: the input size); each adds its own."""
+    return [
+        [],
+        [[float("nan")] * d],
+        [["x"] * d],
+        [[1.0] * (d + 1)],
+        [[0.0] * d] * (LIMITS["max_steps"] + 1),
+        poison(rng, inputs),
+    ]
+
+
+def hostile_states(rng, sizes):
+    """The hostile h0/c0 both sides try (sizes: the hidden sizes); each adds its own."""
+    return [
+        poison(rng, [rand_matrix(rng, (n,)).tolist() for n in sizes]),
+        [[0.0] * (n + 1) for n in sizes],
+    ]
+
+
 def random_spec(rng, big=False):
     cell = rng.choice(["rnn", "lstm", "gru"])
     layers = rng.choice([1, 1, 1, 2, 2, 3])
