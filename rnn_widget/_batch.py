@@ -2,7 +2,7 @@
 `targets`) is sample 1, `batch_inputs`/`batch_targets` hold samples 2..n. With a batch the loss
 and every gradient are those of the batch loss (core/batch.py: the mean of the samples' losses);
 the `trace` trait shows the sample the page follows (`batch_sample`), `batch_trace` every sample's rows.
-No widget imports here: _state.py's Draft and State call these."""
+No widget imports here: _draft.py's Draft and _state.py's State call these."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from .core import LIMITS, MAX_BATCH, batch
 from .core.validate import NUMBER_LIMIT, _is_number, as_sequence, short
 
 if TYPE_CHECKING:
-    from ._state import Draft, State
+    from ._draft import Draft
+    from ._state import State
 
 
 class Batch:

@@ -1,16 +1,20 @@
-"""The widget's state checks and the small helpers around them (no widget imports here)."""
+"""The widget's state checks and the small helpers around them (no widget imports here).
+
+`Draft` (the edits on top of a `State`) is in _draft.py; the `trace` trait's JSON and the packing
+of arrays for the page are in _trace_json.py (imported here under their old names)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 
 from . import _batch
 from ._batch import Batch
-from .core import LIMITS, Network, Spec
-from .core.activations import softmax
-from .core.validate import NUMBER_LIMIT, _is_number, as_sequence, backward_options, short
+from ._trace_json import PACK_MIN as PACK_MIN
+from ._trace_json import pack_arrays as pack_arrays
+from ._trace_json import pack_params as pack_params
+from ._trace_json import trace_json
+from .core import LIMITS, Network
+from .core.validate import as_sequence, backward_options
 
 #: Exceptions a bad value can raise while a candidate state is checked: all become a TraitError
 #: (from Python) or `error` (from the page), and nothing is applied.
@@ -22,14 +26,6 @@ MESSAGE_LIMIT = 400
 def message(e: Exception) -> str:
     text = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "\u2026"
-
-
-#: Per-step gradient contributions are sent to the page only up to this many numbers in all.
-PER_STEP_LIMIT = 20_000
-#: ||dh_T/dh_k|| is computed for the page only up to this hidden size, and only while T * hidden^2
-#: stays within JACOBIAN_BUDGET (one SVD per step: beyond it an edit would wait for the chart).
-JACOBIAN_MAX_HIDDEN = 64
-JACOBIAN_BUDGET = 100_000
 
 
 class State:
@@ -162,36 +158,6 @@ def check_bptt(bptt) -> dict:
     return {"clip_norm": clip, "truncate": trunc}
 
 
-def trace_json(state: State) -> dict:
-    """The `trace` trait: the core's JSON plus what the gradient view needs."""
-    net, trace, grads = state.net, state.trace, state.grads
-    out = trace.to_json(grads)
-    if out.get("p") is None and net.spec.loss == "cross_entropy" and trace.y_pre is not None:
-        out["p"] = softmax(trace.y_pre).tolist()  # the softmax over the vocabulary, also without targets
-    if grads is not None:
-        g = out["grads"]
-        shapes = net.param_shapes
-        size = trace.T * sum(int(np.prod(s)) for s in shapes.values())
-        g["per_step"] = {k: grads.per_step(k).tolist() for k in shapes} if size <= PER_STEP_LIMIT else None
-        g["jacobian_norms"] = [jacobian_norms(net, trace, layer) for layer in range(len(trace.layers))]
-        g["truncate"] = grads.truncate
-    return out
-
-
-def jacobian_norms(net: Network, trace, layer: int):
-    """||dh_T/dh_k|| for the page, or None when the layer is too wide, or when the numbers are
-    beyond what an SVD can take (it raises LinAlgError on them): a chart is never worth a refusal."""
-    T, h = trace.layers[layer].h.shape
-    if h > JACOBIAN_MAX_HIDDEN or T * h * h > JACOBIAN_BUDGET:
-        return None
-    try:
-        with np.errstate(all="ignore"):
-            norms = net.jacobian_norms(trace, layer)
-    except (np.linalg.LinAlgError, ValueError):
-        return None
-    return norms.tolist() if np.isfinite(norms).all() else None
-
-
 def slide_count(trace) -> int:
     """Slides of the step-through (docs/protocol.md): slide 0, then per step one per layer and
     one for y_t where it is shown."""
@@ -311,225 +277,3 @@ def param_order(shapes: dict, convention: str) -> list:
         else:
             out.append(name)
     return out
-
-
-#: Arrays with at least this many numbers travel to the page as binary float64 buffers.
-PACK_MIN = 256
-
-
-def pack_params(value: dict, widget=None) -> dict:
-    """`params` as sent to the page: `pack_arrays` per parameter, reusing the packed form of a
-    parameter whose list is the very object packed before (see `model_traits`)."""
-    cache = getattr(widget, "_packed_params", None)
-    out = {}
-    for k, v in value.items():
-        hit = cache.get(k) if cache is not None else None
-        if hit is None or hit[0] is not v:
-            hit = (v, pack_arrays(v))
-            if cache is not None:
-                cache[k] = hit
-        out[k] = hit[1]
-    return out
-
-
-def pack_arrays(value, _widget=None):
-    """The `trace` trait as sent to the page: every large numeric array (nested lists) becomes
-    ``{"$packed": shape, "data": <little-endian float64 bytes>}``, which ipywidgets sends as a
-    binary buffer: no float formatting in Python, no JSON parsing of numbers in the page. Small
-    arrays stay plain JSON. js/data/packed.js undoes it."""
-    if isinstance(value, dict):
-        return {k: pack_arrays(v) for k, v in value.items()}
-    if isinstance(value, list) and value:
-        first = value[0]
-        if isinstance(first, (list, float, int)) and not isinstance(first, bool):
-            try:
-                arr = np.asarray(value, dtype="<f8")
-            except (TypeError, ValueError):
-                arr = None
-            if arr is not None and arr.ndim >= 1 and arr.size >= PACK_MIN:
-                return {"$packed": list(arr.shape), "data": memoryview(np.ascontiguousarray(arr).tobytes())}
-            if arr is not None:
-                return value
-        return [pack_arrays(v) for v in value]
-    return value
-
-
-class Draft:
-    """A state being edited: start from the current `State` (or defaults), apply edits, then
-    `check()` computes and checks everything at once. Nothing here touches the widget, so a
-    refused edit leaves no trace; the current network is copied before its first change."""
-
-    def __init__(self, net: Network, inputs, h0=None, c0=None, targets=None, bptt=None):
-        self.net, self.inputs, self.h0, self.c0, self.targets = net, inputs, h0, c0, targets
-        self.bptt = dict(bptt or {"clip_norm": None, "truncate": None})
-        self._own_net = False
-        #: samples 2..n of a mini-batch (_batch.py); batch_given: assigned in this draft (checked
-        #: as given) rather than carried over (then cut or padded to the new steps and sizes)
-        self.batch_inputs: Any = []
-        self.batch_targets: Any = None
-        self.batch_given: set[str] = set()
-
-    @classmethod
-    def of(cls, state: State) -> Draft:
-        layers = state.trace.layers
-        lstm = state.net.spec.cell == "lstm"
-        targets = state.trace.targets
-        draft = cls(
-            state.net,
-            state.inputs,
-            [lt.h0 for lt in layers],
-            [lt.c0 for lt in layers] if lstm else None,
-            None if targets is None else targets.copy(),
-            state.bptt,
-        )
-        if state.batch is not None:
-            draft.batch_inputs = list(state.batch.inputs)
-            draft.batch_targets = None if state.batch.targets is None else list(state.batch.targets)
-        return draft
-
-    def _net(self) -> Network:
-        if not self._own_net:
-            self.net, self._own_net = self.net.copy(), True
-        return self.net
-
-    # -- whole values (trait assignments) -------------------------------------------------
-    def set_spec(self, value) -> None:
-        spec = Spec.from_dict(value)
-        T = _steps(self.inputs)
-        self.net, self._own_net = self.net.with_spec(spec), True
-        self.inputs = fit(self.inputs, (T, spec.input_size))
-        self.h0 = [fit(h, (n,)) for h, n in zip(pad_layers(self.h0, spec), spec.hidden_sizes)]
-        self.c0 = (
-            [fit(c, (n,)) for c, n in zip(pad_layers(self.c0, spec), spec.hidden_sizes)]
-            if spec.cell == "lstm"
-            else None
-        )
-        if self.targets is not None and spec.output_size is not None:
-            self.targets = fit_targets(self.targets, spec)
-        else:
-            self.targets = None
-
-    def set_params(self, value) -> None:
-        if not isinstance(value, dict):
-            raise TypeError(f"params must be a dict of name -> values, got {type(value).__name__}")
-        missing = set(self.net.param_shapes) - set(value)
-        if missing:
-            raise ValueError(f"params is missing {sorted(missing)}; expected every parameter of the network")
-        self._net().set_params(value)
-
-    def set_inputs(self, value) -> None:
-        old_T = _steps(self.inputs)
-        if self.targets is not None and isinstance(value, (list, np.ndarray)) and len(value) != old_T:
-            self.targets = retime_targets(self.targets, old_T, len(value), self.net.spec)
-        self.inputs = value
-
-    def set(self, name: str, value) -> None:
-        """A whole trait: spec, params, inputs, h0, c0, targets or bptt."""
-        if name == "spec":
-            self.set_spec(value)
-        elif name == "params":
-            self.set_params(value)
-        elif name == "inputs":
-            self.set_inputs(value)
-        elif name == "bptt":
-            self.bptt = value
-        elif name in ("batch_inputs", "batch_targets"):
-            setattr(self, name, list(value) if isinstance(value, (list, tuple, np.ndarray)) else value)
-            self.batch_given.add(name)
-        else:
-            setattr(self, name, value)
-
-    # -- entries (the page's edit messages, sliders) ---------------------------------------
-    def edit(self, edit) -> str:
-        """Apply one entry edit (docs/protocol.md, "Edits carry what changed"); returns the field
-        it was about (a parameter name, "inputs", "h0", "c0" or "targets")."""
-        if not isinstance(edit, dict):
-            raise TypeError(
-                f"an edit must be a dict such as {{'field': 'params', 'name': 'W_hh', 'index': [0, 1], "
-                f"'value': 2.0}}, got {short(edit)}"
-            )
-        field = edit.get("field")
-        if field in ("batch_inputs", "batch_targets"):
-            return _batch.edit(self, edit)
-        if field == "inputs" and "steps" in edit:
-            n = edit["steps"]
-            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= LIMITS["max_steps"]:
-                raise ValueError(f"steps must be a whole number from 1 to {LIMITS['max_steps']}, got {short(n)}")
-            X = as_sequence("inputs", self.inputs, self.net.spec.input_size)
-            self.set_inputs(fit(X, (n, X.shape[1])))
-            return "inputs"
-        if field == "targets" and "on" in edit:
-            on = edit["on"]
-            if not isinstance(on, bool):
-                raise ValueError(f"targets 'on' must be true or false, got {short(on)}")
-            spec = self.net.spec
-            width = spec.output_size if spec.output_size is not None else spec.hidden_sizes[-1]
-            self.targets = blank_targets(_steps(self.inputs), width, spec.loss) if on else None
-            return "targets"
-        value: Any = edit.get("value")
-        if not _is_number(value) or abs(value) > NUMBER_LIMIT:
-            raise ValueError(
-                f"{field}: {short(value)} is not a number the page can take; expected a finite number "
-                f"between -{NUMBER_LIMIT:g} and {NUMBER_LIMIT:g}"
-            )
-        value = float(value)
-        index = edit.get("index")
-        if field == "params":
-            key = self.net.canonical(edit.get("name"))  # type: ignore[arg-type]  # canonical refuses non-text
-            arr = self.net[key]
-            arr[_index(key, index, arr.shape)] = value
-            self._net().set_params({key: arr})
-            return key
-        if field in ("inputs", "targets"):
-            if field == "targets" and self.targets is None:
-                raise ValueError("there are no targets to edit; add targets first")
-            arr = np.array(self.inputs if field == "inputs" else self.targets, dtype=float)
-            if arr.ndim == 1:
-                arr = arr.reshape(-1, 1)
-            arr[_index(field, index, arr.shape)] = value
-            if field == "inputs":
-                self.inputs = arr
-            else:
-                self.targets = arr
-            return field
-        if field in ("h0", "c0"):
-            spec = self.net.spec
-            if field == "c0" and spec.cell != "lstm":
-                raise ValueError(f"c0 is the LSTM cell state; this is a {spec.cell} network")
-            states = [
-                np.zeros(n) if v is None else np.array(v, dtype=float)
-                for v, n in zip(pad_layers(getattr(self, field), spec), spec.hidden_sizes)
-            ]
-            if not isinstance(index, list) or len(index) != 2:
-                raise ValueError(f"{field} index must be [layer, entry], got {short(index)}")
-            layer = _index(f"{field} layer", index[:1], (len(states),))[0]
-            states[layer][_index(f"{field}[{layer}]", index[1:], states[layer].shape)] = value
-            setattr(self, field, states)
-            return field
-        raise ValueError(f"unknown edit field {short(field)}; expected 'params', 'inputs', 'h0', 'c0' or 'targets'")
-
-    def check(self) -> State:
-        state = check(self.net, self.inputs, self.h0, self.c0, self.targets, self.bptt)
-        if self.batch_inputs is None or (isinstance(self.batch_inputs, list) and not self.batch_inputs):
-            if self.batch_targets and "batch_targets" in self.batch_given:
-                raise ValueError("batch_targets are given without batch_inputs; expected one entry per extra sample")
-            return state
-        _batch.conform(self, state.trace.T)
-        return _batch.with_batch(state, self.batch_inputs, self.batch_targets)
-
-
-def _steps(X) -> int:
-    return len(X) if isinstance(X, (list, np.ndarray)) else 0
-
-
-def _index(what: str, index, shape) -> tuple:
-    """A checked index into an array of `shape`: whole numbers, one per axis, within range."""
-    if (
-        not isinstance(index, (list, tuple))
-        or len(index) != len(shape)
-        or any(isinstance(i, bool) or not isinstance(i, int) for i in index)
-    ):
-        raise ValueError(f"{what}: index {short(index)} must be {len(shape)} whole number(s)")
-    if any(not 0 <= i < n for i, n in zip(index, shape)):
-        raise IndexError(f"{what}: index {list(index)} is outside its shape {tuple(shape)}")
-    return tuple(index)

@@ -10,7 +10,6 @@ value, and nothing else changes.
 from __future__ import annotations
 
 import pathlib
-import re
 import sys
 from typing import Any
 
@@ -19,10 +18,12 @@ import numpy as np
 import traitlets as t
 
 from . import _batch
+from ._access import AccessMixin
+from ._batch_widget import BatchMixin
+from ._draft import Draft
 from ._page import _EDITABLE, PageMixin
 from ._state import (
     REFUSALS,
-    Draft,
     State,
     message,
     model_traits,
@@ -33,9 +34,7 @@ from ._state import (
     slide_count,
 )
 from ._training import TrainingMixin, check_train_options, thin_curve
-from .core import LIMITS, MAX_BATCH, Network, Spec
-from .core.convention import column_form
-from .core.validate import as_array
+from .core import LIMITS, Network, Spec
 from .text import TextMixin
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -43,7 +42,7 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 _BATCH = ("batch_inputs", "batch_targets")
 
 
-class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
+class RNNWidget(TextMixin, PageMixin, TrainingMixin, AccessMixin, BatchMixin, anywidget.AnyWidget):
     """Edit an RNN/LSTM/GRU by hand and watch every hidden state, output and formula update.
 
     >>> w = RNNWidget.from_preset("tom_yeh")      # doctest: +SKIP
@@ -206,126 +205,8 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
             return Exercise(preset, blanks=blanks, **options)
         return Exercise.from_preset(preset, blanks=blanks, **options)
 
-    # -- reading from Python --------------------------------------------------------------
-    @property
-    def network(self) -> Network:
-        """A copy of the current network."""
-        return self._net.copy()
-
-    @property
-    def _result(self):
-        return self._state.trace
-
-    def result(self):
-        """The current forward `Trace` (numpy arrays)."""
-        return self._state.trace
-
-    def gradients(self):
-        """The current BPTT `Gradients` (with the `bptt` options), or None without targets."""
-        return self._state.grads
-
-    def batch_result(self):
-        """The mini-batch's `core.BatchTrace` (every sample; `.X(t)`, `.H(t)`, `.O(t)` are seed
-        003's n-row matrices, `.loss` the batch loss), or None without a batch."""
-        return None if self._state.batch is None else self._state.batch.trace
-
-    def set_batch(self, inputs, targets=None) -> None:
-        """Make a mini-batch of `inputs` (n sequences of one length; the first becomes the widget's
-        own `inputs`, the rest `batch_inputs`) and `targets` (one entry per sample, or None for
-        none), checked and applied together; raises a TraitError, and nothing changes, otherwise.
-        ``w.set_batch([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]], [[[11]], [[12]]])``."""
-        if not isinstance(inputs, (list, tuple, np.ndarray)) or not 1 <= len(inputs) <= MAX_BATCH:
-            raise t.TraitError(f"set_batch takes a list of 1 to {MAX_BATCH} sequences, got {str(inputs)[:60]}")
-        if targets is not None and (not isinstance(targets, (list, tuple, np.ndarray)) or len(targets) != len(inputs)):
-            raise t.TraitError(f"targets must hold one entry per sample ({len(inputs)}), got {str(targets)[:60]}")
-        edits = {"inputs": inputs[0], "targets": None if targets is None else targets[0]}
-        edits.update(batch_inputs=list(inputs[1:]), batch_targets=None if targets is None else list(targets[1:]))
-        try:
-            state = self._candidate(edits)
-        except REFUSALS as e:
-            raise t.TraitError(self._shown(message(e))) from None
-        self._commit(state)
-
-    def hidden_states(self, layer: int = -1) -> np.ndarray:
-        """h_1..h_T of a layer as a (T, hidden) array."""
-        return self._result.layers[layer].h.copy()
-
-    def outputs(self) -> np.ndarray:
-        """y_1..y_T (T, output size), or the top hidden states without a readout."""
-        return self._result.outputs.copy()
-
-    def canonical(self, name: str) -> str:
-        """The stored name of a parameter given by its stored or displayed name ("A" -> "W_hh")."""
-        try:
-            return self._net.canonical(name)  # a parameter's own name wins over a display name
-        except KeyError:
-            shown = {v: k for k, v in self.display_names.items()}
-            if name not in shown:
-                raise
-            return self._net.canonical(shown[name])
-
-    def get(self, name: str, convention: str | None = None) -> np.ndarray:
-        """A parameter as numpy, in `convention` (default: the widget's)."""
-        value = self._net[self.canonical(name)]
-        return column_form(value) if (convention or self.convention) == "column" else value
-
-    def set(self, name: str, value, convention: str | None = None) -> None:
-        """Assign a parameter given in `convention` (default: the widget's); raises on bad input."""
-        key = self._key(name)
-        shape = self._net.param_shapes[key]
-        try:
-            if (convention or self.convention) == "column" and len(shape) == 2:
-                arr = as_array(key, value, shape[::-1]).T  # checked in the form it was given
-            else:
-                arr = as_array(key, value, shape)
-        except REFUSALS as e:
-            raise t.TraitError(self._shown(message(e))) from None
-        self.edit([{"field": "params", "name": key, "index": None, "whole": arr}])
-
-    def set_entry(self, name: str, index, value, convention: str | None = None) -> None:
-        """Assign one entry of a parameter, e.g. ``w.set_entry("A", (0, 1), 2.0)`` (`index` in
-        `convention`, default the widget's). Only that entry changes, on top of the current weights,
-        even while training runs; raises a TraitError on bad input, and nothing changes then."""
-        key = self._key(name)
-        idx = [index] if np.isscalar(index) or not isinstance(index, (list, tuple)) else list(index)
-        if (convention or self.convention) == "column" and len(idx) == 2:
-            idx = idx[::-1]
-        self.edit([{"field": "params", "name": key, "index": idx, "value": value}])
-
-    def _key(self, name) -> str:
-        """canonical() for an assignment: an unknown name is a TraitError like any refusal."""
-        try:
-            return self.canonical(name)
-        except REFUSALS as e:
-            raise t.TraitError(message(e)) from None
-
-    def edit(self, edits: list) -> None:
-        """Apply entry edits together (docs/protocol.md, "Edits carry what changed"), on top of the
-        current state; raises a TraitError naming what is wrong, and nothing changes then."""
-        try:
-            state = self._apply_edits(edits)
-        except REFUSALS as e:
-            raise t.TraitError(self._shown(message(e))) from None
-        self._commit(state)
-
-    def slider(
-        self,
-        name: str,
-        index=(0, 0),
-        *,
-        min: float = -5.0,
-        max: float = 5.0,
-        step: float = 0.1,
-        convention: str | None = None,
-        **kwargs,
-    ):
-        """An ipywidgets FloatSlider linked both ways to one weight, e.g. ``w.slider("A", (0, 1))``.
-
-        `index` is in `convention` (default: the widget's); a bias takes a single index.
-        """
-        from ._sliders import linked_slider
-
-        return linked_slider(self, name, index, lo=min, hi=max, step=step, convention=convention, **kwargs)
+    # reading and assigning from Python (network, result, get, set, edit, slider): _access.py;
+    # mini-batches (set_batch, batch_result, batch_sample): _batch_widget.py
 
     # -- validation: every editable trait goes through _check before it is applied --------
     def _candidate(self, edits: dict) -> State:
@@ -394,40 +275,12 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
         except (TypeError, ValueError) as e:
             raise t.TraitError(str(e)) from None
 
-    @t.validate("batch_sample")
-    def _validate_sample(self, proposal):
-        n = self._state.n
-        if not 0 <= proposal["value"] < n:
-            raise t.TraitError(
-                f"sample = {proposal['value']} is out of range; expected 0 to {n - 1} (the batch has {n} sample(s))"
-            )
-        return proposal["value"]
-
-    @t.observe("batch_sample")
-    def _on_sample(self, change):
-        if not self._committing and self._state.batch is not None:
-            if self.training.get("running"):
-                # training is ahead of the published weights: publish them with the followed
-                # sample's trace (a trace of newer weights beside older `params` is a lie)
-                self._commit(self._state)
-            else:
-                self.trace = self._state.json_for(change["new"])
-
     @t.validate("focus_step")
     def _validate_focus(self, proposal):
         T = self._result.T
         if not 0 <= proposal["value"] < T:
             raise t.TraitError(f"focus_step = {proposal['value']} is out of range; expected 0 to {T - 1}")
         return proposal["value"]
-
-    def _shown(self, message: str) -> str:
-        """Name parameters in a message the way the page shows them: "A (W_hh) must be ..."."""
-        shapes = self._net.param_shapes
-        for key, shown in self.display_names.items():
-            if key != shown and key in shapes:
-                named = f"{shown} ({key})"  # a function, not a template: "\\phi" stays as typed
-                message = re.sub(rf"(?<![\w@]){re.escape(key)}(?![\w@])", _constant(named), message)
-        return message
 
     @t.observe(*_EDITABLE, *_BATCH)
     def _on_editable(self, change):
@@ -571,8 +424,3 @@ class RNNWidget(TextMixin, PageMixin, TrainingMixin, anywidget.AnyWidget):
     def _page_trace(self, state: State) -> dict:
         """The `trace` trait for `state`: everything, here; an exercise leaves its blanks out."""
         return state.json
-
-
-def _constant(text: str):
-    """A re.sub replacement that inserts `text` as it is (a template would read "\\p" in it)."""
-    return lambda _match: text
